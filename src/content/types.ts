@@ -1,0 +1,48 @@
+import type { Readable } from 'node:stream';
+import type { Descriptor } from '../oci/types.js';
+
+/** A stream of a blob's bytes starting at `offset` (0 when the source ignored the requested offset). */
+export interface OpenedContent {
+  stream: Readable;
+  offset: number;
+}
+
+/** Opens a blob from `offset`; a source that cannot seek answers with offset 0. */
+export type ContentOpener = (offset: number, signal?: AbortSignal) => Promise<OpenedContent>;
+
+export interface ProgressEvent {
+  digest: string;
+  /** Bytes of the blob now present (including bytes resumed from an earlier attempt). */
+  current: number;
+  total: number;
+}
+
+export interface FetchOptions {
+  signal?: AbortSignal;
+}
+
+/** Something blobs and manifests can be read from. */
+export interface Fetcher {
+  /** Raw bytes of a blob or manifest, unverified; the caller verifies digest and size. */
+  open(desc: Descriptor, offset?: number, options?: FetchOptions): Promise<OpenedContent>;
+  /** A small blob (manifest, config) read whole, verified against the descriptor, capped at `limit`. */
+  fetchBytes(desc: Descriptor, limit: number, options?: FetchOptions): Promise<Buffer>;
+}
+
+/** Something that can tell whether it already holds content. */
+export interface ExistenceChecker {
+  exists(desc: Descriptor, options?: FetchOptions): Promise<boolean>;
+}
+
+export interface IngestOptions {
+  signal?: AbortSignal;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+/** Something content can be written to, verified on the way in. */
+export interface Storage extends ExistenceChecker {
+  /** Streams a blob in from `open`, checking digest and size; resumes from partial data it kept. */
+  ingest(desc: Descriptor, open: ContentOpener, options?: IngestOptions): Promise<void>;
+  /** Writes a small blob (manifest, config) given whole; checks the descriptor. */
+  putBytes(desc: Descriptor, bytes: Uint8Array, options?: FetchOptions): Promise<void>;
+}

@@ -1,0 +1,4 @@
+export * from './media-types.js';
+export * from './types.js';
+export * from './manifest.js';
+export * from './platform.js';
