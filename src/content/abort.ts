@@ -1,0 +1,5 @@
+import { HubctlError } from '../errors.js';
+
+export function interrupted(): HubctlError {
+  return new HubctlError('interrupted', 'INTERRUPTED', 'interrupted');
+}

@@ -1,0 +1,5 @@
+export * from './scopes.js';
+export * from './manifests.js';
+export * from './blobs.js';
+export * from './upload.js';
+export * from './remote.js';

@@ -1,0 +1,89 @@
+import type { Readable } from 'node:stream';
+import { internalError } from '../errors.js';
+import type { Descriptor } from '../oci/types.js';
+import type { RegistryResponse, RegistryTransport } from '../http/types.js';
+import { pullScope, pushScope } from './scopes.js';
+
+export interface UploadOptions {
+  /** A repository on the same registry believed to hold the blob: try a cross-repo mount first. */
+  mountFrom?: string;
+  signal?: AbortSignal;
+}
+
+export type UploadResult = { kind: 'mounted'; from: string } | { kind: 'uploaded' };
+
+/**
+ * Uploads one blob: POST (with a mount attempt when `mountFrom` is set), one streamed PATCH to the
+ * Location used verbatim, then PUT `?digest=` on the Location the PATCH answered with (the
+ * distribution registry's `_state` changes with every response). The session is cancelled with
+ * DELETE when anything fails after it was opened.
+ */
+export async function uploadBlob(
+  transport: RegistryTransport,
+  repository: string,
+  desc: Descriptor,
+  openBody: () => Readable,
+  options: UploadOptions = {},
+): Promise<UploadResult> {
+  const { signal, mountFrom } = options;
+  const scopes = [pushScope(repository)];
+  let url = `/v2/${repository}/blobs/uploads/`;
+  if (mountFrom !== undefined && mountFrom !== repository) {
+    scopes.push(pullScope(mountFrom));
+    url += `?mount=${encodeURIComponent(desc.digest)}&from=${encodeURIComponent(mountFrom)}`;
+  }
+  const started = await transport.request({ method: 'POST', url, scopes, retry: true, ...(signal ? { signal } : {}) });
+  await started.discard();
+  if (started.status === 201 && mountFrom !== undefined) return { kind: 'mounted', from: mountFrom };
+  let location = locationOf(started);
+  try {
+    const patched = await transport.request({
+      method: 'PATCH',
+      url: location,
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
+      body: openBody,
+      scopes,
+      retry: false,
+      ...(signal ? { signal } : {}),
+    });
+    await patched.discard();
+    location = locationOf(patched);
+    const done = await transport.request({
+      method: 'PUT',
+      url: withDigest(location, desc.digest),
+      headers: { 'content-length': '0' },
+      scopes,
+      retry: true,
+      ...(signal ? { signal } : {}),
+    });
+    await done.discard();
+    return { kind: 'uploaded' };
+  } catch (e) {
+    await cancelUpload(transport, location, scopes);
+    throw e;
+  }
+}
+
+/** Cancels an upload session; best effort (the session expires on the registry anyway). */
+export async function cancelUpload(transport: RegistryTransport, location: string, scopes: readonly string[]): Promise<void> {
+  try {
+    const res = await transport.request({ method: 'DELETE', url: location, scopes, acceptStatus: [404, 405], retry: false, signal: AbortSignal.timeout(5000) });
+    await res.discard();
+  } catch {
+    // The session times out on the registry; nothing else to do.
+  }
+}
+
+function locationOf(res: RegistryResponse): string {
+  const location = res.header('location');
+  if (!location) {
+    throw internalError('UPLOAD_NO_LOCATION', `the registry answered ${res.status} to an upload request without a Location header`);
+  }
+  return new URL(location, res.url).toString();
+}
+
+function withDigest(location: string, digest: string): string {
+  const u = new URL(location);
+  u.searchParams.set('digest', digest);
+  return u.toString();
+}
