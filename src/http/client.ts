@@ -1,0 +1,171 @@
+import { request as undiciRequest, type Dispatcher } from 'undici';
+import { HubctlError, internalError, usageError } from '../errors.js';
+import type { HttpMethod, RegistryResponse, ReplayableBody } from './types.js';
+import { RetryPolicy, defaultSleep } from './retry.js';
+import { connectionError, isPullRateLimit, parseErrorEnvelope, statusError } from './errors.js';
+import { LIMITS, discardBody, readPrefix } from './body.js';
+import { bufferedResponse, firstHeader, makeResponse, normalizeHeaders } from './response.js';
+import { isLoopbackHost } from './hosts.js';
+import { describeUrl } from './debug.js';
+
+export const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** One HTTP exchange, before auth: absolute URL, retries and redirects applied. */
+export interface SendRequest {
+  method: HttpMethod;
+  url: string;
+  headers?: Record<string, string>;
+  body?: ReplayableBody;
+  signal?: AbortSignal;
+  retry: boolean;
+  followRedirects: boolean;
+  /** `Authorization` value, sent only while the request stays on `authOrigin`. */
+  authorization?: string;
+  authOrigin?: string;
+  acceptStatus?: readonly number[];
+}
+
+export interface HttpClientOptions {
+  dispatcher: Dispatcher;
+  /** Registry as the user names it, for messages. */
+  registry: string;
+  insecure: boolean;
+  policy?: RetryPolicy;
+  userAgent?: string;
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  debug?: (line: string) => void;
+}
+
+/**
+ * Sends requests through one dispatcher with the retry policy, redirect handling (no Authorization to
+ * another origin) and debug lines. Statuses are returned, not thrown, except Docker Hub's pull rate
+ * limit and a Retry-After beyond the cap.
+ */
+export class HttpClient {
+  readonly policy: RetryPolicy;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.policy = options.policy ?? new RetryPolicy();
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  get dispatcher(): Dispatcher {
+    return this.options.dispatcher;
+  }
+
+  /** Throws unless plain HTTP to this URL is allowed (loopback or insecure). */
+  checkScheme(url: URL): void {
+    if (url.protocol === 'https:') return;
+    if (url.protocol !== 'http:') {
+      throw usageError('UNSUPPORTED_URL', `refusing ${url.protocol} URL ${describeUrl(url.href)}: only http and https are supported`);
+    }
+    if (!this.options.insecure && !isLoopbackHost(url.hostname)) {
+      throw usageError('INSECURE_URL', `refusing plain HTTP to ${url.host}: only loopback or insecure registries may use http`, {
+        hint: `mark ${this.options.registry} insecure if it really has no TLS`,
+      });
+    }
+  }
+
+  async send(req: SendRequest): Promise<RegistryResponse> {
+    let url = new URL(req.url);
+    let method = req.method;
+    let authorization = req.authorization;
+    let redirects = 0;
+    for (;;) {
+      this.checkScheme(url);
+      if (authorization !== undefined && req.authOrigin !== undefined && url.origin !== req.authOrigin) authorization = undefined;
+      const res = await this.sendWithRetries({ ...req, method }, url, authorization);
+      const location = res.header('location');
+      const follow = req.followRedirects && (method === 'GET' || method === 'HEAD');
+      if (!follow || !REDIRECT_STATUSES.has(res.status) || location === undefined || req.acceptStatus?.includes(res.status)) {
+        return res;
+      }
+      await res.discard();
+      if (++redirects > MAX_REDIRECTS) {
+        throw internalError('TOO_MANY_REDIRECTS', `${req.method} ${describeUrl(req.url)}: more than ${MAX_REDIRECTS} redirects`);
+      }
+      const next = new URL(location, url);
+      if (url.protocol === 'https:' && next.protocol === 'http:' && !this.options.insecure && !isLoopbackHost(next.hostname)) {
+        throw usageError('INSECURE_REDIRECT', `refusing redirect from ${url.host} to plain HTTP ${next.host}`);
+      }
+      if (next.origin !== url.origin) authorization = undefined;
+      url = next;
+    }
+  }
+
+  private async sendWithRetries(req: SendRequest, url: URL, authorization: string | undefined): Promise<RegistryResponse> {
+    const debug = this.options.debug;
+    for (let attempt = 1; ; attempt++) {
+      const headers: Record<string, string> = { ...(req.headers ?? {}) };
+      if (this.options.userAgent !== undefined && !hasHeader(headers, 'user-agent')) headers['user-agent'] = this.options.userAgent;
+      for (const k of Object.keys(headers)) if (k.toLowerCase() === 'authorization') delete headers[k];
+      if (authorization !== undefined) headers.authorization = authorization;
+      const started = this.now();
+      debug?.(`> ${req.method} ${describeUrl(url.href)}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
+      let raw: Dispatcher.ResponseData;
+      try {
+        raw = await undiciRequest(url, {
+          dispatcher: this.options.dispatcher,
+          method: req.method,
+          headers,
+          body: bodyFor(req.body),
+          signal: req.signal,
+        });
+      } catch (e) {
+        if (req.signal?.aborted) throw connectionError(req.signal.reason ?? e, url.host, this.options.registry);
+        debug?.(`< error ${describeUrl(url.href)}: ${errCode(e)} ${this.now() - started}ms`);
+        const decision = this.policy.decide(attempt, req.retry && this.policy.isRetryableError(e), undefined, this.now());
+        if (!decision.retry) throw connectionError(e, url.host, this.options.registry);
+        await this.sleep(decision.delayMs, req.signal);
+        continue;
+      }
+      const status = raw.statusCode;
+      const resHeaders = normalizeHeaders(raw.headers);
+      debug?.(`< ${status} ${req.method} ${describeUrl(url.href)} ${this.now() - started}ms`);
+      const accepted = req.acceptStatus?.includes(status) === true;
+      if (accepted || !this.policy.isRetryableStatus(status)) return makeResponse(status, url.href, resHeaders, raw.body);
+
+      // Retryable status: look at 429 bodies for Docker Hub's pull limit, which waiting will not fix soon.
+      const ctx = { method: req.method, url: url.href, registry: this.options.registry, headers: resHeaders };
+      let data: Buffer | undefined;
+      if (status === 429) {
+        data = await readPrefix(raw.body, LIMITS.errorBody);
+        if (isPullRateLimit(status, parseErrorEnvelope(data), resHeaders)) throw statusError(status, data, ctx);
+      }
+      const decision = this.policy.decide(attempt, req.retry, firstHeader(resHeaders, 'retry-after'), this.now());
+      if (!decision.retry) {
+        if (decision.reason === 'retry-after-too-long') {
+          data ??= await readPrefix(raw.body, LIMITS.errorBody);
+          const err = statusError(status, data, ctx);
+          throw new HubctlError(err.kind, err.code, `${err.message} (the registry asks to wait ${Math.ceil((decision.retryAfterMs ?? 0) / 1000)}s)`, {
+            hint: err.hint,
+            details: err.details,
+          });
+        }
+        return data !== undefined ? bufferedResponse(status, url.href, resHeaders, data) : makeResponse(status, url.href, resHeaders, raw.body);
+      }
+      if (data === undefined) await discardBody(raw.body);
+      await this.sleep(decision.delayMs, req.signal);
+    }
+  }
+}
+
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+  return Object.keys(headers).some((k) => k.toLowerCase() === name);
+}
+
+function bodyFor(body: ReplayableBody | undefined): Dispatcher.RequestOptions['body'] {
+  if (body === undefined) return undefined;
+  if (typeof body === 'function') return body();
+  return body;
+}
+
+function errCode(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : e instanceof Error ? e.name : 'error';
+}

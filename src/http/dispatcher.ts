@@ -1,0 +1,128 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { rootCertificates } from 'node:tls';
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { storeError } from '../errors.js';
+import { errMessage } from './body.js';
+
+export interface DispatcherConfig {
+  /** Names a certs.d directory may use for this registry (`localhost:5000`, `registry-1.docker.io`). */
+  hostNames: readonly string[];
+  insecure?: boolean;
+  caFile?: string;
+  certsDirs?: readonly string[];
+  env?: Readonly<Record<string, string | undefined>>;
+  bodyTimeoutMs?: number;
+  connectTimeoutMs?: number;
+}
+
+/** Connections per origin: enough for parallel blob transfers. */
+export const POOL_CONNECTIONS = 16;
+
+/** Reads the extra CA certificates for a registry: `caFile`, then `<certsDir>/<host>/*.crt`. */
+export function loadExtraCAs(config: Pick<DispatcherConfig, 'caFile' | 'certsDirs' | 'hostNames'>): string[] {
+  const pems: string[] = [];
+  if (config.caFile !== undefined) {
+    try {
+      pems.push(readFileSync(config.caFile, 'utf8'));
+    } catch (e) {
+      throw storeError('CA_FILE_UNREADABLE', `cannot read CA file ${config.caFile}: ${errMessage(e)}`, { cause: e });
+    }
+  }
+  for (const dir of config.certsDirs ?? []) {
+    for (const name of new Set(config.hostNames)) {
+      const hostDir = join(dir, name);
+      let entries: string[];
+      try {
+        entries = readdirSync(hostDir);
+      } catch {
+        continue; // no directory for this host: nothing to add
+      }
+      for (const file of entries.sort()) {
+        if (!file.endsWith('.crt')) continue;
+        try {
+          pems.push(readFileSync(join(hostDir, file), 'utf8'));
+        } catch {
+          // unreadable file: skip like docker does for stray entries
+        }
+      }
+    }
+  }
+  return pems;
+}
+
+/** The proxy variables from an injected environment; lower-case names win, as in undici and curl. */
+export function proxyEnv(env: Readonly<Record<string, string | undefined>> | undefined): { httpProxy: string; httpsProxy: string; noProxy: string } {
+  const pick = (name: string) => env?.[name.toLowerCase()] ?? env?.[name.toUpperCase()] ?? '';
+  return { httpProxy: pick('http_proxy'), httpsProxy: pick('https_proxy'), noProxy: pick('no_proxy') };
+}
+
+interface PoolEntry {
+  dispatcher: Dispatcher;
+  refs: number;
+}
+
+const pool = new Map<string, PoolEntry>();
+
+function buildDispatcher(config: DispatcherConfig, extraCAs: string[]): Dispatcher {
+  const tls: Record<string, unknown> = {};
+  if (extraCAs.length > 0) tls.ca = [...rootCertificates, ...extraCAs];
+  if (config.insecure === true) tls.rejectUnauthorized = false;
+  const connect: Record<string, unknown> = { ...tls };
+  if (config.connectTimeoutMs !== undefined) connect.timeout = config.connectTimeoutMs;
+  const bodyTimeout = config.bodyTimeoutMs ?? 60_000;
+  const agentOptions = {
+    connections: POOL_CONNECTIONS,
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+    bodyTimeout,
+    headersTimeout: bodyTimeout,
+    connect,
+  };
+  const proxy = proxyEnv(config.env);
+  if (proxy.httpProxy === '' && proxy.httpsProxy === '') return new Agent(agentOptions);
+  // Explicit values (possibly '') so undici never falls back to process.env.
+  return new EnvHttpProxyAgent({ ...agentOptions, ...proxy, requestTls: tls } as EnvHttpProxyAgent.Options);
+}
+
+/**
+ * A keep-alive dispatcher for one registry configuration, shared by every transport with the same
+ * configuration. Call the returned release() when done; the agent closes when nobody uses it.
+ */
+export function acquireDispatcher(config: DispatcherConfig): { dispatcher: Dispatcher; release: () => Promise<void> } {
+  const extraCAs = loadExtraCAs(config);
+  const key = JSON.stringify({
+    cas: extraCAs,
+    insecure: config.insecure === true,
+    proxy: proxyEnv(config.env),
+    b: config.bodyTimeoutMs,
+    c: config.connectTimeoutMs,
+  });
+  let entry = pool.get(key);
+  if (entry === undefined) {
+    entry = { dispatcher: buildDispatcher(config, extraCAs), refs: 0 };
+    pool.set(key, entry);
+  }
+  entry.refs++;
+  const held = entry;
+  let released = false;
+  return {
+    dispatcher: held.dispatcher,
+    release: async () => {
+      if (released) return;
+      released = true;
+      held.refs--;
+      if (held.refs <= 0 && pool.get(key) === held) {
+        pool.delete(key);
+        await held.dispatcher.close().catch(() => undefined);
+      }
+    },
+  };
+}
+
+/** Closes every pooled dispatcher (CLI exit, test teardown). */
+export async function closeAllTransports(): Promise<void> {
+  const entries = [...pool.values()];
+  pool.clear();
+  await Promise.all(entries.map((e) => e.dispatcher.close().catch(() => undefined)));
+}
