@@ -1,0 +1,229 @@
+import { promises as fsp } from 'node:fs';
+import { notFoundError, storeError } from '../errors.js';
+import { isObject } from '../oci/manifest.js';
+import type { Descriptor, ImageIndex } from '../oci/types.js';
+import type { ContentOpener, Fetcher, FetchOptions, IngestOptions, OpenedContent, Storage } from '../content/types.js';
+import { createFileExclusive } from './atomic-write.js';
+import { BlobStore, checkDescriptorShape } from './blobs.js';
+import { collectGarbage, type GcOptions, type GcResult } from './gc.js';
+import { walkGraph } from './graph.js';
+import { emptyIndex, entryRefName, makeEntry, normalizeRefName, readIndexFile, serializeIndex, writeIndexFile } from './index-file.js';
+import { Layout, OCI_LAYOUT_CONTENT } from './layout.js';
+import { DEFAULT_LOCK_STALE_MS, DEFAULT_LOCK_TIMEOUT_MS, withLock } from './lock.js';
+import { validateStore, type ValidateOptions, type ValidationReport } from './validate.js';
+
+export interface ImageStoreOptions {
+  /** Clock (ms since epoch) for lock timestamps, stale-lock detection and gc ages. */
+  now?: () => number;
+  /** How long to wait for the index.json lock before failing with STORE_LOCKED (default 15 s). */
+  lockTimeoutMs?: number;
+  /** Age after which a lock whose holder stopped refreshing it is broken (default 30 s). */
+  lockStaleMs?: number;
+}
+
+export interface StoreEntry {
+  /** The full normalized reference (`docker.io/library/centos:latest`); undefined for an unnamed entry. */
+  ref: string | undefined;
+  descriptor: Descriptor;
+}
+
+/**
+ * The local image store: an OCI image layout (oci-layout, index.json, blobs/<alg>/<hex>) that
+ * skopeo (`oci:<root>:<ref>`) and umoci read as it is. index.json entries carry the full normalized
+ * reference in `org.opencontainers.image.ref.name`.
+ */
+export class ImageStore implements Storage, Fetcher {
+  readonly layout: Layout;
+  readonly blobs: BlobStore;
+  private readonly now: () => number;
+  private readonly lockTimeoutMs: number;
+  private readonly lockStaleMs: number;
+
+  private constructor(readonly root: string, options: ImageStoreOptions) {
+    this.layout = new Layout(root);
+    this.now = options.now ?? Date.now;
+    this.lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+    this.lockStaleMs = options.lockStaleMs ?? DEFAULT_LOCK_STALE_MS;
+    this.blobs = new BlobStore(this.layout, { now: this.now, lockStaleMs: this.lockStaleMs });
+  }
+
+  /** Opens the store at `root`, creating the layout on first use (safe against concurrent creators). */
+  static async open(root: string, options: ImageStoreOptions = {}): Promise<ImageStore> {
+    const store = new ImageStore(root, options);
+    const { layout } = store;
+    try {
+      await fsp.mkdir(layout.algorithmDir('sha256'), { recursive: true });
+      await createFileExclusive(layout.ociLayoutPath, `${JSON.stringify(OCI_LAYOUT_CONTENT)}\n`);
+      await createFileExclusive(layout.indexPath, serializeIndex(emptyIndex()));
+    } catch (e) {
+      throw storeError('STORE_INIT_FAILED', `cannot create the image store at ${root}: ${(e as Error).message}`, {
+        hint: 'check that the directory is writable, or choose another store with --store / HUBCTL_STORE',
+        cause: e,
+      });
+    }
+    let layoutJson: unknown;
+    try {
+      layoutJson = JSON.parse(await fsp.readFile(layout.ociLayoutPath, 'utf8'));
+    } catch (e) {
+      layoutJson = undefined;
+    }
+    if (!isObject(layoutJson) || typeof layoutJson.imageLayoutVersion !== 'string') {
+      throw storeError('STORE_LAYOUT_INVALID', `${layout.ociLayoutPath} is not a valid oci-layout file`, {
+        hint: `the directory ${root} is not an OCI image layout; choose another store directory`,
+      });
+    }
+    return store;
+  }
+
+  // ---- blobs (Storage, Fetcher) ----
+
+  blobPath(digest: string): string {
+    return this.blobs.blobPath(digest);
+  }
+
+  blobSize(digest: string): Promise<number | undefined> {
+    return this.blobs.blobSize(digest);
+  }
+
+  exists(desc: Descriptor, _options?: FetchOptions): Promise<boolean> {
+    return this.blobs.exists(desc);
+  }
+
+  open(desc: Descriptor, offset = 0, _options?: FetchOptions): Promise<OpenedContent> {
+    return this.blobs.open(desc, offset);
+  }
+
+  fetchBytes(desc: Descriptor, limit: number, _options?: FetchOptions): Promise<Buffer> {
+    return this.blobs.fetchBytes(desc, limit);
+  }
+
+  putBytes(desc: Descriptor, bytes: Uint8Array, _options?: FetchOptions): Promise<void> {
+    return this.blobs.putBytes(desc, bytes);
+  }
+
+  ingest(desc: Descriptor, open: ContentOpener, options?: IngestOptions): Promise<void> {
+    return this.blobs.ingest(desc, open, options);
+  }
+
+  // ---- index.json ----
+
+  /** Runs `fn` holding the index.json lock. */
+  withIndexLock<T>(fn: () => Promise<T>): Promise<T> {
+    return withLock(this.layout.indexLockPath, {
+      timeoutMs: this.lockTimeoutMs,
+      staleMs: this.lockStaleMs,
+      now: this.now,
+      what: 'the image store index',
+    }, fn);
+  }
+
+  /** The current index.json (no lock needed: it is only ever replaced by an atomic rename). */
+  readIndex(): Promise<ImageIndex> {
+    return readIndexFile(this.layout.indexPath);
+  }
+
+  private async updateIndex<T>(fn: (index: ImageIndex) => { changed: boolean; value: T }): Promise<T> {
+    return this.withIndexLock(async () => {
+      const index = await this.readIndex();
+      const { changed, value } = fn(index);
+      if (changed) await writeIndexFile(this.layout.indexPath, index);
+      return value;
+    });
+  }
+
+  /**
+   * Points `ref` at `desc` (replacing any entry for that ref). The content must already be in the
+   * store: the manifest, and for an image its config and layers (children of an index may be absent).
+   */
+  async tag(ref: string, desc: Descriptor): Promise<void> {
+    const name = normalizeRefName(ref);
+    checkDescriptorShape(desc);
+    const walk = await walkGraph(this.blobs, [desc]);
+    const missing = walk.missing.filter((m) => !m.optional);
+    if (missing.length > 0 || walk.invalid.length > 0) {
+      const what = missing.length > 0 ? `${missing.length} blob(s) missing, first ${missing[0]!.digest}` : `manifest ${walk.invalid[0]!.digest} is unreadable: ${walk.invalid[0]!.error}`;
+      throw storeError('STORE_CONTENT_MISSING', `cannot tag ${name}: ${what}`, {
+        hint: 'the image is incomplete in the local store (a concurrent rmi/prune may have removed it); pull it again',
+        details: { missing, invalid: walk.invalid },
+      });
+    }
+    // Blobs were renamed into place (each fsynced); make those renames durable before the tag is.
+    await this.blobs.syncDirs();
+    const entry = makeEntry(name, desc);
+    await this.updateIndex((index) => {
+      index.manifests = index.manifests.filter((d) => entryRefName(d) !== name);
+      index.manifests.push(entry);
+      return { changed: true, value: undefined };
+    });
+  }
+
+  /** Removes the entry for `ref`; false when there was none. */
+  async untag(ref: string): Promise<boolean> {
+    const names = refCandidates(ref);
+    return this.updateIndex((index) => {
+      const before = index.manifests.length;
+      index.manifests = index.manifests.filter((d) => !names.includes(entryRefName(d) ?? '\0'));
+      return { changed: index.manifests.length !== before, value: index.manifests.length !== before };
+    });
+  }
+
+  /** Untags `ref`, returning the descriptor it pointed at; notfound error when absent. Run gc() after. */
+  async remove(ref: string): Promise<Descriptor> {
+    const names = refCandidates(ref);
+    const removed = await this.updateIndex((index) => {
+      const i = index.manifests.findIndex((d) => names.includes(entryRefName(d) ?? '\0'));
+      if (i < 0) return { changed: false, value: undefined };
+      const [d] = index.manifests.splice(i, 1);
+      index.manifests = index.manifests.filter((e) => !names.includes(entryRefName(e) ?? '\0'));
+      return { changed: true, value: d };
+    });
+    if (!removed) throw imageNotFound(ref);
+    return removed;
+  }
+
+  async resolve(ref: string): Promise<Descriptor | undefined> {
+    const names = refCandidates(ref);
+    const index = await this.readIndex();
+    for (const n of names) {
+      const hit = index.manifests.find((d) => entryRefName(d) === n);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  async list(): Promise<StoreEntry[]> {
+    const index = await this.readIndex();
+    return index.manifests.map((d) => ({ ref: entryRefName(d), descriptor: d }));
+  }
+
+  /** Deletes blobs no index.json entry reaches (under the index lock). */
+  gc(options: GcOptions = {}): Promise<GcResult> {
+    return this.withIndexLock(async () => {
+      const index = await this.readIndex();
+      return collectGarbage(this.blobs, index.manifests, this.now, options);
+    });
+  }
+
+  /** Checks index.json and that every blob it references is present (optionally re-hashing them). */
+  validate(options: ValidateOptions = {}): Promise<ValidationReport> {
+    return validateStore(this, options);
+  }
+}
+
+/** The stored name for `ref`: the normalized reference, plus the raw text (for entries other tools wrote). */
+function refCandidates(ref: string): string[] {
+  const out: string[] = [];
+  try {
+    out.push(normalizeRefName(ref));
+  } catch {
+    // not a docker reference; may still match a raw ref.name written by another tool
+  }
+  if (!out.includes(ref)) out.push(ref);
+  return out;
+}
+
+function imageNotFound(ref: string) {
+  return notFoundError('IMAGE_NOT_FOUND', `no such image in the local store: ${ref}`, {
+    hint: 'list local images with "hubctl images"',
+  });
+}

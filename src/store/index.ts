@@ -1,0 +1,15 @@
+export { defaultStoreRoot, Layout, type StoreRootEnv, OCI_LAYOUT_CONTENT } from './layout.js';
+export { writeFileAtomic, createFileExclusive, fsyncDir } from './atomic-write.js';
+export {
+  acquireLock, withLock, isLockLive, isPidAlive, readLockInfo,
+  DEFAULT_LOCK_STALE_MS, DEFAULT_LOCK_TIMEOUT_MS, type LockHandle, type LockInfo, type LockOptions,
+} from './lock.js';
+export { BlobStore, MAX_INGEST_RETRIES, isRetryableStreamError, verifyBytes } from './blobs.js';
+export {
+  HUBCTL_REF_NAME_ANNOTATION, isValidOciRefName, normalizeRefName, entryRefName, parseIndex, readIndexFile,
+} from './index-file.js';
+export { ImageStore, type ImageStoreOptions, type StoreEntry } from './image-store.js';
+export { collectGarbage, DEFAULT_PARTIAL_GRACE_MS, type GcOptions, type GcResult } from './gc.js';
+export { walkGraph, readManifest, type GraphWalk, type MissingBlob } from './graph.js';
+export { validateStore, type ValidateOptions, type ValidationReport } from './validate.js';
+export { describeImages, type ImageSummary } from './describe.js';
