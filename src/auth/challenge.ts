@@ -37,6 +37,12 @@ class Scanner {
     while (!this.done && TCHAR.test(this.peek())) this.pos++;
     return this.s.slice(start, this.pos);
   }
+  /** An unquoted value: a token, leniently extended to anything up to ',' or whitespace (unquoted URLs occur). */
+  bareValue(): string {
+    const start = this.pos;
+    while (!this.done && !/[,\s"]/.test(this.peek())) this.pos++;
+    return this.s.slice(start, this.pos);
+  }
   quoted(): string {
     // at the opening quote
     this.pos++;
@@ -118,7 +124,7 @@ function readParams(sc: Scanner, challenge: Challenge): void {
     sc.skipWs();
     let val: string;
     if (sc.peek() === '"') val = sc.quoted();
-    else val = sc.token();
+    else val = sc.bareValue();
     const key = name.toLowerCase();
     if (!(key in challenge.params)) challenge.params[key] = val;
     sc.skipWs();
