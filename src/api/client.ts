@@ -1,0 +1,78 @@
+import type { Dispatcher } from 'undici';
+import type { CredentialSource } from '../credentials/types.js';
+import type { RegistryTransport, RetryPolicyOptions } from '../http/types.js';
+import { createTransport } from '../auth/index.js';
+import { ImageStore } from '../store/index.js';
+import type { Platform } from '../oci/types.js';
+import { hostPlatform } from '../oci/platform.js';
+
+export interface ClientOptions {
+  /** The local OCI image layout (see defaultStoreRoot in src/store). */
+  storeRoot: string;
+  /** Where registry credentials come from (see createCredentialSource in src/credentials). Anonymous without. */
+  credentials?: CredentialSource;
+  /** Allow plain HTTP and unverified TLS to every registry (loopback registries never need it). */
+  insecure?: boolean;
+  caFile?: string;
+  /** docker's certs.d directories (`<dir>/<host:port>/ca.crt`). */
+  certsDirs?: readonly string[];
+  /** Environment for proxies (HTTP_PROXY, HTTPS_PROXY, NO_PROXY). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Injected dispatcher for every registry (tests). */
+  dispatcher?: Dispatcher;
+  debug?: (line: string) => void;
+  userAgent?: string;
+  retry?: RetryPolicyOptions;
+  /** Default platform for pulls and builds (default: this machine's). */
+  platform?: Platform;
+}
+
+/**
+ * The library's entry point: holds options, one transport per registry (connections and tokens are
+ * reused across calls), and the store. Pass it to the api functions (pull, push, images...).
+ */
+export class Client {
+  private readonly transports = new Map<string, RegistryTransport>();
+  private storePromise: Promise<ImageStore> | undefined;
+  readonly platform: Platform;
+
+  constructor(readonly options: ClientOptions) {
+    this.platform = options.platform ?? hostPlatform();
+  }
+
+  transport(registry: string): RegistryTransport {
+    let t = this.transports.get(registry);
+    if (t === undefined) {
+      const o = this.options;
+      t = createTransport({
+        registry,
+        ...(o.credentials ? { credentials: o.credentials } : {}),
+        ...(o.insecure ? { insecure: true } : {}),
+        ...(o.caFile ? { caFile: o.caFile } : {}),
+        ...(o.certsDirs ? { certsDirs: o.certsDirs } : {}),
+        ...(o.env ? { env: o.env } : {}),
+        ...(o.dispatcher ? { dispatcher: o.dispatcher } : {}),
+        ...(o.debug ? { debug: o.debug } : {}),
+        ...(o.retry ? { retry: o.retry } : {}),
+        userAgent: o.userAgent ?? 'hubctl',
+      });
+      this.transports.set(registry, t);
+    }
+    return t;
+  }
+
+  store(): Promise<ImageStore> {
+    this.storePromise ??= ImageStore.open(this.options.storeRoot);
+    return this.storePromise;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.transports.values()];
+    this.transports.clear();
+    await Promise.allSettled(all.map((t) => t.close()));
+  }
+}
+
+export function createClient(options: ClientOptions): Client {
+  return new Client(options);
+}

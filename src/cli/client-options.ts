@@ -1,0 +1,42 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { ClientOptions } from '../api/client.js';
+import { defaultStoreRoot } from '../store/layout.js';
+import { redactSecrets } from '../errors.js';
+import type { CliRuntime } from './runtime.js';
+
+export interface ConnectionFlags {
+  insecure?: boolean;
+  caFile?: string;
+}
+
+/** docker's config directory: --config, else $DOCKER_CONFIG, else ~/.docker. */
+export function dockerConfigDir(rt: CliRuntime): string {
+  return rt.globals().config ?? rt.env.DOCKER_CONFIG ?? join(homedir(), '.docker');
+}
+
+/** Resolves every effect the library needs from flags and the environment, once. */
+export async function clientOptions(rt: CliRuntime, flags: ConnectionFlags = {}): Promise<ClientOptions> {
+  const g = rt.globals();
+  const home = homedir();
+  const configDir = dockerConfigDir(rt);
+  const options: ClientOptions = {
+    storeRoot: g.store ?? defaultStoreRoot(rt.env, home),
+    certsDirs: [join(configDir, 'certs.d'), '/etc/docker/certs.d'],
+    env: rt.env,
+    userAgent: 'hubctl/0.1',
+  };
+  if (flags.insecure) options.insecure = true;
+  if (flags.caFile) options.caFile = flags.caFile;
+  if (g.debug) options.debug = (line) => rt.out.info(`DEBUG ${redactSecrets(line)}`);
+  const credentials = await loadCredentialSource(rt, configDir, home);
+  if (credentials) options.credentials = credentials;
+  return options;
+}
+
+async function loadCredentialSource(rt: CliRuntime, configDir: string, home: string): Promise<ClientOptions['credentials']> {
+  const mod = (await import('../credentials/index.js')) as Record<string, unknown>;
+  const create = mod.createCredentialSource as undefined | ((o: Record<string, unknown>) => ClientOptions['credentials']);
+  if (typeof create !== 'function') return undefined;
+  return create({ env: { ...rt.env, DOCKER_CONFIG: configDir }, homeDir: home });
+}

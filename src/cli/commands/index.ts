@@ -1,0 +1,14 @@
+import type { Command } from 'commander';
+import type { CliRuntime } from '../runtime.js';
+import { registerPull } from './pull.js';
+import { registerImages } from './images.js';
+import { registerInspect } from './inspect.js';
+import { registerRmi } from './rmi.js';
+
+/** Every subcommand, in the order `hubctl --help` lists them. */
+export const COMMANDS: ((program: Command, rt: CliRuntime) => void)[] = [
+  registerPull,
+  registerImages,
+  registerInspect,
+  registerRmi,
+];

@@ -1,0 +1,15 @@
+import type { Output } from './output.js';
+
+export interface GlobalOptions {
+  debug?: boolean;
+  config?: string;
+  store?: string;
+}
+
+/** What every command gets from main: output, the interrupt signal, global flags, the environment. */
+export interface CliRuntime {
+  out: Output;
+  signal: AbortSignal;
+  globals: () => GlobalOptions;
+  env: NodeJS.ProcessEnv;
+}
