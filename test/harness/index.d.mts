@@ -1,0 +1,217 @@
+// Types for the shared test harness (plain ESM JavaScript in this folder). Import from './index.mjs'.
+/// <reference types="node" />
+import type { Readable } from 'node:stream';
+
+// ---------- tools.mjs / proc.mjs ----------
+export interface ToolSpec { name: string; purpose: string; apt: string }
+export const REQUIRED_TOOLS: ToolSpec[];
+export const INSTALL_COMMAND: string;
+export function findTool(name: string): string | null;
+export function requireTool(name: string): string;
+export function checkTools(tools?: ToolSpec[]): { ok: boolean; missing: ToolSpec[]; found: Record<string, string>; message: string };
+
+export interface RunOptions { timeoutMs?: number; env?: NodeJS.ProcessEnv; input?: string | Buffer; cwd?: string; redact?: string[] }
+export interface RunResult { stdout: string; stderr: string; code: number }
+/** Rejects with an Error (message = redacted command line, why, stderr tail; plus stdout/stderr/code fields). */
+export function runTool(tool: string, args: string[], opts?: RunOptions): Promise<RunResult>;
+export function redactText(text: string, secrets?: string[]): string;
+export function freePort(): Promise<number>;
+
+// ---------- token-server.mjs ----------
+export type TokenServerMode = 'ok' | 'down' | 'garbage' | 'bad-token' | 'reset';
+export interface AccessEntry { type: string; name: string; actions: string[] }
+export interface AccessRule {
+  /** a user name, '*' = anyone incl. anonymous (default), '+' = any authenticated user */
+  account?: string;
+  /** glob on the repository name (`*` matches anything incl. `/`, `{user}` = the account) or a RegExp;
+   *  a glob containing ':' matches `type:name` of non-repository scopes (e.g. 'registry:catalog') */
+  repo: string | RegExp;
+  actions: string[];
+}
+export interface TokenServerOptions {
+  users?: Record<string, string>;
+  /** `service` (= JWT aud) and `issuer` (= iss) put in the registry config. */
+  service?: string;
+  issuer?: string;
+  /** expires_in reported and default exp - iat (default 300). */
+  lifetimeSeconds?: number;
+  /** When set, exp = iat + expOffsetSeconds (distribution allows 60 s leeway; e.g. -55 gives ~5 s of validity). */
+  expOffsetSeconds?: number;
+  /** logged-in users get registry:catalog:* (default true) */
+  catalogForUsers?: boolean;
+  /** everyone gets pull outside `private/` (default true) */
+  anonymousPull?: boolean;
+  /** actions a user gets on `<user>` and `<user>/*` (default ['pull','push','delete']) */
+  ownNamespace?: string[];
+  /** users granted everything (default ['admin']) */
+  admins?: string[];
+  /** extra grants on top of the defaults */
+  rules?: AccessRule[];
+  /** replaces the whole policy: the actions allowed for this account and scope ('*' = all) */
+  authorize?: (account: string | null, scope: AccessEntry) => string[];
+  /** POST without client_id -> 400 invalid_request (default true, as the distribution OAuth spec says) */
+  requireClientId?: boolean;
+  mode?: TokenServerMode;
+  /** where to write the signing key/cert (default: own temp dir, removed on stop) */
+  dir?: string;
+  /** URL path of the realm (default '/token') */
+  path?: string;
+}
+export interface TokenRequestLogEntry {
+  method: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  /** whether an Authorization: Basic header was sent, and for which user (never the password) */
+  basic: boolean;
+  user: string | null;
+  authOk: boolean;
+  grantType?: string;
+  /** POST form fields; password and refresh_token values are '<redacted>' */
+  form?: Record<string, string>;
+  scopes: string[];
+  granted?: AccessEntry[];
+  /** HTTP status sent; -1 = connection reset */
+  status: number;
+  time: number;
+}
+export interface TokenServer {
+  /** realm URL, e.g. http://127.0.0.1:PORT/token */
+  realm: string;
+  url: string;
+  port: number;
+  service: string;
+  issuer: string;
+  rootCertFile: string;
+  signingKeyFile: string;
+  users: Record<string, string>;
+  log: TokenRequestLogEntry[];
+  readonly mode: TokenServerMode;
+  setMode(mode: TokenServerMode): void;
+  set(s: { lifetimeSeconds?: number; expOffsetSeconds?: number | undefined; mode?: TokenServerMode }): void;
+  clearLog(): void;
+  addUser(user: string, password: string): void;
+  refreshTokensOf(user: string): string[];
+  issueToken(account: string | null, access: AccessEntry[], opt?: { lifetimeSeconds?: number; expOffsetSeconds?: number; audience?: string; issuer?: string }): { token: string; expiresIn: number; issuedAt: string };
+  stop(): Promise<void>;
+}
+export function startTokenServer(options?: TokenServerOptions): Promise<TokenServer>;
+export function parseScope(scope: string): AccessEntry | null;
+
+// ---------- registry.mjs ----------
+export type RegistryMode = 'open' | 'htpasswd' | 'token';
+export interface StartRegistryOptions {
+  mode?: RegistryMode;
+  tls?: boolean;
+  /** default for htpasswd/token: DEFAULT_USERS; in token mode they are merged with token.users */
+  users?: Record<string, string>;
+  token?: TokenServerOptions;
+  /** storage.delete.enabled (default true) */
+  deleteEnabled?: boolean;
+  /** parent directory (e.g. tmpfs) in which the registry's data dir is created; removed on stop unless keepData */
+  storageDir?: string;
+  keepData?: boolean;
+  /** wait for GET /v2/ (default 10000) */
+  readyTimeoutMs?: number;
+  /** distribution log level (default 'warn') */
+  logLevel?: string;
+}
+export interface Registry {
+  /** '127.0.0.1:PORT' */
+  host: string;
+  /** 'http://127.0.0.1:PORT' or 'https://…' */
+  url: string;
+  mode: RegistryMode;
+  tls: boolean;
+  /** TLS only: test CA certificate (PEM file), its PEM text, and a certs.d-style dir holding only ca.crt (skopeo --cert-dir) */
+  caFile?: string;
+  ca?: string;
+  certDir?: string;
+  users: Record<string, string>;
+  tokenServer?: TokenServer;
+  /** storage root directory */
+  dataDir: string;
+  configFile: string;
+  workDir: string;
+  pid?: number;
+  /** registry stdout+stderr so far (last 16 kB) */
+  output(): string;
+  /** kill the registry and token server, remove temp dirs (idempotent) */
+  stop(): Promise<void>;
+}
+export const DEFAULT_USERS: Readonly<{ alice: string; bob: string; admin: string }>;
+export function startRegistry(opts?: StartRegistryOptions): Promise<Registry>;
+
+// ---------- certs / htpasswd / jwt ----------
+export function makeTlsCerts(dir: string): Promise<{ caFile: string; caKeyFile: string; certFile: string; keyFile: string; certDir: string }>;
+export function makeSigningCert(dir: string): Promise<{ certFile: string; keyFile: string }>;
+export function writeHtpasswd(file: string, users: Record<string, string>): Promise<void>;
+export function bcryptLine(user: string, password: string): Promise<string>;
+export function signJwt(claims: Record<string, unknown>, signer: { keyPem: string; certPem: string }): string;
+export function decodeJwt(token: string): { header: any; claims: any };
+
+// ---------- images: layout, skopeo ----------
+export type LayerContent = 'random' | 'pattern' | 'zero';
+export interface LayerBlob { digest: string; size: number; diffId: string; uncompressedSize: number; mediaType: string }
+export interface Platform { os: string; architecture: string; variant?: string }
+export interface Descriptor { mediaType: string; digest: string; size: number; platform?: Platform; annotations?: Record<string, string> }
+export interface ImageSpec {
+  /** uncompressed size of each layer's data file; or count + size; default one 1 KiB layer */
+  layers?: number[];
+  count?: number;
+  size?: number;
+  /** 'random' (incompressible, default; gzip level 0 = stored unless gzipLevel) | 'pattern' | 'zero' (gzip level 6) */
+  content?: LayerContent;
+  gzipLevel?: number;
+  /** OCI index: linux/amd64 + linux/arm64/v8 + an unknown/unknown attestation manifest (see attestation) */
+  multiArch?: boolean;
+  /** default: true for OCI, false for format 'v2s2' (skopeo cannot convert the in-toto layer) */
+  attestation?: boolean;
+  /** explicit platform list (makes an index) */
+  platforms?: Platform[];
+  /** layers written in parallel (default 2) */
+  concurrency?: number;
+  labels?: Record<string, string>;
+  format?: 'oci' | 'v2s2';
+}
+export interface BuiltImage { platform: Platform; digest: string; size: number; config: Descriptor; layers: LayerBlob[] }
+export interface BuiltLayout { dir: string; tag: string; digest: string; mediaType: string; size: number; images: BuiltImage[]; attestation?: Descriptor }
+export const MT: Readonly<{ ociManifest: string; ociIndex: string; ociConfig: string; ociLayerGzip: string; inToto: string }>;
+export function writeImageLayout(dir: string, tag: string, spec?: ImageSpec): Promise<BuiltLayout>;
+export function writeJsonBlob(dir: string, mediaType: string, obj: unknown): Promise<Descriptor>;
+export function writeTarGzLayer(layoutDir: string, files: { path: string; size: number; content?: LayerContent }[], opts?: { gzipLevel?: number; salt?: string; mediaType?: string }): Promise<LayerBlob>;
+export function contentStream(size: number, content: LayerContent, salt: string): Readable;
+
+export interface RegistryLike { host: string; tls?: boolean; certDir?: string; mode?: string; users?: Record<string, string> }
+/** 'user:pass', an object, or null = anonymous */
+export type Creds = { username: string; password: string } | string | null;
+export interface SkopeoRemoteOptions {
+  creds?: Creds;
+  timeoutMs?: number;
+  /** TLS flags follow the registry: --cert-dir <certDir> for TLS, --tls-verify=false for plain HTTP */
+  registry?: RegistryLike;
+  tlsVerify?: boolean;
+  certDir?: string;
+}
+export interface SeedOptions extends ImageSpec {
+  /** undefined = user named by the repo's first path component, else admin, else first user (auth registries); null = anonymous */
+  creds?: Creds;
+  /** build the layout here and keep it (otherwise a temp dir, removed) */
+  layoutDir?: string;
+  keepLayout?: boolean;
+  tmpDir?: string;
+  timeoutMs?: number;
+}
+/** Build + push with `skopeo copy --all`; resolves with the digest skopeo reports (--digestfile). */
+export function seedImage(registry: RegistryLike, ref: string, opts?: SeedOptions): Promise<string>;
+export function seedImageDetailed(registry: RegistryLike, ref: string, opts?: SeedOptions): Promise<{ digest: string; ref: string; repo: string; tag: string; layout: BuiltLayout }>;
+export function splitRepoTag(ref: string): { repo: string; tag: string };
+export function defaultCreds(r: RegistryLike, repo: string): Creds;
+export function remoteFlags(side: 'src' | 'dest' | '', o: SkopeoRemoteOptions): { args: string[]; secrets: string[] };
+export function runSkopeo(args: string[], opts?: RunOptions): Promise<RunResult>;
+export function runUmoci(args: string[], opts?: RunOptions): Promise<RunResult>;
+/** refs: 'host/repo:tag' (= docker://), or any skopeo transport ('oci:dir:tag', 'docker-archive:…') */
+export function skopeoCopy(src: string, dest: string, opts?: { src?: SkopeoRemoteOptions; dest?: SkopeoRemoteOptions; format?: 'oci' | 'v2s2'; all?: boolean; timeoutMs?: number; extraArgs?: string[] }): Promise<string>;
+export function skopeoInspect(ref: string, opts?: SkopeoRemoteOptions & { raw?: boolean; config?: boolean }): Promise<any>;
+export function skopeoInspectText(ref: string, opts?: SkopeoRemoteOptions & { raw?: boolean; config?: boolean }): Promise<string>;
+/** sha256 of the raw manifest bytes skopeo fetches */
+export function skopeoDigest(ref: string, opts?: SkopeoRemoteOptions): Promise<string>;
