@@ -1,0 +1,23 @@
+/**
+ * hubctl as a library. The CLI (src/cli) is a thin layer over these exports.
+ *
+ *   import { createClient, pull } from 'hubctl';
+ *   const client = createClient({ storeRoot: '/tmp/store' });
+ *   const result = await pull(client, 'centos');
+ */
+export { Client, createClient, type ClientOptions } from './api/client.js';
+export { pull, INDEX_DIGEST_ANNOTATION, type PullOptions, type PullResult, type PullEvent } from './api/pull.js';
+export { images, type ImageSummary } from './api/images.js';
+export { inspect, type InspectOptions, type InspectResult } from './api/inspect.js';
+export { rmi, type RmiResult } from './api/rmi.js';
+export { HubctlError, isHubctlError, redactSecrets, type ErrorKind } from './errors.js';
+export * from './ref/index.js';
+export * from './digest/index.js';
+export * from './oci/index.js';
+export * from './content/index.js';
+export * from './registry/index.js';
+export { ImageStore, defaultStoreRoot, describeImages, type StoreEntry } from './store/index.js';
+export { createTransport, verifyCredentials, parseWwwAuthenticate, closeAllTransports } from './auth/index.js';
+export type { RegistryTransport, RegistryRequest, RegistryResponse, TransportOptions, RetryPolicyOptions } from './http/types.js';
+export type { Credential, CredentialSource } from './credentials/types.js';
+export { VERSION } from './version.js';
