@@ -74,7 +74,7 @@ export function createHelperBackend(options: HelperOptions): CredentialBackend &
   }
 
   const output = (r: HelperRun) => {
-    const text = `${r.stdout.trim()} ${r.stderr.trim()}`.trim();
+    const text = redactHelperOutput(`${r.stdout.trim()} ${r.stderr.trim()}`.trim());
     return text === '' ? `exit status ${r.code ?? 'signal'}` : text.slice(0, 500);
   };
 
@@ -130,6 +130,11 @@ export function createHelperBackend(options: HelperOptions): CredentialBackend &
 function describeOrigin(o: HelperOptions): string {
   if (o.chosenBy === undefined) return '';
   return o.configPath === undefined ? ` (chosen by ${o.chosenBy})` : ` (chosen by ${o.chosenBy} in ${o.configPath})`;
+}
+
+/** Masks `password=...`, `secret: ...`, `token=...` in what a helper printed (HubctlError redacts URLs and headers). */
+export function redactHelperOutput(text: string): string {
+  return text.replace(/\b((?:pass(?:word)?|secret|token|passphrase)\s*[=:]\s*)("[^"]*"|\S+)/gi, '$1***');
 }
 
 function isNotFound(r: HelperRun): boolean {

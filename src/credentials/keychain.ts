@@ -18,11 +18,10 @@ const HINT_MISSING =
   'use a docker credential helper instead (set "credsStore" in your docker config, e.g. "pass" or "secretservice"), or log in with --store file';
 
 /** Imports keytar lazily; a missing or unloadable binding is a KEYCHAIN_UNAVAILABLE error. */
-export async function loadKeytar(): Promise<KeytarLike> {
-  const specifier = 'keytar';
+export async function loadKeytar(importModule: (specifier: string) => Promise<unknown> = (s) => import(s)): Promise<KeytarLike> {
   let mod: { default?: KeytarLike } & Partial<KeytarLike>;
   try {
-    mod = (await import(specifier)) as typeof mod;
+    mod = (await importModule('keytar')) as typeof mod;
   } catch (e) {
     throw new HubctlError('store', 'KEYCHAIN_UNAVAILABLE', `the OS keychain cannot be used: the optional "keytar" module could not be loaded (${(e as Error).message.split('\n')[0]})`, {
       hint: HINT_MISSING,
@@ -71,7 +70,7 @@ export function decodeKeychainSecret(text: string): Credential | undefined {
 /** The keychain behind the same interface as the helpers. */
 export function createKeychainBackend(options: KeychainOptions = {}): CredentialBackend {
   const service = options.service ?? DEFAULT_KEYCHAIN_SERVICE;
-  const load = options.loadKeytar ?? loadKeytar;
+  const load = options.loadKeytar ?? (() => loadKeytar());
   let keytar: Promise<KeytarLike> | undefined;
   const get = () => (keytar ??= load());
 
