@@ -44,7 +44,10 @@ export interface PreparedLayers {
 
 /** Writes into a Writable honouring backpressure; gives up when `failed` rejects. */
 async function writeTo(w: { write(chunk: Buffer): boolean }, chunk: Buffer, failed: Promise<never>): Promise<void> {
-  if (!w.write(chunk)) await Promise.race([once(w as unknown as NodeJS.EventEmitter, 'drain'), failed]);
+  if (w.write(chunk)) return;
+  const drained = once(w as unknown as NodeJS.EventEmitter, 'drain');
+  drained.catch(() => undefined);
+  await Promise.race([drained, failed]);
 }
 
 /** A tar validator: every entry goes through the layer's safety checker; the body is skipped. */
@@ -52,6 +55,8 @@ function tarValidator(layerName: string): { sink: tar.Extract; done: Promise<voi
   const checker = new LayerSafetyChecker(layerName);
   const sink = tar.extract();
   sink.on('entry', (header, stream, next) => {
+    // Destroying the extractor destroys the current entry with the same error; it is reported once, below.
+    stream.on('error', () => undefined);
     try {
       checker.check(header);
     } catch (e) {

@@ -1,0 +1,132 @@
+import { mkdir, symlink, writeFile, link, chmod, readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync, gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { buildImage, openLayerSource, prepareLayers, directoryTar } from '../../../src/build/index.js';
+import { MediaType } from '../../../src/oci/media-types.js';
+import { FakeStore } from './fake-storage.js';
+import { listTar, makeTar, sha, tempDir } from './helpers.js';
+
+async function makeTree(root: string): Promise<void> {
+  await mkdir(join(root, 'etc/app'), { recursive: true });
+  await mkdir(join(root, 'bin'), { recursive: true });
+  await writeFile(join(root, 'etc/app/config.json'), '{"a":1}\n');
+  await writeFile(join(root, 'bin/tool'), '#!/bin/sh\necho hi\n');
+  await chmod(join(root, 'bin/tool'), 0o755);
+  await writeFile(join(root, 'a.txt'), 'A');
+  await symlink('../etc/app/config.json', join(root, 'bin/cfg'));
+  await link(join(root, 'a.txt'), join(root, 'b-hard.txt'));
+}
+
+async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+describe('layer sources', () => {
+  it('tars a directory in byte order with root owner, fixed mtimes, modes, symlinks and hardlinks', async () => {
+    const dir = await tempDir();
+    await makeTree(dir);
+    const entries = await listTar(await collect(directoryTar(dir, { sourceDateEpoch: 1700000000 })));
+    expect(entries.map((e) => e.name)).toEqual([
+      'a.txt', 'b-hard.txt', 'bin/', 'bin/cfg', 'bin/tool', 'etc/', 'etc/app/', 'etc/app/config.json',
+    ]);
+    for (const e of entries) {
+      expect(e.uid).toBe(0);
+      expect(e.gid).toBe(0);
+      expect(e.uname).toBe('');
+      expect(e.gname).toBe('');
+      expect(e.mtime).toBe(1700000000);
+    }
+    const byName = Object.fromEntries(entries.map((e) => [e.name, e]));
+    expect(byName['bin/tool']!.mode & 0o777).toBe(0o755);
+    expect(byName['bin/tool']!.body).toBe('#!/bin/sh\necho hi\n');
+    expect(byName['bin/cfg']!.type).toBe('symlink');
+    expect(byName['bin/cfg']!.linkname).toBe('../etc/app/config.json');
+    expect(byName['b-hard.txt']!.type).toBe('link');
+    expect(byName['b-hard.txt']!.linkname).toBe('a.txt');
+    expect(byName['etc/']!.type).toBe('directory');
+  });
+
+  it('detects tar and gzip by magic bytes, not by name', async () => {
+    const dir = await tempDir();
+    const t = await makeTar([{ name: 'x', body: 'y' }]);
+    await writeFile(join(dir, 'looks.tgz'), t);
+    await writeFile(join(dir, 'looks.tar'), gzipSync(t));
+    expect((await openLayerSource(join(dir, 'looks.tgz'))).kind).toBe('tar');
+    expect((await openLayerSource(join(dir, 'looks.tar'))).kind).toBe('gzip');
+    await writeFile(join(dir, 'z.tar.zst'), Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0]));
+    await expect(openLayerSource(join(dir, 'z.tar.zst'))).rejects.toMatchObject({ code: 'UNSUPPORTED_LAYER_COMPRESSION' });
+    await expect(openLayerSource(join(dir, 'missing'))).rejects.toMatchObject({ code: 'LAYER_NOT_FOUND' });
+  });
+});
+
+describe('layer writer', () => {
+  it('computes diff_id and gzip blob for tar, tgz and directory layers', async () => {
+    const dir = await tempDir();
+    const tarBytes = await makeTar([{ name: 'hello.txt', body: 'hello world\n' }, { name: 'd', type: 'directory' }]);
+    const tgzBytes = gzipSync(await makeTar([{ name: 'z.txt', body: 'zzz' }]), { level: 9 });
+    await writeFile(join(dir, 'l1.tar'), tarBytes);
+    await writeFile(join(dir, 'l2.tgz'), tgzBytes);
+    const tree = join(dir, 'tree');
+    await mkdir(tree);
+    await makeTree(tree);
+    const store = new FakeStore();
+    const result = await buildImage({ storage: store, layers: [join(dir, 'l1.tar'), join(dir, 'l2.tgz'), tree], concurrency: 2 });
+
+    const [l1, l2, l3] = result.layers;
+    expect(l1!.diffId).toBe(sha(tarBytes));
+    const blob1 = store.blobs.get(l1!.digest)!;
+    expect(sha(blob1)).toBe(l1!.digest);
+    expect(blob1.length).toBe(l1!.size);
+    expect(gunzipSync(blob1).equals(tarBytes)).toBe(true);
+
+    // already-gzip input is stored as it is
+    expect(l2!.digest).toBe(sha(tgzBytes));
+    expect(l2!.size).toBe(tgzBytes.length);
+    expect(l2!.diffId).toBe(sha(gunzipSync(tgzBytes)));
+    expect(store.blobs.get(l2!.digest)!.equals(tgzBytes)).toBe(true);
+
+    const blob3 = store.blobs.get(l3!.digest)!;
+    expect(l3!.diffId).toBe(sha(gunzipSync(blob3)));
+    // gzip header: no mtime, no file name
+    expect(blob3.readUInt32LE(4)).toBe(0);
+    expect(blob3[3]! & 0x08).toBe(0);
+
+    const config = store.json(result.configDigest);
+    expect(config.rootfs.diff_ids).toEqual([l1!.diffId, l2!.diffId, l3!.diffId]);
+    expect(config.history.map((h: { created_by: string }) => h.created_by)).toEqual([
+      'hubctl build --layer l1.tar', 'hubctl build --layer l2.tgz', 'hubctl build --layer tree',
+    ]);
+    expect(config.created).toBe('1970-01-01T00:00:00Z');
+    const manifest = store.json(result.manifestDescriptor.digest);
+    expect(manifest.mediaType).toBe(MediaType.OciManifest);
+    expect(manifest.config).toEqual({ mediaType: MediaType.OciConfig, digest: result.configDigest, size: store.blobs.get(result.configDigest)!.length });
+    expect(manifest.layers.map((l: { mediaType: string }) => l.mediaType)).toEqual([MediaType.OciLayerGzip, MediaType.OciLayerGzip, MediaType.OciLayerGzip]);
+    // children before parents
+    expect(store.writes.slice(-2)).toEqual([result.configDigest, result.manifestDescriptor.digest]);
+  });
+
+  it('refuses a corrupt gzip and a non-tar, writing nothing', async () => {
+    const dir = await tempDir();
+    const good = gzipSync(await makeTar([{ name: 'a', body: 'b' }]));
+    await writeFile(join(dir, 'bad.tgz'), good.subarray(0, good.length - 12));
+    await writeFile(join(dir, 'notatar'), 'just some text that is not a tar archive '.repeat(30));
+    const store = new FakeStore();
+    await expect(buildImage({ storage: store, layers: [join(dir, 'bad.tgz')] })).rejects.toMatchObject({ kind: 'usage', code: 'INVALID_LAYER' });
+    await expect(buildImage({ storage: store, layers: [join(dir, 'notatar')] })).rejects.toMatchObject({ kind: 'usage', code: 'INVALID_LAYER' });
+    expect(store.blobs.size).toBe(0);
+  });
+
+  it('removes its temp files', async () => {
+    const dir = await tempDir();
+    const tmp = await tempDir();
+    await writeFile(join(dir, 'a.tar'), await makeTar([{ name: 'a', body: 'b' }]));
+    const prepared = await prepareLayers([await openLayerSource(join(dir, 'a.tar'))], { tmpDir: tmp });
+    expect((await readdir(tmp)).length).toBe(1);
+    expect((await readFile(prepared.layers[0]!.blobPath)).length).toBe(prepared.layers[0]!.size);
+    await prepared.cleanup();
+    expect(await readdir(tmp)).toEqual([]);
+  });
+});
