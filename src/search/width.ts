@@ -44,27 +44,31 @@ export function displayWidth(text: string): number {
   return w;
 }
 
-/** Docker's ellipsis character (formatter.Ellipsis appends U+2026). */
-export const ELLIPSIS = '\u2026';
+/**
+ * The cut marker. The issue and docker's documented output use three dots ("Full-chain, Internet enabled,
+ * busybox made..."); docker >= 20.10 prints U+2026 instead (formatter.Ellipsis). Total width is 45 either way.
+ */
+export const ELLIPSIS = '...';
 
 /**
- * Cuts `text` to at most `maxWidth` columns, ending with `…` when cut, the way docker's formatter.Ellipsis
- * does: the kept prefix is at most `maxWidth - 1` columns, then the one-column ellipsis.
+ * Cuts `text` to at most `maxWidth` terminal columns: when it is wider, the longest prefix that leaves room
+ * for the marker, then the marker (docker's rule: the marker counts in the width). A width smaller than the
+ * marker cuts without one.
  */
-export function ellipsis(text: string, maxWidth: number): string {
+export function ellipsis(text: string, maxWidth: number, marker: string = ELLIPSIS): string {
   if (maxWidth <= 0) return '';
-  const chars = Array.from(text);
-  if (maxWidth === 1) return chars[0] ?? '';
   if (displayWidth(text) <= maxWidth) return text;
+  const markerWidth = displayWidth(marker);
+  const room = maxWidth > markerWidth ? maxWidth - markerWidth : maxWidth;
   let out = '';
   let w = 0;
-  for (const ch of chars) {
+  for (const ch of text) {
     const cw = charWidth(ch.codePointAt(0)!);
-    if (w + cw > maxWidth - 1) break;
+    if (w + cw > room) break;
     out += ch;
     w += cw;
   }
-  return out + ELLIPSIS;
+  return maxWidth > markerWidth ? out + marker : out;
 }
 
 /** Newlines, carriage returns and tabs become spaces: one table cell, one line. */
