@@ -174,7 +174,7 @@ export function runHelper(program: string, action: HelperAction, input: string, 
     };
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      const err = Object.assign(new Error(`${program} ${action} did not finish within ${Math.round(timeoutMs / 1000)} s`), { code: 'ETIMEDOUT' });
+      const err = Object.assign(new Error(`${program} ${action} did not finish within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`), { code: 'ETIMEDOUT' });
       finish(err, null);
     }, timeoutMs);
     child.stdout?.setEncoding('utf8').on('data', (d: string) => {

@@ -5,6 +5,8 @@
  * Only one thing is recorded per server: which store `hubctl login --store` put it in. The resolver
  * uses it to ask the keychain for servers that live there (docker's config knows nothing about it).
  */
+import { existsSync, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
 import Conf from 'conf';
 import { storeError } from '../errors.js';
 import { preferencesDir, type CredentialsOptions } from './options.js';
@@ -35,36 +37,47 @@ export function isStoreKind(v: unknown): v is StoreKind {
 /** Opens the preference file (created on first write, mode 0600). */
 export function openPreferences(opts: CredentialsOptions): Preferences {
   const cwd = preferencesDir(opts);
-  let conf: Conf<PreferenceData>;
-  try {
-    conf = new Conf<PreferenceData>({
-      projectName: 'hubctl',
-      cwd,
-      configName: 'preferences',
-      accessPropertiesByDotNotation: false,
-      configFileMode: 0o600,
-      clearInvalidConfig: false,
-      watch: false,
-    });
-  } catch (e) {
-    throw storeError('PREFERENCES_INVALID', `cannot read hubctl's preferences in ${cwd}: ${(e as Error).message}`, {
-      hint: `fix or remove ${cwd}/preferences.json`,
-      cause: e,
-    });
-  }
+  const file = path.join(cwd, 'preferences.json');
+  let conf: Conf<PreferenceData> | undefined;
+  // Conf creates its directory when constructed: open it only to write or when the file exists,
+  // so that a lookup never leaves ~/.config/hubctl behind.
+  const open = (): Conf<PreferenceData> => {
+    if (conf !== undefined) return conf;
+    try {
+      mkdirSync(cwd, { recursive: true, mode: 0o700 });
+      conf = new Conf<PreferenceData>({
+        projectName: 'hubctl',
+        cwd,
+        configName: 'preferences',
+        accessPropertiesByDotNotation: false,
+        configFileMode: 0o600,
+        clearInvalidConfig: false,
+        watch: false,
+      });
+      return conf;
+    } catch (e) {
+      throw storeError('PREFERENCES_INVALID', `cannot use hubctl's preferences ${file}: ${(e as Error).message}`, {
+        hint: `fix or remove ${file}`,
+        cause: e,
+      });
+    }
+  };
+  const read = <K extends keyof PreferenceData>(key: K): PreferenceData[K] | undefined =>
+    conf === undefined && !existsSync(file) ? undefined : open().get(key);
   const servers = (): Record<string, StoreKind> => {
-    const s = conf.get('servers');
+    const s = read('servers');
     return s && typeof s === 'object' ? { ...s } : {};
   };
   return {
-    path: conf.path,
+    path: file,
     defaultStore() {
-      const v = conf.get('defaultStore');
+      const v = read('defaultStore');
       return isStoreKind(v) ? v : undefined;
     },
     setDefaultStore(kind) {
-      if (kind === undefined) conf.delete('defaultStore');
-      else conf.set('defaultStore', kind);
+      if (kind === undefined) {
+        if (read('defaultStore') !== undefined) open().delete('defaultStore');
+      } else open().set('defaultStore', kind);
     },
     storeFor(registry) {
       const v = servers()[configKey(registry)];
@@ -80,7 +93,7 @@ export function openPreferences(opts: CredentialsOptions): Preferences {
         if (all[key] === kind) return;
         all[key] = kind;
       }
-      conf.set('servers', all);
+      open().set('servers', all);
     },
   };
 }
