@@ -117,7 +117,7 @@ export class HttpClient {
           signal: req.signal,
         });
       } catch (e) {
-        if (req.signal?.aborted) throw connectionError(req.signal.reason ?? e, url.host, this.options.registry);
+        if (req.signal?.aborted) throw connectionError(req.signal.reason ?? e, url.host, this.options.registry, true);
         debug?.(`< error ${describeUrl(url.href)}: ${errCode(e)} ${this.now() - started}ms`);
         const decision = this.policy.decide(attempt, req.retry && this.policy.isRetryableError(e), undefined, this.now());
         if (!decision.retry) throw connectionError(e, url.host, this.options.registry);

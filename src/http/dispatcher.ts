@@ -57,6 +57,8 @@ export function proxyEnv(env: Readonly<Record<string, string | undefined>> | und
   return { httpProxy: pick('http_proxy'), httpsProxy: pick('https_proxy'), noProxy: pick('no_proxy') };
 }
 
+const LOOPBACK_NO_PROXY = ['localhost', '127.0.0.1', '[::1]'];
+
 interface PoolEntry {
   dispatcher: Dispatcher;
   refs: number;
@@ -81,8 +83,12 @@ function buildDispatcher(config: DispatcherConfig, extraCAs: string[]): Dispatch
   };
   const proxy = proxyEnv(config.env);
   if (proxy.httpProxy === '' && proxy.httpsProxy === '') return new Agent(agentOptions);
-  // Explicit values (possibly '') so undici never falls back to process.env.
-  return new EnvHttpProxyAgent({ ...agentOptions, ...proxy, requestTls: tls } as EnvHttpProxyAgent.Options);
+  // Like Go's ProxyFromEnvironment (docker, skopeo): loopback registries are never proxied.
+  if (proxy.noProxy.trim() !== '*') proxy.noProxy = [proxy.noProxy, ...LOOPBACK_NO_PROXY].filter((v) => v !== '').join(',');
+  // Explicit values (possibly '') so undici never falls back to process.env. `requestTls` carries our CA
+  // and verification choice through CONNECT tunnels; plain-HTTP targets go in absolute form (no tunnel).
+  const requestTls = { ...tls, ...(config.connectTimeoutMs !== undefined ? { timeout: config.connectTimeoutMs } : {}) };
+  return new EnvHttpProxyAgent({ ...agentOptions, ...proxy, requestTls, proxyTunnel: false } as EnvHttpProxyAgent.Options);
 }
 
 /**

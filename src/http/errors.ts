@@ -159,10 +159,11 @@ export function isCertificateError(e: unknown): boolean {
 }
 
 /** Maps a connection-level failure (nothing or no complete response came back) to a network error. */
-export function connectionError(e: unknown, hostPort: string, registry: string): HubctlError {
+export function connectionError(e: unknown, hostPort: string, registry: string, aborted = false): HubctlError {
   if (e instanceof HubctlError) return e;
   const code = errorCode(e);
-  if ((e as { name?: string } | null)?.name === 'AbortError' || code === 'ABORT_ERR' || code === 'UND_ERR_ABORTED') {
+  // undici also reports some proxy failures as AbortError: only the caller's signal means "interrupted"
+  if (aborted) {
     return new HubctlError('interrupted', 'ABORTED', `request to ${hostPort} was aborted`, { cause: e });
   }
   const what = (code !== undefined ? CONNECT_MESSAGES[code] : undefined) ?? errMessage(e);
