@@ -15,7 +15,8 @@ import type { CredentialBackend } from './backend.js';
 import type { Credential } from './types.js';
 
 export const TOKEN_USERNAME = '<token>';
-const NOT_FOUND = 'credentials not found in native keychain';
+/** "Nothing stored" as helpers say it: the protocol's message, and pass's for erase of a missing entry. */
+const NOT_FOUND = ['credentials not found in native keychain', 'is not in the password store'];
 const MAX_OUTPUT = 1024 * 1024;
 const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 
@@ -138,7 +139,8 @@ export function redactHelperOutput(text: string): string {
 }
 
 function isNotFound(r: HelperRun): boolean {
-  return `${r.stdout}\n${r.stderr}`.toLowerCase().includes(NOT_FOUND);
+  const text = `${r.stdout}\n${r.stderr}`.toLowerCase();
+  return NOT_FOUND.some((m) => text.includes(m));
 }
 
 /** The JSON `store` reads: identity tokens go under Username `<token>`. */
