@@ -4,7 +4,9 @@ export {
   acquireLock, withLock, isLockLive, isPidAlive, readLockInfo,
   DEFAULT_LOCK_STALE_MS, DEFAULT_LOCK_TIMEOUT_MS, type LockHandle, type LockInfo, type LockOptions,
 } from './lock.js';
-export { BlobStore, MAX_INGEST_RETRIES, isRetryableStreamError, verifyBytes } from './blobs.js';
+export { BlobStore, type BlobStoreOptions } from './blobs.js';
+export { verifyBytes, checkDescriptorShape } from './verify.js';
+export { MAX_INGEST_RETRIES, isRetryableStreamError } from './ingest.js';
 export {
   HUBCTL_REF_NAME_ANNOTATION, isValidOciRefName, normalizeRefName, entryRefName, parseIndex, readIndexFile,
 } from './index-file.js';

@@ -1,0 +1,190 @@
+import { createReadStream, promises as fsp } from 'node:fs';
+import type { Hash } from 'node:crypto';
+import { digestAlgorithm, hasherFor } from '../digest/digest.js';
+import { HubctlError, storeError } from '../errors.js';
+import type { Descriptor } from '../oci/types.js';
+import type { ContentOpener, IngestOptions } from '../content/types.js';
+import type { BlobStore, BlobStoreOptions } from './blobs.js';
+import { WRITE_BUFFER_BYTES, checkDescriptorShape, digestMismatch, sizeMismatch, statSize } from './verify.js';
+import { acquireLock } from './lock.js';
+
+/** Mid-stream network failures retried (by resuming at the current length) per ingest. */
+export const MAX_INGEST_RETRIES = 5;
+
+const RETRYABLE_CODES = new Set([
+  'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'ECONNREFUSED', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH',
+  'UND_ERR_SOCKET', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_STREAM_PREMATURE_CLOSE',
+]);
+
+/** A failure worth resuming after: a HubctlError of kind 'network' or a socket-level error code. */
+export function isRetryableStreamError(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof HubctlError) return e.kind === 'network';
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && RETRYABLE_CODES.has(code)) return true;
+  }
+  return false;
+}
+
+async function hashFile(path: string, hash: Hash): Promise<number> {
+  let n = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: WRITE_BUFFER_BYTES })) {
+    hash.update(chunk as Buffer);
+    n += (chunk as Buffer).length;
+  }
+  return n;
+}
+
+function interrupted(desc: Descriptor, signal: AbortSignal, cause?: unknown): HubctlError {
+  return new HubctlError('interrupted', 'INTERRUPTED', `download of ${desc.digest} was interrupted; the partial data is kept for the next pull`, {
+    cause: cause ?? signal.reason,
+  });
+}
+
+const isIntegrity = (e: unknown) => e instanceof HubctlError && e.kind === 'integrity';
+
+/**
+ * Streams a blob into `blobs/<alg>/.<hex>.partial` under a per-blob lock, hashing while writing,
+ * resuming from a partial file left earlier, retrying network failures from the current length,
+ * then verifies size and digest and renames the file into place.
+ */
+export async function ingestBlob(blobs: BlobStore, desc: Descriptor, opener: ContentOpener, options: IngestOptions, opts: BlobStoreOptions): Promise<void> {
+  checkDescriptorShape(desc);
+  const progress = (current: number) => options.onProgress?.({ digest: desc.digest, current, total: desc.size });
+  if (await blobs.exists(desc)) return progress(desc.size);
+  await fsp.mkdir(blobs.layout.algorithmDir(digestAlgorithm(desc.digest)), { recursive: true });
+  const lock = await acquireLock(blobs.layout.blobLockPath(desc.digest), {
+    timeoutMs: Infinity,
+    now: opts.now,
+    ...(opts.lockStaleMs !== undefined ? { staleMs: opts.lockStaleMs } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    what: `blob ${desc.digest}`,
+  });
+  try {
+    if (await blobs.exists(desc)) return progress(desc.size);
+    await ingestLocked(blobs, desc, opener, options.signal, progress);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function ingestLocked(blobs: BlobStore, desc: Descriptor, opener: ContentOpener, signal: AbortSignal | undefined, progress: (n: number) => void): Promise<void> {
+  const partial = blobs.layout.partialPath(desc.digest);
+  const final = blobs.layout.blobPath(desc.digest);
+  const algo = digestAlgorithm(desc.digest);
+  let hash = hasherFor(desc.digest);
+  let pos = 0;
+  const existing = await statSize(partial);
+  if (existing !== undefined && existing > desc.size) await fsp.rm(partial, { force: true });
+  else if (existing !== undefined && existing > 0) pos = await hashFile(partial, hash);
+
+  const fh = await fsp.open(partial, 'a', 0o644);
+  let closed = false;
+  const close = async () => {
+    if (!closed) {
+      closed = true;
+      await fh.close();
+    }
+  };
+  const restart = async () => {
+    await fh.truncate(0);
+    hash = hasherFor(desc.digest);
+    pos = 0;
+  };
+  try {
+    if (pos === desc.size && `${algo}:${hash.copy().digest('hex')}` !== desc.digest) await restart();
+    let retries = 0;
+    while (pos < desc.size || desc.size === 0) {
+      if (signal?.aborted) throw interrupted(desc, signal);
+      try {
+        const ended = await copyFrom(desc, opener, pos, signal, {
+          restart,
+          write: async (buf) => {
+            await fh.write(buf);
+            pos += buf.length;
+          },
+          update: (chunk) => hash.update(chunk),
+          progress,
+        });
+        if (ended && pos < desc.size) {
+          if (retries++ >= MAX_INGEST_RETRIES) throw sizeMismatch(desc, `${pos} (the source ended early)`);
+          continue;
+        }
+        break;
+      } catch (err) {
+        if (isIntegrity(err)) throw err;
+        if (signal?.aborted) throw interrupted(desc, signal, err);
+        if (isRetryableStreamError(err) && retries++ < MAX_INGEST_RETRIES) continue;
+        throw err;
+      }
+    }
+    const actual = `${algo}:${hash.digest('hex')}`;
+    if (actual !== desc.digest) throw digestMismatch(desc, actual);
+    await fh.sync();
+    await close();
+    await fsp.rename(partial, final);
+    progress(desc.size);
+  } catch (err) {
+    await close().catch(() => undefined);
+    if (isIntegrity(err)) await fsp.rm(partial, { force: true });
+    throw err;
+  }
+}
+
+interface CopyIo {
+  restart: () => Promise<void>;
+  write: (b: Buffer) => Promise<void>;
+  update: (b: Buffer) => void;
+  progress: (n: number) => void;
+}
+
+/**
+ * One attempt: opens at `pos` and copies until the stream ends (returns true). Bytes received
+ * before a failure are written (they were hashed already) so the next attempt resumes after them.
+ */
+async function copyFrom(desc: Descriptor, opener: ContentOpener, pos: number, signal: AbortSignal | undefined, io: CopyIo): Promise<boolean> {
+  const opened = await opener(pos, signal);
+  const stream = opened.stream;
+  const onAbort = () => stream.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let pending: Buffer[] = [];
+  let pendingLen = 0;
+  let written = pos;
+  const flush = async () => {
+    if (pendingLen === 0) return;
+    const buf = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingLen);
+    pending = [];
+    pendingLen = 0;
+    await io.write(buf);
+    written += buf.length;
+  };
+  try {
+    if (opened.offset !== pos) {
+      if (opened.offset !== 0) {
+        throw storeError('BAD_RESUME_OFFSET', `the source resumed ${desc.digest} at ${opened.offset}, not at ${pos} or 0`);
+      }
+      await io.restart();
+      written = 0;
+    }
+    if (signal?.aborted) throw signal.reason;
+    for await (const raw of stream) {
+      const chunk = typeof raw === 'string' ? Buffer.from(raw) : (raw as Buffer);
+      if (written + pendingLen + chunk.length > desc.size) {
+        throw sizeMismatch(desc, `more than ${desc.size} (at least ${written + pendingLen + chunk.length})`);
+      }
+      io.update(chunk);
+      pending.push(chunk);
+      pendingLen += chunk.length;
+      io.progress(written + pendingLen);
+      if (pendingLen >= WRITE_BUFFER_BYTES) await flush();
+    }
+    await flush();
+    return true;
+  } catch (err) {
+    if (!isIntegrity(err)) await flush();
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    stream.destroy();
+  }
+}
