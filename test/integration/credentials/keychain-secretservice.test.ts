@@ -1,0 +1,132 @@
+/**
+ * The OS keychain for real: keytar (libsecret) and docker-credential-secretservice against
+ * gnome-keyring's Secret Service, on a private D-Bus session started with dbus-run-session.
+ *
+ * keytar reads the bus address from this process's environment (libsecret cannot be given one), so
+ * the test sets DBUS_SESSION_BUS_ADDRESS for this worker process only and restores it afterwards.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import {
+  createHelperBackend,
+  createKeychainBackend,
+  eraseCredential,
+  findCredential,
+  loadKeytar,
+  saveCredential,
+  storedUsername,
+  type CredentialsOptions,
+} from '../../../src/credentials/index.js';
+
+const have = (cmd: string) => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const available = have('dbus-run-session') && have('gnome-keyring-daemon');
+const haveKeytar = await loadKeytar().then(
+  () => true,
+  () => false,
+);
+
+let root: string;
+let session: ChildProcess | undefined;
+let env: Record<string, string>;
+let opts: CredentialsOptions;
+const savedBus = process.env.DBUS_SESSION_BUS_ADDRESS;
+const SERVICE = `hubctl-test-${process.pid}`;
+
+beforeAll(async () => {
+  if (!available) return;
+  root = await mkdtemp(path.join(tmpdir(), 'hubctl-kc-'));
+  const home = path.join(root, 'home');
+  const run = path.join(root, 'run');
+  await mkdir(home);
+  await mkdir(run, { mode: 0o700 });
+  const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, XDG_DATA_HOME: path.join(root, 'data'), XDG_RUNTIME_DIR: run };
+  const child = spawn(
+    'dbus-run-session',
+    ['--', 'sh', '-c', 'printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; echo "BUS=$DBUS_SESSION_BUS_ADDRESS"; exec cat'],
+    { env: base, stdio: ['pipe', 'pipe', 'ignore'] },
+  );
+  session = child;
+  const address = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no bus address from dbus-run-session: ${out}`)), 20_000);
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /BUS=(\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`dbus-run-session exited (${code}): ${out}`)));
+  });
+  env = { ...base, DBUS_SESSION_BUS_ADDRESS: address, DOCKER_CONFIG: path.join(root, 'docker') };
+  process.env.DBUS_SESSION_BUS_ADDRESS = address;
+  opts = { env, homedir: home, preferencesDir: path.join(root, 'prefs'), keychainService: SERVICE };
+});
+
+afterAll(async () => {
+  if (savedBus === undefined) delete process.env.DBUS_SESSION_BUS_ADDRESS;
+  else process.env.DBUS_SESSION_BUS_ADDRESS = savedBus;
+  if (session !== undefined && session.exitCode === null) {
+    const exited = new Promise<void>((resolve) => session!.once('exit', () => resolve()));
+    session.stdin!.end(); // cat ends -> the session ends -> dbus-daemon and the keyring exit
+    const timer = setTimeout(() => session!.kill('SIGTERM'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  if (root !== undefined) await rm(root, { recursive: true, force: true });
+});
+
+describe.skipIf(!available || !haveKeytar)('OS keychain via keytar (Secret Service)', () => {
+  it('backend round trip: get/store/list/erase, JSON items', async () => {
+    const kc = createKeychainBackend({ service: SERVICE });
+    expect(await kc.get('localhost:5000')).toBeUndefined();
+    await kc.store('localhost:5000', { username: 'kim', password: 'p:w' });
+    await kc.store('https://index.docker.io/v1/', { username: 'hub', identityToken: 'rt' });
+    expect(await kc.get('localhost:5000')).toEqual({ username: 'kim', password: 'p:w' });
+    expect(await kc.get('https://index.docker.io/v1/')).toEqual({ username: 'hub', identityToken: 'rt' });
+    expect(await kc.list()).toEqual({ 'localhost:5000': 'kim', 'https://index.docker.io/v1/': 'hub' });
+    const keytar = await loadKeytar();
+    expect(JSON.parse((await keytar.getPassword(SERVICE, 'localhost:5000'))!)).toEqual({ username: 'kim', secret: 'p:w' });
+    expect(await kc.erase('localhost:5000')).toBe(true);
+    expect(await kc.erase('localhost:5000')).toBe(false);
+    expect(await kc.erase('https://index.docker.io/v1/')).toBe(true);
+  });
+
+  it('login --store keychain, pull lookup, logout; config.json untouched', async () => {
+    const saved = await saveCredential('ghcr.io', { username: 'octo', password: 'tok' }, { ...opts, store: 'keychain' });
+    expect(saved).toEqual({ store: 'keychain', where: 'the OS keychain', plaintextWarning: false });
+    expect(await findCredential('ghcr.io', opts)).toEqual({ source: 'keychain', key: 'ghcr.io', credential: { username: 'octo', password: 'tok' } });
+    expect(await storedUsername('ghcr.io', opts)).toBe('octo');
+    await expect(readFile(path.join(env.DOCKER_CONFIG!, 'config.json'))).rejects.toThrow();
+    expect(await eraseCredential('ghcr.io', opts)).toEqual({ erased: true, where: ['the OS keychain'], remaining: [] });
+    expect(await findCredential('ghcr.io', opts)).toBeUndefined();
+  });
+});
+
+describe.skipIf(!available || !have('docker-credential-secretservice'))('docker-credential-secretservice (real helper)', () => {
+  it('round trip via credsStore: unknown -> none, store, get, list, erase', async () => {
+    const h = createHelperBackend({ name: 'secretservice', env });
+    expect(await h.get('never.example:1')).toBeUndefined();
+    await mkdir(env.DOCKER_CONFIG!, { recursive: true });
+    await writeFile(path.join(env.DOCKER_CONFIG!, 'config.json'), JSON.stringify({ credsStore: 'secretservice' }));
+    expect(await saveCredential('127.0.0.1:5001', { username: 'sam', password: 'xyz' }, opts)).toMatchObject({ store: 'helper', where: 'docker-credential-secretservice' });
+    expect(await findCredential('127.0.0.1:5001', opts)).toMatchObject({ source: 'store', helper: 'secretservice', credential: { username: 'sam', password: 'xyz' } });
+    expect(await h.list()).toMatchObject({ '127.0.0.1:5001': 'sam' });
+    await saveCredential('docker.io', { identityToken: 'refresh-9' }, opts);
+    expect(await findCredential('docker.io', opts)).toMatchObject({ credential: { identityToken: 'refresh-9' } });
+    expect(await eraseCredential('127.0.0.1:5001', opts)).toMatchObject({ erased: true, where: ['docker-credential-secretservice'] });
+    expect(await eraseCredential('docker.io', opts)).toMatchObject({ erased: true });
+    expect(await h.get('127.0.0.1:5001')).toBeUndefined();
+  });
+});
