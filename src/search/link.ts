@@ -6,7 +6,7 @@ export function parseNextLink(header: string | readonly string[] | undefined): s
   if (header === undefined) return undefined;
   const values = typeof header === 'string' ? [header] : header;
   for (const value of values) {
-    const re = /<([^>]*)>((?:\s*;\s*[^;,]*)*)/g;
+    const re = /<([^>]*)>((?:\s*;\s*(?:[^;,"]|"[^"]*")*)*)/g;
     for (let m = re.exec(value); m !== null; m = re.exec(value)) {
       const params = m[2] ?? '';
       const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))/i.exec(params);
