@@ -172,9 +172,14 @@ export class RegistrySession implements RegistryTransport {
     if (challenge === undefined) return undefined;
     if (challenge.scheme === 'bearer') {
       if (sent?.kind === 'registry-token') return undefined;
-      if (sent?.kind === 'bearer') this.tokens.invalidate(sent.header.slice('Bearer '.length));
+      const sentToken = sent?.kind === 'bearer' ? sent.header.slice('Bearer '.length) : undefined;
+      if (sentToken !== undefined) this.tokens.invalidate(sentToken);
       const merged = mergeScopes(challengeScopes(challenge).filter((s) => s !== '*' || scopes.length === 0), scopes);
-      const auth = await this.authFor(challenge, merged, baseUrl, true, signal);
+      // a parallel request may already have fetched a better token: use it instead of fetching again
+      const cached = this.tokens.lookup(merged);
+      const auth = cached !== undefined && cached.token !== sentToken
+        ? { header: `Bearer ${cached.token}`, kind: 'bearer' as const }
+        : await this.authFor(challenge, merged, baseUrl, true, signal);
       return auth === undefined ? undefined : { challenge, scopes: merged, auth };
     }
     if (challenge.scheme === 'basic' && sent?.kind !== 'basic') {

@@ -218,3 +218,21 @@ describe('basic flow', () => {
     expect(seen.every((r) => r.headers.authorization === undefined)).toBe(true);
   });
 });
+
+describe('parallel re-authentication', () => {
+  it('10 parallel pushes hitting insufficient_scope cause one extra token fetch', async () => {
+    const handler = bearerRegistry();
+    const { transport, seen } = setup((r) => {
+      if (r.origin === REG && r.method === 'PUT' && !(r.headers.authorization ?? '').includes('pull,push')) {
+        return { status: 401, headers: { 'www-authenticate': `${HUB_CHALLENGE},scope="repository:x:pull,push",error="insufficient_scope"` } };
+      }
+      return handler(r);
+    });
+    await transport.request({ method: 'GET', url: '/v2/x/manifests/1', scopes: ['repository:x:pull'] });
+    const res = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => transport.request({ method: 'PUT', url: `/v2/x/manifests/t${i}`, scopes: ['repository:x:pull'], body: '{}' })),
+    );
+    expect(res.every((r) => r.status === 200)).toBe(true);
+    expect(seen.filter((r) => r.origin === AUTH)).toHaveLength(2);
+  });
+});
