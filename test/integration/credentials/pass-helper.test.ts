@@ -132,4 +132,21 @@ describe.skipIf(!available)('docker-credential-pass (real helper)', () => {
     await writeConfig({ credHelpers: { 'ghcr.io': 'nonexistent' } });
     await expect(findCredential('ghcr.io', opts)).rejects.toThrow(/docker-credential-nonexistent \(chosen by credHelpers\["ghcr.io"\] in .*config.json\) failed to get credentials for ghcr.io: docker-credential-nonexistent was not found on PATH/);
   });
+
+  it.skipIf(!have('skopeo'))('skopeo follows credHelpers hubctl wrote into pass', async () => {
+    await writeConfig({});
+    await saveCredential('127.0.0.1:5001', { username: 'carol', password: 'c' }, { ...opts, helper: 'pass' });
+    expect(JSON.parse(await readFile(configPath, 'utf8'))).toEqual({ credHelpers: { '127.0.0.1:5001': 'pass' }, auths: { '127.0.0.1:5001': {} } });
+    const login = execFileSync('skopeo', ['login', '--get-login', '--authfile', configPath, '127.0.0.1:5001'], { env, encoding: 'utf8' }).trim();
+    expect(login).toBe('carol');
+    await eraseCredential('127.0.0.1:5001', opts);
+  });
+
+  it.skipIf(!have('docker'))('docker logout erases what hubctl stored via credsStore pass', async () => {
+    await writeConfig({ credsStore: 'pass' });
+    await saveCredential('localhost:5002', { username: 'dave', password: 'd' }, opts);
+    expect(execFileSync('docker', ['logout', 'localhost:5002'], { env, encoding: 'utf8' })).toContain('Removing login credentials for localhost:5002');
+    expect(await createHelperBackend({ name: 'pass', env }).get('localhost:5002')).toBeUndefined();
+    expect(await findCredential('localhost:5002', opts)).toBeUndefined();
+  });
 });
