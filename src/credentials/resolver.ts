@@ -108,6 +108,12 @@ export async function findCredential(registry: string, opts: FindOptions): Promi
 export interface SourceOptions extends CredentialsOptions {
   /** Remember answers per registry for the life of the source (default true: one helper run per pull). */
   cache?: boolean;
+  /**
+   * When set, a failing lookup (helper missing or broken, corrupt config, keychain down) is reported
+   * here and the registry is tried anonymously instead of failing (e.g. a copied Docker Desktop config
+   * naming `credsStore: "desktop"` on Linux). Unset: the error is thrown, as docker does.
+   */
+  onError?: (error: unknown, registry: string) => void;
 }
 
 /**
@@ -116,12 +122,21 @@ export interface SourceOptions extends CredentialsOptions {
  */
 export function createCredentialSource(opts: SourceOptions): CredentialSource {
   const cache = new Map<string, Promise<Credential | undefined>>();
+  const lookup = (registry: string): Promise<Credential | undefined> => {
+    const found = findCredential(registry, opts).then((f) => f?.credential);
+    const onError = opts.onError;
+    if (onError === undefined) return found;
+    return found.catch((e: unknown) => {
+      onError(e, registry);
+      return undefined;
+    });
+  };
   return (registry: string) => {
     const host = registryHost(registry);
-    if (opts.cache === false) return findCredential(registry, opts).then((f) => f?.credential);
+    if (opts.cache === false) return lookup(registry);
     let hit = cache.get(host);
     if (hit === undefined) {
-      hit = findCredential(registry, opts).then((f) => f?.credential);
+      hit = lookup(registry);
       hit.catch(() => cache.delete(host));
       cache.set(host, hit);
     }

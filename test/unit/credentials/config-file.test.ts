@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lstat, mkdir, readFile, readdir, readlink, stat, symlink, writeFile, chmod } from 'node:fs/promises';
 import * as path from 'node:path';
 import { dockerConfigPath, readDockerConfig, saveCredential, writeDockerConfig } from '../../../src/credentials/index.js';
+import fc from 'fast-check';
 import { b64, sandbox, type Sandbox } from './fixtures.js';
 
 let box: Sandbox;
@@ -130,5 +131,24 @@ describe('writing', () => {
     const c = await readDockerConfig(box.opts);
     await writeDockerConfig(c);
     expect(JSON.parse(await readFile(box.configPath, 'utf8'))).toEqual(docBefore);
+  });
+
+  it('property: a login changes only its own auths entry; everything else and the key order survive', async () => {
+    const key = fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !/^\d+$/.test(k) && k !== '__proto__' && k !== 'auths');
+    const json = fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown);
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(key, json, { maxKeys: 6 }), fc.dictionary(fc.domain(), fc.record({ auth: fc.constant(b64('a:b')), email: fc.emailAddress() }), { maxKeys: 3 }), async (top, auths) => {
+        const doc = { ...top, auths: { ...auths } };
+        await mkdir(box.dockerDir, { recursive: true });
+        await writeFile(box.configPath, JSON.stringify(doc));
+        await saveCredential('new-host.test:5000', { username: 'u', password: 'p' }, box.opts);
+        const after = JSON.parse(await readFile(box.configPath, 'utf8'));
+        const expected = { ...doc, auths: { ...auths, 'new-host.test:5000': { auth: b64('u:p') } } };
+        expect(after).toEqual(expected);
+        expect(Object.keys(after)).toEqual(Object.keys(expected));
+        expect(Object.keys(after.auths)).toEqual(Object.keys(expected.auths));
+      }),
+      { numRuns: 40 },
+    );
   });
 });

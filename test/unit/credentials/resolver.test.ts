@@ -157,4 +157,14 @@ describe('createCredentialSource', () => {
     expect(await source('localhost:5001')).toBeUndefined();
     expect(await calls()).toEqual(['get one', 'get one']);
   });
+
+  it('throws helper errors by default; with onError reports them once and goes anonymous', async () => {
+    await writeConfig({ credsStore: 'desktop' });
+    await expect(createCredentialSource(box.opts)('docker.io')).rejects.toMatchObject({ code: 'CREDENTIAL_HELPER_FAILED' });
+    const seen: Array<[string, string]> = [];
+    const source = createCredentialSource({ ...box.opts, onError: (e, r) => seen.push([(e as { code: string }).code, r]) });
+    expect(await source('docker.io')).toBeUndefined();
+    expect(await source('registry-1.docker.io')).toBeUndefined();
+    expect(seen).toEqual([['CREDENTIAL_HELPER_FAILED', 'docker.io']]);
+  });
 });
