@@ -23,12 +23,6 @@ function transportFor(options: SearchOptions, target: SearchTarget): RegistryTra
   throw usageError('SEARCH_NO_TRANSPORT', 'searchImages needs a transport or a transportFactory');
 }
 
-/** Names from a registry other than Docker Hub are shown with the registry, so they can be pulled as shown. */
-function withRegistry(target: SearchTarget, r: SearchResult): SearchResult {
-  if (target.isHub || r.name.startsWith(`${target.registry}/`)) return r;
-  return { ...r, name: `${target.registry}/${r.name.replace(/^\/+/, '')}` };
-}
-
 /**
  * Searches page by page. Yields every fetched page with the rows that pass the filters (possibly none),
  * until the results end or the page cap. Docker Hub (and any registry answering `/v1/search`) is paged
@@ -70,7 +64,8 @@ export async function* searchPages(options: SearchOptions): AsyncGenerator<Searc
       if (p === undefined) break; // no /v1/search here: use the catalog
       if (isRepeatedV1Page(p, page, previous)) return;
       previous = p.results.map((r) => r.name);
-      const results = p.results.map((r) => withRegistry(target, r)).filter((r) => matchesFilters(r, filters));
+      // names as the endpoint sends them, as docker shows them
+      const results = p.results.filter((r) => matchesFilters(r, filters));
       const out: SearchPage = { source: 'v1-search', page, results, fetched: p.results.length };
       if (p.numResults !== undefined) out.totalResults = p.numResults;
       if (p.numPages !== undefined) out.totalPages = p.numPages;

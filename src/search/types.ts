@@ -2,7 +2,10 @@ import type { RegistryTransport } from '../http/types.js';
 
 /** One search hit, as hubctl reports it (docker's SearchResult, camel-cased). */
 export interface SearchResult {
-  /** Repository name. Docker Hub: `nginx`, `bitnami/nginx`. Other registries: `host:port/repo`. */
+  /**
+   * Repository name as the search endpoint sends it (Docker Hub: `nginx`, `bitnami/nginx`); catalog
+   * results carry their registry (`localhost:5000/team/app`, as podman shows them) so they can be pulled as shown.
+   */
   name: string;
   description: string;
   starCount: number;

@@ -180,10 +180,10 @@ describe('other registries', () => {
     return { body: { repositories: page }, headers };
   };
 
-  it('uses /v1/search when the registry answers it, names prefixed with the registry', async () => {
+  it('uses /v1/search when the registry answers it, names as sent (as docker)', async () => {
     const t = fakeTransport('reg.example:5000', () => ({ body: { results: [{ name: 'team/app', star_count: 2 }] } }));
     const out = await searchImages({ transport: t, term: 'reg.example:5000/app' });
-    expect(out.results.map((r) => r.name)).toEqual(['reg.example:5000/team/app']);
+    expect(out.results.map((r) => r.name)).toEqual(['team/app']);
     expect(t.requests[0]!.url).toBe('/v1/search?q=app&n=25');
   });
 
