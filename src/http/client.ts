@@ -98,6 +98,17 @@ export class HttpClient {
     }
   }
 
+  /** Backoff sleep; an abort while waiting is an 'interrupted' error like an abort mid-request. */
+  private async wait(ms: number, signal: AbortSignal | undefined, url: URL): Promise<void> {
+    this.options.debug?.(`* retrying ${url.host} in ${ms}ms`);
+    try {
+      await this.sleep(ms, signal);
+    } catch (e) {
+      throw connectionError(e, url.host, this.options.registry, true);
+    }
+    if (signal?.aborted) throw connectionError(signal.reason, url.host, this.options.registry, true);
+  }
+
   private async sendWithRetries(req: SendRequest, url: URL, authorization: string | undefined): Promise<RegistryResponse> {
     const debug = this.options.debug;
     for (let attempt = 1; ; attempt++) {
@@ -121,7 +132,7 @@ export class HttpClient {
         debug?.(`< error ${describeUrl(url.href)}: ${errCode(e)} ${this.now() - started}ms`);
         const decision = this.policy.decide(attempt, req.retry && this.policy.isRetryableError(e), undefined, this.now());
         if (!decision.retry) throw connectionError(e, url.host, this.options.registry);
-        await this.sleep(decision.delayMs, req.signal);
+        await this.wait(decision.delayMs, req.signal, url);
         continue;
       }
       const status = raw.statusCode;
@@ -150,7 +161,7 @@ export class HttpClient {
         return data !== undefined ? bufferedResponse(status, url.href, resHeaders, data) : makeResponse(status, url.href, resHeaders, raw.body);
       }
       if (data === undefined) await discardBody(raw.body);
-      await this.sleep(decision.delayMs, req.signal);
+      await this.wait(decision.delayMs, req.signal, url);
     }
   }
 }

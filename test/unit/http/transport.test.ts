@@ -250,3 +250,31 @@ describe('scheme', () => {
     expect(await transport.baseUrl()).toBe(REG);
   });
 });
+
+describe('abort', () => {
+  it('turns an abort during backoff into an interrupted error', async () => {
+    const m = mockRegistry([REG], (r) => (r.path === '/v2/' ? { status: 200 } : { status: 503 }));
+    agents.push(m.agent);
+    const ac = new AbortController();
+    const t = createTransport({
+      registry: 'registry.example.com',
+      dispatcher: m.agent,
+      sleep: async () => {
+        ac.abort();
+        throw new DOMException('aborted', 'AbortError');
+      },
+    });
+    const err = await t.request({ method: 'GET', url: '/v2/x/a', scopes: [], signal: ac.signal }).catch((e) => e);
+    expect(err).toBeInstanceOf(HubctlError);
+    expect(err.kind).toBe('interrupted');
+  });
+
+  it('turns an abort before the request into an interrupted error', async () => {
+    const m = mockRegistry([REG], () => ({ status: 200 }));
+    agents.push(m.agent);
+    const t = createTransport({ registry: 'registry.example.com', dispatcher: m.agent });
+    await t.baseUrl();
+    const err = await t.request({ method: 'GET', url: '/v2/x/a', scopes: [], signal: AbortSignal.abort() }).catch((e) => e);
+    expect(err.kind).toBe('interrupted');
+  });
+});
