@@ -161,7 +161,8 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuildResult> 
   if (opts.user !== undefined) changes.user = opts.user;
   if (opts.expose) changes.expose = opts.expose;
   let config = applyConfigChanges(base ? base.config : scratchConfig(platform), changes);
-  config = { created, ...config, created };
+  config = { created, ...config };
+  config.created = created;
 
   const prepared = await prepareLayers(inputs, prepareOptions(opts));
   try {

@@ -10,7 +10,7 @@ import type { BuildLog } from './types.js';
 export interface PackItem {
   /** Path inside the tar: relative, no leading or trailing slash. */
   name: string;
-  type: 'file' | 'directory' | 'symlink' | 'link';
+  type: 'file' | 'directory' | 'symlink' | 'link' | 'character-device' | 'block-device' | 'fifo';
   /** Permission bits (including setuid/setgid/sticky). */
   mode: number;
   size?: number;
@@ -18,8 +18,14 @@ export interface PackItem {
   linkname?: string;
   /** For files: where the bytes are read from. */
   sourcePath?: string;
+  /** For files: the bytes, when they do not come from `sourcePath` (an entry of another tar). */
+  body?: AsyncIterable<Buffer>;
   uid?: number;
   gid?: number;
+  /** Overrides the pack's mtime (entries copied from an archive keep theirs). */
+  mtime?: Date;
+  devmajor?: number;
+  devminor?: number;
 }
 
 /** What a walk filter says about a path relative to the walked root. */
@@ -111,11 +117,11 @@ export function packTar(items: AsyncIterable<PackItem>, options: PackOptions): R
         gid: item.gid ?? options.gid ?? 0,
         uname: '',
         gname: '',
-        mtime: options.mtime,
+        mtime: item.mtime ?? options.mtime,
         size: item.type === 'file' ? (item.size ?? 0) : 0,
         linkname: item.linkname ?? '',
-        devmajor: 0,
-        devminor: 0,
+        devmajor: item.devmajor ?? 0,
+        devminor: item.devminor ?? 0,
       };
       if (item.type === 'file' && (item.size ?? 0) > 0) {
         let sink!: ReturnType<typeof pack.entry>;
@@ -123,7 +129,7 @@ export function packTar(items: AsyncIterable<PackItem>, options: PackOptions): R
           sink = pack.entry(header, (err) => (err ? reject(err) : resolve()));
         });
         done.catch(() => undefined);
-        for await (const chunk of createReadStream(item.sourcePath!)) {
+        for await (const chunk of item.body ?? createReadStream(item.sourcePath!)) {
           if (!sink.write(chunk as Buffer)) await once(sink as unknown as NodeJS.EventEmitter, 'drain');
         }
         sink.end(undefined);

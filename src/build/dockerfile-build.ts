@@ -1,0 +1,262 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Storage } from '../content/types.js';
+import { sha256, digestHex } from '../digest/digest.js';
+import { isHubctlError, usageError } from '../errors.js';
+import { hostPlatform, parsePlatform } from '../oci/platform.js';
+import type { HistoryEntry, ImageConfig, Platform } from '../oci/types.js';
+import { familiarString, formatReference, parseReference } from '../ref/reference.js';
+import { copyLayer } from './copy-layer.js';
+import { DockerIgnore } from './dockerignore.js';
+import { dockerfileError, parseDockerfile, type DockerfileInstruction } from './dockerfile.js';
+import { metadataChanges, NEEDS_CONTAINER } from './dockerfile-eval.js';
+import { applyConfigChanges, scratchConfig, type ConfigChanges } from './image-config.js';
+import { normalizeTags, prepareOptions, writeImage, type BuildResult, type WriteImageOptions } from './image-builder.js';
+import { epochDate } from './layer-source.js';
+import { prepareLayers } from './layer-writer.js';
+import { shellWord, shellWords } from './shell-words.js';
+import type { BaseImage, BaseImageSource, BuildLog, ImageFormat, LayerInput, Tagger } from './types.js';
+
+export interface DockerfileBuildOptions {
+  storage: Storage;
+  tagger?: Tagger;
+  /** Resolves FROM images other than scratch. */
+  baseSource?: BaseImageSource;
+  contextDir: string;
+  /** Path of the Dockerfile (default `<contextDir>/Dockerfile`), or its text in `dockerfileText`. */
+  dockerfile?: string;
+  dockerfileText?: string;
+  buildArgs?: Record<string, string>;
+  tags?: string[];
+  format?: ImageFormat;
+  /** `--platform`; wins over FROM --platform. */
+  platform?: string;
+  sourceDateEpoch?: number;
+  concurrency?: number;
+  tmpDir?: string;
+  /** Docker-like lines: `Step 1/5 : FROM scratch`, ` ---> 1a2b3c4d5e6f`, `Successfully built ...`. */
+  onLog?: BuildLog;
+  signal?: AbortSignal;
+}
+
+interface Op {
+  text: string;
+  changes?: ConfigChanges;
+  layer?: number;
+  history?: HistoryEntry;
+}
+
+const short = (x: string) => digestHex(x).slice(0, 12);
+const refuse = (ins: DockerfileInstruction, why: string, hint?: string) =>
+  usageError('DOCKERFILE_UNSUPPORTED', `Dockerfile:${ins.line}: ${ins.keyword} ${why}`, { hint: hint ?? 'see hubctl build --help for what a Dockerfile build supports', details: { line: ins.line } });
+
+function checkSupported(instructions: DockerfileInstruction[]): void {
+  let froms = 0;
+  for (const ins of instructions) {
+    if (NEEDS_CONTAINER.has(ins.keyword)) {
+      throw refuse(ins, 'needs a container, which hubctl does not run; build the files outside and COPY them', 'produce the files before the build and COPY them in');
+    }
+    if (ins.keyword === 'FROM' && ++froms > 1) {
+      throw refuse(ins, 'starts a second stage: multi-stage builds are not supported', 'build each stage as its own image, or COPY prepared files');
+    }
+    if (ins.keyword !== 'FROM' && ins.keyword !== 'ARG' && froms === 0) {
+      throw dockerfileError(ins.line, `${ins.keyword} before the first FROM`, 'only ARG may come before FROM');
+    }
+  }
+  if (froms === 0) throw usageError('DOCKERFILE_INVALID', 'the Dockerfile has no FROM instruction', { hint: 'start it with FROM scratch or FROM <image>' });
+}
+
+function parseArgDecl(ins: DockerfileInstruction, lookup: (n: string) => string | undefined, escape: string): Array<[string, string | undefined]> {
+  const words = shellWords(ins.args, { escape, lookup });
+  if (words.length === 0) throw dockerfileError(ins.line, 'ARG needs a name');
+  return words.map((w) => {
+    const eq = w.indexOf('=');
+    const name = eq < 0 ? w : w.slice(0, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw dockerfileError(ins.line, `invalid ARG name "${name}"`);
+    return [name, eq < 0 ? undefined : w.slice(eq + 1)];
+  });
+}
+
+function parseChown(ins: DockerfileInstruction, value: string): { uid: number; gid: number } {
+  const [u, g] = value.split(':') as [string, string | undefined];
+  const id = (s: string) => (s === 'root' ? 0 : /^\d+$/.test(s) ? Number(s) : undefined);
+  const uid = id(u);
+  const gid = g === undefined ? uid : id(g);
+  if (uid === undefined || gid === undefined) {
+    throw refuse(ins, `--chown=${value}: user and group names cannot be resolved without running the image`, 'give numeric ids, e.g. --chown=1000:1000');
+  }
+  return { uid, gid };
+}
+
+/**
+ * `hubctl build -f Dockerfile CONTEXT` for Dockerfiles that need no container: one layer per
+ * COPY/ADD, metadata for the rest. Everything is checked and compressed before the first write.
+ */
+export async function buildDockerfile(opts: DockerfileBuildOptions): Promise<BuildResult> {
+  const log = opts.onLog ?? (() => undefined);
+  const tags = normalizeTags(opts.tags);
+  const contextDir = resolve(opts.contextDir);
+  const text = opts.dockerfileText ?? (await readFile(opts.dockerfile ?? join(contextDir, 'Dockerfile'), 'utf8'));
+  const parsed = parseDockerfile(text);
+  const { instructions, escape } = parsed;
+  checkSupported(instructions);
+  const ignoreText = await readFile(join(contextDir, '.dockerignore'), 'utf8').catch(() => '');
+  const ignore = DockerIgnore.parse(ignoreText);
+  const mtime = epochDate(opts.sourceDateEpoch);
+  const created = mtime.toISOString().replace('.000Z', 'Z');
+  const buildArgs = opts.buildArgs ?? {};
+  const usedArgs = new Set<string>();
+
+  const wanted = opts.platform !== undefined ? parsePlatform(opts.platform) : undefined;
+  const predefined = (p: Platform): Record<string, string> => ({
+    TARGETPLATFORM: [p.os, p.architecture, p.variant].filter(Boolean).join('/'), TARGETOS: p.os, TARGETARCH: p.architecture, TARGETVARIANT: p.variant ?? '',
+    BUILDPLATFORM: [hostPlatform().os, hostPlatform().architecture].join('/'), BUILDOS: hostPlatform().os, BUILDARCH: hostPlatform().architecture,
+  });
+  const globals = new Map<string, string | undefined>(Object.entries(predefined(wanted ?? hostPlatform())));
+  const argValue = (name: string, dflt: string | undefined, scopeDefault?: string) => {
+    if (name in buildArgs) {
+      usedArgs.add(name);
+      return buildArgs[name];
+    }
+    return dflt ?? scopeDefault;
+  };
+
+  let idx = 0;
+  const ops: Op[] = [];
+  for (; instructions[idx]!.keyword === 'ARG'; idx++) {
+    const ins = instructions[idx]!;
+    for (const [n, d] of parseArgDecl(ins, (x) => globals.get(x), escape)) globals.set(n, argValue(n, d));
+    ops.push({ text: ins.original });
+  }
+
+  // FROM
+  const from = instructions[idx++]!;
+  for (const [flag] of from.flags) if (flag !== 'platform') throw dockerfileError(from.line, `unknown flag --${flag} for FROM`);
+  const fromWords = shellWords(from.args, { escape, lookup: (x) => globals.get(x) });
+  if (fromWords.length !== 1 && !(fromWords.length === 3 && fromWords[1]!.toUpperCase() === 'AS')) {
+    throw dockerfileError(from.line, 'FROM expects an image and optionally AS <name>');
+  }
+  const platformFlag = from.flags.find(([f]) => f === 'platform')?.[1];
+  const fromPlatform = platformFlag ? parsePlatform(shellWord(platformFlag, { escape, lookup: (x) => globals.get(x) })) : undefined;
+  const platformWanted = wanted ?? fromPlatform;
+  const image = fromWords[0]!;
+  let base: BaseImage | undefined;
+  let config: ImageConfig;
+  if (image.toLowerCase() === 'scratch') {
+    config = scratchConfig(platformWanted ?? hostPlatform());
+  } else {
+    if (!opts.baseSource) throw dockerfileError(from.line, `FROM ${image}: no image source to read base images from`);
+    const ref = formatReference(parseReference(image));
+    base = await opts.baseSource.getBaseImage(ref, platformWanted);
+    const onbuild = base.config.config?.OnBuild as string[] | undefined;
+    if (onbuild && onbuild.length > 0) throw refuse(from, `${image} has ONBUILD triggers, which hubctl cannot run`);
+    config = structuredClone(base.config);
+    if (platformWanted) config = applyConfigChanges(config, { platform: platformWanted });
+  }
+  const fromIndex = ops.length;
+  ops.push({ text: from.original });
+  const startConfig = config;
+
+  // The stage: metadata and COPY/ADD layers
+  const stageArgs = new Map<string, string | undefined>();
+  const envOf = (c: ImageConfig) => new Map((c.config?.Env ?? []).map((e) => [e.slice(0, e.indexOf('=') < 0 ? e.length : e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+  const layers: LayerInput[] = [];
+  for (; idx < instructions.length; idx++) {
+    const ins = instructions[idx]!;
+    const env = envOf(config);
+    const lookup = (n: string) => (env.has(n) ? env.get(n) : stageArgs.get(n));
+    try {
+      if (ins.keyword === 'ARG') {
+        for (const [n, d] of parseArgDecl(ins, lookup, escape)) stageArgs.set(n, argValue(n, d, globals.get(n)));
+        ops.push({ text: ins.original });
+      } else if (ins.keyword === 'COPY' || ins.keyword === 'ADD') {
+        const layer = await copyInstruction(ins, { escape, lookup, config, contextDir, ignore, mtime, log });
+        ops.push({ text: ins.original, layer: layers.length, history: { created, created_by: ins.original } });
+        layers.push(layer);
+      } else {
+        const changes = metadataChanges(ins, { escape, lookup, config });
+        config = applyConfigChanges(config, changes);
+        ops.push({ text: ins.original, changes, history: { created, created_by: ins.original, empty_layer: true } });
+      }
+    } catch (e) {
+      if (isHubctlError(e) && !e.message.startsWith('Dockerfile:')) {
+        throw usageError(e.code, `Dockerfile:${ins.line}: ${e.message}`, { cause: e, ...(e.hint ? { hint: e.hint } : {}) });
+      }
+      throw e;
+    }
+  }
+  const unused = Object.keys(buildArgs).filter((a) => !usedArgs.has(a));
+  if (unused.length > 0) log(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed`);
+
+  const prepared = await prepareLayers(layers, prepareOptions(opts));
+  try {
+    // Replay the steps with the layers' diff_ids known, printing docker-like lines.
+    let cfg: ImageConfig = { created, ...structuredClone(startConfig) };
+    cfg.created = created;
+    cfg.rootfs = { type: 'layers', diff_ids: [...(startConfig.rootfs?.diff_ids ?? [])] };
+    cfg.history = [...(startConfig.history ?? [])];
+    ops.forEach((op, i) => {
+      log(`Step ${i + 1}/${ops.length} : ${op.text}`);
+      if (op.changes) cfg = applyConfigChanges(cfg, op.changes);
+      if (op.layer !== undefined) cfg.rootfs.diff_ids.push(prepared.layers[op.layer]!.diffId);
+      if (op.history) cfg.history!.push(op.history);
+      if (i < fromIndex) log(' --->');
+      else if (i === fromIndex) log(base ? ` ---> ${short(base.manifest.config.digest)}` : ' --->');
+      else log(` ---> ${short(sha256(JSON.stringify(cfg)))}`);
+    });
+    const w: WriteImageOptions = { storage: opts.storage, config: cfg, layers: prepared.layers, format: opts.format ?? 'oci', tags };
+    if (opts.tagger) w.tagger = opts.tagger;
+    if (base) w.base = base;
+    if (opts.signal) w.signal = opts.signal;
+    const result = await writeImage(w);
+    log(`Successfully built ${short(result.configDigest)}`);
+    for (const t of tags) log(`Successfully tagged ${familiarString(parseReference(t))}`);
+    return result;
+  } finally {
+    await prepared.cleanup();
+  }
+}
+
+interface CopyContext {
+  escape: string;
+  lookup: (n: string) => string | undefined;
+  config: ImageConfig;
+  contextDir: string;
+  ignore: DockerIgnore;
+  mtime: Date;
+  log: BuildLog;
+}
+
+async function copyInstruction(ins: DockerfileInstruction, c: CopyContext): Promise<LayerInput> {
+  const keyword = ins.keyword as 'COPY' | 'ADD';
+  const wordOpts = { escape: c.escape, lookup: c.lookup };
+  let chown: { uid: number; gid: number } | undefined;
+  let chmod: number | undefined;
+  for (const [flag, raw] of ins.flags) {
+    const value = shellWord(raw, wordOpts);
+    if (flag === 'chown') chown = parseChown(ins, value);
+    else if (flag === 'chmod') {
+      if (!/^[0-7]{3,4}$/.test(value)) throw refuse(ins, `--chmod=${value}: only octal modes are supported`);
+      chmod = parseInt(value, 8);
+    } else if (flag === 'from') throw refuse(ins, `--from=${value}: copying from another stage or image is not supported`, 'prepare the files locally and COPY them from the context');
+    else if (flag === 'link') continue;
+    else throw refuse(ins, `--${flag} is not supported`);
+  }
+  const words = ins.json ? ins.json.map((w) => shellWord(w, wordOpts)) : shellWords(ins.args, wordOpts);
+  if (words.length < 2) throw dockerfileError(ins.line, `${keyword} needs at least one source and a destination`);
+  const dest = words.pop()!;
+  const spec: Parameters<typeof copyLayer>[0] = {
+    where: `Dockerfile:${ins.line}`,
+    keyword,
+    sources: words,
+    dest,
+    workdir: c.config.config?.WorkingDir || '/',
+    contextDir: c.contextDir,
+    ignore: c.ignore,
+    mtime: c.mtime,
+    onWarning: c.log,
+  };
+  if (chown) spec.chown = chown;
+  if (chmod !== undefined) spec.chmod = chmod;
+  return copyLayer(spec, `Dockerfile:${ins.line} ${keyword}`, ins.original);
+}
