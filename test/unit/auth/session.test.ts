@@ -236,3 +236,28 @@ describe('parallel re-authentication', () => {
     expect(seen.filter((r) => r.origin === AUTH)).toHaveLength(2);
   });
 });
+
+describe('token lifetime', () => {
+  it('uses issued_at, but not when it is in the future or already expired', async () => {
+    const { fetchToken } = await import('../../../src/auth/token.js');
+    const { HttpClient } = await import('../../../src/http/client.js');
+    let body: object = {};
+    const m = mockRegistry([AUTH], () => ({ status: 200, body }));
+    agents.push(m.agent);
+    const client = new HttpClient({ dispatcher: m.agent, registry: 'r', insecure: false });
+    const now = Date.parse('2026-01-01T00:10:00Z');
+    const req = { realm: new URL(`${AUTH}/token`), scopes: [], registry: 'r' };
+    body = { token: 't', expires_in: 300, issued_at: '2026-01-01T00:08:00Z' };
+    expect((await fetchToken(client, req, () => now)).expiresAt).toBe(Date.parse('2026-01-01T00:13:00Z'));
+    body = { token: 't', expires_in: 300, issued_at: '2026-01-01T01:00:00Z' };
+    expect((await fetchToken(client, req, () => now)).expiresAt).toBe(now + 300_000);
+    body = { token: 't', expires_in: 300, issued_at: '2025-12-31T00:00:00Z' };
+    expect((await fetchToken(client, req, () => now)).expiresAt).toBe(now + 300_000);
+    body = { token: 'a', access_token: 'b' };
+    const t = await fetchToken(client, req, () => now);
+    expect(t.token).toBe('b');
+    expect(t.expiresAt).toBe(now + 60_000);
+    body = { nothing: true };
+    await expect(fetchToken(client, req, () => now)).rejects.toMatchObject({ kind: 'auth', code: 'INVALID_TOKEN_RESPONSE' });
+  });
+});
