@@ -16,6 +16,8 @@ export interface GcOptions {
   graceMs?: number;
   /** `.partial` and `.tmp` files younger than this are kept: a pull may be writing them (default 15 min). */
   partialGraceMs?: number;
+  /** Age after which a blob lock counts as abandoned (the store's lock setting; default 30 s). */
+  lockStaleMs?: number;
 }
 
 export interface GcResult {
@@ -69,7 +71,7 @@ export async function collectGarbage(blobs: BlobStore, roots: readonly Descripto
       } else if (name.startsWith('.') && (name.endsWith(PARTIAL_SUFFIX) || name.endsWith(TEMP_SUFFIX))) {
         if (name.endsWith(PARTIAL_SUFFIX)) {
           const lockPath = join(dir, `${name.slice(0, -PARTIAL_SUFFIX.length)}${LOCK_SUFFIX}`);
-          if (await isLockLive(lockPath, DEFAULT_LOCK_STALE_MS, now)) continue;
+          if (await isLockLive(lockPath, options.lockStaleMs ?? DEFAULT_LOCK_STALE_MS, now)) continue;
         }
         await removeIfOlder(path, partialGraceMs, now, (size) => {
           result.removedPartials.push(name);

@@ -201,7 +201,7 @@ export class ImageStore implements Storage, Fetcher {
   gc(options: GcOptions = {}): Promise<GcResult> {
     return this.withIndexLock(async () => {
       const index = await this.readIndex();
-      return collectGarbage(this.blobs, index.manifests, this.now, options);
+      return collectGarbage(this.blobs, index.manifests, this.now, { lockStaleMs: this.lockStaleMs, ...options });
     });
   }
 

@@ -1,7 +1,7 @@
 import { createReadStream, promises as fsp } from 'node:fs';
 import type { Hash } from 'node:crypto';
 import { digestAlgorithm, hasherFor } from '../digest/digest.js';
-import { HubctlError, storeError } from '../errors.js';
+import { HubctlError, networkError, storeError } from '../errors.js';
 import type { Descriptor } from '../oci/types.js';
 import type { ContentOpener, IngestOptions } from '../content/types.js';
 import type { BlobStore, BlobStoreOptions } from './blobs.js';
@@ -114,8 +114,13 @@ async function ingestLocked(blobs: BlobStore, desc: Descriptor, opener: ContentO
       } catch (err) {
         if (isIntegrity(err)) throw err;
         if (signal?.aborted) throw interrupted(desc, signal, err);
-        if (isRetryableStreamError(err) && retries++ < MAX_INGEST_RETRIES) continue;
-        throw err;
+        if (!isRetryableStreamError(err)) throw err;
+        if (retries++ < MAX_INGEST_RETRIES) continue;
+        if (err instanceof HubctlError) throw err;
+        throw networkError('BLOB_DOWNLOAD_FAILED', `download of ${desc.digest} failed after ${MAX_INGEST_RETRIES} retries at ${pos} of ${desc.size} bytes: ${(err as Error).message}`, {
+          hint: 'the connection keeps dropping; run the command again to resume from the partial download',
+          cause: err,
+        });
       }
     }
     const actual = `${algo}:${hash.digest('hex')}`;

@@ -149,7 +149,8 @@ describe('ImageStore blobs: ingest', () => {
     const desc = descOf(bytes);
     const failing = memoryOpener(bytes, { failAfter: () => 1_000 });
     const err = await store.ingest(desc, failing.open).catch((e: unknown) => e);
-    expect((err as NodeJS.ErrnoException).code).toBe('ECONNRESET');
+    expect(err).toMatchObject({ kind: 'network', code: 'BLOB_DOWNLOAD_FAILED' });
+    expect(((err as Error).cause as NodeJS.ErrnoException).code).toBe('ECONNRESET');
     expect(failing.log.calls.length).toBe(MAX_INGEST_RETRIES + 1);
     const partial = `${dir}/blobs/sha256/.${desc.digest.slice(7)}.partial`;
     expect((await stat(partial)).size).toBe(6_000);
