@@ -47,7 +47,20 @@ class Lexer {
         continue;
       }
       if (ch === '$') {
-        word += this.variable();
+        const value = this.variable();
+        if (!split) {
+          word += value;
+          continue;
+        }
+        // like docker: an unquoted expansion is split on whitespace
+        for (const c of value) {
+          if (!/\s/.test(c)) word += c;
+          else if (word !== '') {
+            out.push(word);
+            word = '';
+            quoted = false;
+          }
+        }
         continue;
       }
       word += ch;
