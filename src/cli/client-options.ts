@@ -38,5 +38,5 @@ async function loadCredentialSource(rt: CliRuntime, configDir: string, home: str
   const mod = (await import('../credentials/index.js')) as Record<string, unknown>;
   const create = mod.createCredentialSource as undefined | ((o: Record<string, unknown>) => ClientOptions['credentials']);
   if (typeof create !== 'function') return undefined;
-  return create({ env: { ...rt.env, DOCKER_CONFIG: configDir }, homeDir: home });
+  return create({ env: { ...rt.env, DOCKER_CONFIG: configDir }, homedir: home });
 }
