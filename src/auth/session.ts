@@ -1,4 +1,4 @@
-import { usageError } from '../errors.js';
+import { HubctlError, usageError } from '../errors.js';
 import type { Credential } from '../credentials/types.js';
 import { registryApiHost } from '../ref/reference.js';
 import type { RegistryRequest, RegistryResponse, RegistryTransport, TransportOptions } from '../http/types.js';
@@ -70,14 +70,16 @@ export class RegistrySession implements RegistryTransport {
     this.tokens = new TokenCache(this.now);
   }
 
-  /** `GET /v2/` once (again after a failure); tells the scheme and the challenge. */
+  /**
+   * `GET /v2/` once (again after a failure); tells the scheme and the challenge. The shared ping is not
+   * tied to one caller's signal: an aborting caller stops waiting, the others keep the ping.
+   */
   ping(signal?: AbortSignal): Promise<PingResult> {
     if (this.pinged === undefined) {
       const p = ping(this.client, {
         apiHost: this.apiHost,
         registry: this.registry,
         insecure: this.options.insecure === true,
-        signal,
         debug: this.options.debug,
       });
       this.pinged = p;
@@ -85,7 +87,7 @@ export class RegistrySession implements RegistryTransport {
         if (this.pinged === p) this.pinged = undefined;
       });
     }
-    return this.pinged;
+    return abortable(this.pinged, signal, this.registry);
   }
 
   async baseUrl(): Promise<string> {
@@ -193,6 +195,26 @@ export class RegistrySession implements RegistryTransport {
     this.tokens.clear();
     await this.release();
   }
+}
+
+function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined, registry: string): Promise<T> {
+  if (signal === undefined) return p;
+  const interrupted = () => new HubctlError('interrupted', 'ABORTED', `request to ${registry} was aborted`, { cause: signal.reason });
+  if (signal.aborted) return Promise.reject(interrupted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(interrupted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 /** The registry transport for `options.registry`. Close it when done (pooled connections are shared). */

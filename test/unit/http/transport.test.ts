@@ -278,3 +278,22 @@ describe('abort', () => {
     expect(err.kind).toBe('interrupted');
   });
 });
+
+describe('shared ping', () => {
+  it('one caller aborting does not fail the others', async () => {
+    const { MockAgent } = await import('undici');
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    agents.push(agent);
+    const pool = agent.get(REG);
+    pool.intercept({ path: '/v2/', method: 'GET' }).reply(200, '').delay(50);
+    pool.intercept({ path: '/v2/x/a', method: 'GET' }).reply(200, 'ok');
+    const t = createTransport({ registry: 'registry.example.com', dispatcher: agent });
+    const ac = new AbortController();
+    const a = t.request({ method: 'GET', url: '/v2/x/a', scopes: [], signal: ac.signal });
+    const b = t.request({ method: 'GET', url: '/v2/x/a', scopes: [] });
+    ac.abort();
+    await expect(a).rejects.toMatchObject({ kind: 'interrupted' });
+    expect((await b).status).toBe(200);
+  });
+});
