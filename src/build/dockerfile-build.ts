@@ -188,7 +188,9 @@ export async function buildDockerfile(opts: DockerfileBuildOptions): Promise<Bui
   const unused = Object.keys(buildArgs).filter((a) => !usedArgs.has(a));
   if (unused.length > 0) log(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed`);
 
-  const prepared = await prepareLayers(layers, prepareOptions(opts));
+  // Layer lines would break the docker-like output; only step lines go to onLog.
+  const { onLog: _omit, ...quiet } = opts;
+  const prepared = await prepareLayers(layers, prepareOptions(quiet));
   try {
     // Replay the steps with the layers' diff_ids known, printing docker-like lines.
     let cfg: ImageConfig = { created, ...structuredClone(startConfig) };
