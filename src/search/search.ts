@@ -46,6 +46,7 @@ export async function* searchPages(options: SearchOptions): AsyncGenerator<Searc
     for (let page = 1; ; page++) {
       if (page > maxPages) {
         options.onWarning?.(`WARNING: stopped after ${maxPages} pages of search results; narrow the term or the filters`);
+        options.onCapped?.();
         return;
       }
       throwIfAborted(signal);
@@ -79,6 +80,7 @@ export async function* searchPages(options: SearchOptions): AsyncGenerator<Searc
     maxPages,
     ...(signal ? { signal } : {}),
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+    ...(options.onCapped ? { onCapped: options.onCapped } : {}),
   })) {
     throwIfAborted(signal);
     const results = cp.repositories
@@ -97,15 +99,18 @@ export async function searchImages(options: SearchOptions): Promise<SearchOutcom
   const limit = parseSearchLimit(options.limit, MAX_SEARCH_LIMIT, DEFAULT_SEARCH_LIMIT);
   const warnings: string[] = [];
   let capped = false;
+  const onCapped = (): void => {
+    capped = true;
+    options.onCapped?.();
+  };
   const onWarning = (m: string): void => {
-    if (/^WARNING: stopped/.test(m)) capped = true;
     warnings.push(m);
     options.onWarning?.(m);
   };
   const results: SearchResult[] = [];
   let source: SearchOutcome['source'];
   try {
-    for await (const page of searchPages({ ...options, limit, onWarning })) {
+    for await (const page of searchPages({ ...options, limit, onWarning, onCapped })) {
       source = page.source;
       for (const r of page.results) {
         if (results.length < limit) results.push(r);

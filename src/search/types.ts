@@ -70,6 +70,8 @@ export interface SearchOptions {
   maxPages?: number;
   /** Receives warnings for people (stderr): deprecated filters, page caps, odd Link headers. */
   onWarning?: (message: string) => void;
+  /** Called when the page cap stops a search before its results ended. */
+  onCapped?: () => void;
 }
 
 export interface SearchOutcome {

@@ -261,3 +261,17 @@ describe('parseNextLink', () => {
     ['', undefined],
   ])('%s', (h, want) => expect(parseNextLink(h)).toBe(want));
 });
+
+describe('page caps', () => {
+  it('caps catalog listing with a warning and capped=true', async () => {
+    let i = 0;
+    const t = fakeTransport('c.example', (url) =>
+      url.pathname === '/v1/search' ? { status: 404 } : { body: { repositories: [`r${i}`] }, headers: { link: `</v2/_catalog?last=r${i++}&n=100>; rel="next"` } },
+    );
+    const out = await searchImages({ transport: t, term: 'c.example/zzz', maxPages: 3 });
+    expect(out.capped).toBe(true);
+    expect(out.warnings).toHaveLength(1);
+    expect(out.warnings[0]).toMatch(/after 3 pages/);
+    expect(t.requests.filter((r) => r.url.startsWith('/v2/_catalog'))).toHaveLength(3);
+  });
+});
