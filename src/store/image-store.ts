@@ -139,22 +139,30 @@ export class ImageStore implements Storage, Fetcher {
   async tag(ref: string, desc: Descriptor): Promise<void> {
     const name = normalizeRefName(ref);
     checkDescriptorShape(desc);
-    const walk = await walkGraph(this.blobs, [desc]);
-    const missing = walk.missing.filter((m) => !m.optional);
-    if (missing.length > 0 || walk.invalid.length > 0) {
-      const what = missing.length > 0 ? `${missing.length} blob(s) missing, first ${missing[0]!.digest}` : `manifest ${walk.invalid[0]!.digest} is unreadable: ${walk.invalid[0]!.error}`;
-      throw storeError('STORE_CONTENT_MISSING', `cannot tag ${name}: ${what}`, {
-        hint: 'the image is incomplete in the local store (a concurrent rmi/prune may have removed it); pull it again',
-        details: { missing, invalid: walk.invalid },
-      });
-    }
-    // Blobs were renamed into place (each fsynced); make those renames durable before the tag is.
-    await this.blobs.syncDirs();
     const entry = makeEntry(name, desc);
-    await this.updateIndex((index) => {
+    // Blobs were fsynced before their rename; make the renames durable before the tag is.
+    await this.blobs.syncDirs();
+    await this.withIndexLock(async () => {
+      // Checked under the lock that gc() also takes, so a concurrent rmi/gc cannot remove the
+      // content between the check and the write.
+      await this.assertComplete(name, desc);
+      const index = await this.readIndex();
       index.manifests = index.manifests.filter((d) => entryRefName(d) !== name);
       index.manifests.push(entry);
-      return { changed: true, value: undefined };
+      await writeIndexFile(this.layout.indexPath, index);
+    });
+  }
+
+  private async assertComplete(name: string, desc: Descriptor): Promise<void> {
+    const walk = await walkGraph(this.blobs, [desc]);
+    const missing = walk.missing.filter((m) => !m.optional);
+    if (missing.length === 0 && walk.invalid.length === 0) return;
+    const what = missing.length > 0
+      ? `${missing.length} blob(s) missing, first ${missing[0]!.digest}`
+      : `manifest ${walk.invalid[0]!.digest} is unreadable: ${walk.invalid[0]!.error}`;
+    throw storeError('STORE_CONTENT_MISSING', `cannot tag ${name}: ${what}`, {
+      hint: 'the image is incomplete in the local store (a concurrent rmi may have removed part of it); pull it again',
+      details: { missing, invalid: walk.invalid },
     });
   }
 

@@ -137,12 +137,11 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
     const info = await tryCreate(path, now);
     if (info) return holdLock(path, info, staleMs, now);
     const cur = await readLockInfo(path);
-    if (cur) {
-      lastHolder = cur.info;
-      if (isStale(cur, staleMs, now)) {
-        await breakStale(path, cur.raw, staleMs, now);
-        continue;
-      }
+    if (!cur) continue; // released between our attempt and the read: try again at once
+    lastHolder = cur.info;
+    if (isStale(cur, staleMs, now)) {
+      await breakStale(path, cur.raw, staleMs, now);
+      continue;
     }
     if (Date.now() - started >= timeoutMs) {
       const who = lastHolder ? `pid ${lastHolder.pid} on ${lastHolder.host} since ${lastHolder.time}` : 'another process';

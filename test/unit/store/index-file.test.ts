@@ -172,3 +172,42 @@ describe('index.json lock', () => {
     expect((await store.validate()).ok).toBe(true);
   });
 });
+
+describe('ref names', () => {
+  it('normalized docker references (tag or digest) are valid OCI ref.names unless they use `__`, `---` or edge separators', async () => {
+    const fc = (await import('fast-check')).default;
+    const component = fc.stringMatching(/^[a-z0-9]{1,8}(?:(?:[._]|-{1,2})[a-z0-9]{1,8}){0,2}$/);
+    const registry = fc.constantFrom('', 'docker.io/', 'localhost:5000/', '127.0.0.1:5000/', 'ghcr.io/', 'my-reg.example.com/');
+    // Tags whose separators sit between letters/digits (docker also allows `_x`, `x-`, `a..b`, which
+    // the OCI grammar does not: those go to io.hubctl.ref.name, tested below).
+    const tag = fc.stringMatching(/^[A-Za-z0-9]{1,6}(?:[._-][A-Za-z0-9]{1,6}){0,3}$/);
+    const hex = fc.stringMatching(/^[a-f0-9]{64}$/);
+    const { normalizeRefName } = await import('../../../src/store/index.js');
+    fc.assert(fc.property(registry, fc.array(component, { minLength: 1, maxLength: 3 }), fc.option(tag), fc.option(hex), (reg, path, t, h) => {
+      let input = reg + path.join('/');
+      if (h !== null) input += `@sha256:${h}`;
+      else if (t !== null) input += `:${t}`;
+      const name = normalizeRefName(input);
+      return isValidOciRefName(name);
+    }));
+  });
+});
+
+describe('refs that are not valid OCI ref.names', () => {
+  it('are stored under io.hubctl.ref.name and still resolve', async () => {
+    const a = await writeImage(store, { layers: [Buffer.from('a')] });
+    for (const ref of ['centos:_weird', 'centos:v1-', '[::1]:5000/ns/x:1', 'a__b/c---d:1']) {
+      await store.tag(ref, a.manifest);
+      expect((await store.resolve(ref))?.digest).toBe(a.manifest.digest);
+    }
+    const entries = (await indexJson()).manifests.map((m) => m.annotations);
+    expect(entries).toEqual([
+      { 'io.hubctl.ref.name': 'docker.io/library/centos:_weird' },
+      { 'io.hubctl.ref.name': 'docker.io/library/centos:v1-' },
+      { 'io.hubctl.ref.name': '[::1]:5000/ns/x:1' },
+      { 'io.hubctl.ref.name': 'docker.io/a__b/c---d:1' },
+    ]);
+    expect((await store.list()).map((e) => e.ref)).toEqual(['docker.io/library/centos:_weird', 'docker.io/library/centos:v1-', '[::1]:5000/ns/x:1', 'docker.io/a__b/c---d:1']);
+    expect(await store.untag('centos:v1-')).toBe(true);
+  });
+});

@@ -69,4 +69,16 @@ describe.skipIf(!existsSync(UMOCI))('independent readers: umoci', () => {
     const { stdout } = await exec(UMOCI, ['ls', '--layout', store.root]);
     expect(stdout.split('\n').filter(Boolean).sort()).toEqual(['127.0.0.1:5000/ns/x:1', 'docker.io/library/tiny:latest']);
   });
+
+  it('entries stored under io.hubctl.ref.name do not disturb umoci or skopeo', async () => {
+    const img = await writeImage(store, { layers: [randomBytesOf(100)] });
+    await store.tag('docker.io/library/tiny:_odd', img.manifest);
+    await store.tag('docker.io/library/tiny:latest', img.manifest);
+    const { stdout } = await exec(UMOCI, ['ls', '--layout', store.root]);
+    expect(stdout.split('\n').filter(Boolean)).toEqual(['docker.io/library/tiny:latest']);
+    if (existsSync(SKOPEO)) {
+      const r = await exec(SKOPEO, ['inspect', '--raw', `oci:${store.root}:docker.io/library/tiny:latest`]);
+      expect(r.stdout).toBe(img.manifestBytes.toString('utf8'));
+    }
+  });
 });
