@@ -1,10 +1,13 @@
 import { compileSearchFormat, type CompiledSearchFormat } from './format.js';
 import { parseSearchFilters } from './filters.js';
 import { parseSearchLimit } from './filters.js';
+import { parseSearchTerm, type SearchTarget } from './term.js';
 import { DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT, type SearchFilters } from './types.js';
 
 /** Raw `hubctl search` flags as commander hands them over. */
 export interface RawSearchOptions {
+  /** The `[REGISTRY/]TERM` argument; checked when given. */
+  term?: string;
   limit?: number | string;
   filters?: readonly string[];
   format?: string;
@@ -12,6 +15,8 @@ export interface RawSearchOptions {
 }
 
 export interface ValidatedSearchOptions {
+  /** Where the search goes, when `term` was given. */
+  target: SearchTarget | undefined;
   limit: number;
   filters: SearchFilters;
   format: string;
@@ -22,13 +27,15 @@ export interface ValidatedSearchOptions {
 }
 
 /**
- * Checks every flag before any request is made. Throws HubctlError kind 'usage' (exit 2) for a bad
- * filter, a limit outside 1..MAX_SEARCH_LIMIT, or a `--format` with an unknown field or function.
+ * Checks the term and every flag before any request is made. Throws HubctlError kind 'usage' (exit 2)
+ * for an empty or scheme-prefixed term, a bad filter, a limit outside 1..MAX_SEARCH_LIMIT, or a
+ * `--format` with an unknown field or function.
  */
 export function validateSearchOptions(raw: RawSearchOptions = {}): ValidatedSearchOptions {
+  const target = raw.term === undefined ? undefined : parseSearchTerm(raw.term);
   const limit = parseSearchLimit(raw.limit, MAX_SEARCH_LIMIT, DEFAULT_SEARCH_LIMIT);
   const { filters, warnings } = parseSearchFilters(raw.filters ?? []);
   const format = raw.format ?? '';
   const compiledFormat = compileSearchFormat(format);
-  return { limit, filters, format, compiledFormat, noTrunc: raw.noTrunc ?? false, warnings };
+  return { target, limit, filters, format, compiledFormat, noTrunc: raw.noTrunc ?? false, warnings };
 }

@@ -109,6 +109,12 @@ describe('validateSearchOptions', () => {
     expect(v.compiledFormat.table).toBe(true);
     expect(v.warnings).toEqual([]);
   });
+  it('checks the term up front', () => {
+    expect(validateSearchOptions({ term: 'localhost:5000/app' }).target).toMatchObject({ registry: 'localhost:5000', term: 'app' });
+    expect(usage(() => validateSearchOptions({ term: '' })).code).toBe('INVALID_SEARCH_TERM');
+    expect(usage(() => validateSearchOptions({ term: 'https://x/y' })).code).toBe('INVALID_SEARCH_TERM');
+  });
+
   it('collects warnings and checks the format up front', () => {
     const v = validateSearchOptions({ limit: '300', filters: ['is-automated=false'], format: 'json', noTrunc: true });
     expect(v.limit).toBe(300);
