@@ -52,10 +52,12 @@ export class ImageStore implements Storage, Fetcher {
   static async open(root: string, options: ImageStoreOptions = {}): Promise<ImageStore> {
     const store = new ImageStore(root, options);
     const { layout } = store;
+    const present = async (p: string) => fsp.access(p).then(() => true, () => false);
     try {
-      await fsp.mkdir(layout.algorithmDir('sha256'), { recursive: true });
-      await createFileExclusive(layout.ociLayoutPath, `${JSON.stringify(OCI_LAYOUT_CONTENT)}\n`);
-      await createFileExclusive(layout.indexPath, serializeIndex(emptyIndex()));
+      // A complete layout is left untouched (so a read-only store can still be listed).
+      if (!(await present(layout.algorithmDir('sha256')))) await fsp.mkdir(layout.algorithmDir('sha256'), { recursive: true });
+      if (!(await present(layout.ociLayoutPath))) await createFileExclusive(layout.ociLayoutPath, `${JSON.stringify(OCI_LAYOUT_CONTENT)}\n`);
+      if (!(await present(layout.indexPath))) await createFileExclusive(layout.indexPath, serializeIndex(emptyIndex()));
     } catch (e) {
       throw storeError('STORE_INIT_FAILED', `cannot create the image store at ${root}: ${(e as Error).message}`, {
         hint: 'check that the directory is writable, or choose another store with --store / HUBCTL_STORE',
@@ -65,7 +67,7 @@ export class ImageStore implements Storage, Fetcher {
     let layoutJson: unknown;
     try {
       layoutJson = JSON.parse(await fsp.readFile(layout.ociLayoutPath, 'utf8'));
-    } catch (e) {
+    } catch {
       layoutJson = undefined;
     }
     if (!isObject(layoutJson) || typeof layoutJson.imageLayoutVersion !== 'string') {
