@@ -161,6 +161,7 @@ export async function buildDockerfile(opts: DockerfileBuildOptions): Promise<Bui
   const stageArgs = new Map<string, string | undefined>();
   const envOf = (c: ImageConfig) => new Map((c.config?.Env ?? []).map((e) => [e.slice(0, e.indexOf('=') < 0 ? e.length : e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
   const layers: LayerInput[] = [];
+  let cmdSet = false;
   for (; idx < instructions.length; idx++) {
     const ins = instructions[idx]!;
     const env = envOf(config);
@@ -175,6 +176,9 @@ export async function buildDockerfile(opts: DockerfileBuildOptions): Promise<Bui
         layers.push(layer);
       } else {
         const changes = metadataChanges(ins, { escape, lookup, config });
+        // Like docker: ENTRYPOINT clears an inherited CMD, but keeps one set earlier in this Dockerfile.
+        if (ins.keyword === 'CMD') cmdSet = true;
+        if (ins.keyword === 'ENTRYPOINT' && cmdSet) changes.cmd = config.config?.Cmd ?? null;
         config = applyConfigChanges(config, changes);
         ops.push({ text: ins.original, changes, history: { created, created_by: ins.original, empty_layer: true } });
       }
