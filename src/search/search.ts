@@ -1,4 +1,4 @@
-import { usageError } from '../errors.js';
+import { HubctlError, usageError } from '../errors.js';
 import type { RegistryTransport } from '../http/types.js';
 import { abortedError, interruptedOrRethrow, throwIfAborted } from './abort.js';
 import { catalogMatches, catalogPages, catalogResult } from './catalog-search.js';
@@ -118,7 +118,7 @@ export async function searchImages(options: SearchOptions): Promise<SearchOutcom
       if (results.length >= limit) break;
     }
   } catch (e) {
-    if (options.signal?.aborted && !(e instanceof Error && 'kind' in e)) throw abortedError(e);
+    if (options.signal?.aborted && !(e instanceof HubctlError)) throw abortedError(e);
     throw e;
   }
   return { results, source, warnings, capped };
