@@ -48,7 +48,8 @@ export type TransportFactory = (registryHost: string) => RegistryTransport;
 export interface SearchOptions {
   /**
    * Gives a transport for a host. For `docker.io` search asks for `index.docker.io` (the host docker's
-   * search uses), for other registries the registry as written (`localhost:5000`).
+   * search uses), for other registries the registry as written (`localhost:5000`). Search never closes
+   * transports: whoever makes them closes them.
    */
   transportFactory?: TransportFactory;
   /** A ready transport; used for every request (tests, or a caller that knows the host). */
