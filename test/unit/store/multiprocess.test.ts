@@ -129,4 +129,24 @@ describe('several processes sharing one store', () => {
       await cleanup();
     }
   });
+
+  it('pulls (write blobs, then tag) racing gc in other processes leave a valid store with every tag', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const store = await ImageStore.open(dir);
+      const count = 20;
+      const outs = await Promise.all([
+        run(dir, 'pull-loop', { prefix: 'docker.io/library/p0', count }),
+        run(dir, 'pull-loop', { prefix: 'docker.io/library/p1', count }),
+        run(dir, 'gc-loop', { count: 40 }),
+      ]);
+      const v = await store.validate({ verifyDigests: true });
+      expect(v.problems).toEqual([]);
+      expect((await store.list()).length).toBe(2 * count);
+      expect(v.blobs).toBe(2 * count * 3);
+      expect(outs).toHaveLength(3);
+    } finally {
+      await cleanup();
+    }
+  });
 });
