@@ -1,7 +1,6 @@
 // Start a real CNCF distribution registry (Debian docker-registry 2.8.2) on a free loopback port.
-import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
-import { rmSync, readFileSync } from 'node:fs';
+import { rmSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -12,6 +11,7 @@ import { freePort } from './ports.mjs';
 import { makeTlsCerts } from './certs.mjs';
 import { writeHtpasswd } from './htpasswd.mjs';
 import { startTokenServer } from './token-server.mjs';
+import { spawnWatched } from './watchdog.mjs';
 
 /**
  * @typedef {'open' | 'htpasswd' | 'token'} RegistryMode
@@ -25,7 +25,11 @@ import { startTokenServer } from './token-server.mjs';
 /** Users of htpasswd/token registries unless `users` is given; in token mode `admin` may push anywhere. */
 export const DEFAULT_USERS = Object.freeze({ alice: 'alice-secret', bob: 'bob-secret', admin: 'admin-secret' });
 
-/** Live registries, killed and cleaned by the process 'exit' backstop. @type {Set<{ child: import('node:child_process').ChildProcess, dirs: string[] }>} */
+/**
+ * Live registries, killed and cleaned by the process 'exit' backstop. Each registry also runs under a shell
+ * watchdog (watchdog.mjs) that stops it and removes its directories when this process dies by a signal.
+ * @type {Set<{ pid?: number, dirs: string[] }>}
+ */
 const live = new Set();
 let backstopInstalled = false;
 function installBackstop() {
@@ -33,7 +37,7 @@ function installBackstop() {
   backstopInstalled = true;
   process.on('exit', () => {
     for (const r of live) {
-      try { r.child.kill('SIGKILL'); } catch { /* already gone */ }
+      try { if (r.pid && r.pid > 0) process.kill(r.pid, 'SIGKILL'); } catch { /* already gone */ }
       for (const d of r.dirs) { try { rmSync(d, { recursive: true, force: true }); } catch { /* best effort */ } }
     }
   });
@@ -72,7 +76,7 @@ export async function startRegistry(opts = {}) {
   const work = await mkdtemp(join(tmpdir(), 'hubctl-registry-'));
   const dirs = [work];
   /** @type {Awaited<ReturnType<typeof startTokenServer>> | undefined} */ let tokenServer;
-  /** @type {{ child: import('node:child_process').ChildProcess, dirs: string[] } | undefined} */ let entry;
+  /** @type {{ pid?: number, dirs: string[] } | undefined} */ let entry;
   try {
     let dataDir = join(work, 'data');
     if (opts.storageDir) {
@@ -113,13 +117,14 @@ export async function startRegistry(opts = {}) {
       };
       // YAML is a superset of JSON; distribution's yaml.v2 parser reads this fine.
       await writeFile(configFile, JSON.stringify(config, null, 2));
-      const child = spawn(bin, ['serve', configFile], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-      entry = { child, dirs };
+      const watched = spawnWatched(bin, ['serve', configFile], { env: cleanEnv(), removeOnExit: dirs });
+      const child = watched.child;
+      entry = { dirs };
+      const self = entry;
+      watched.pid.then((pid) => { self.pid = pid; });
       live.add(entry);
       let output = '';
-      const keep = (/** @type {Buffer} */ d) => { output = (output + d.toString()).slice(-16_000); };
-      child.stdout?.on('data', keep);
-      child.stderr?.on('data', keep);
+      watched.onOutput((d) => { output = (output + d).slice(-16_000); });
       /** @type {{ code: number | null, signal: string | null } | null} */ let exited = null;
       child.on('exit', (code, signal) => { exited = { code, signal }; });
       const url = `${scheme}://${host}`;
@@ -129,28 +134,28 @@ export async function startRegistry(opts = {}) {
         try { await probe(url, ca); up = true; break; } catch { await new Promise((r) => setTimeout(r, 100)); }
       }
       if (up && !exited) {
-        const self = entry;
+        const registryPid = await watched.pid;
         let stopped = false;
         return {
           host, url, mode, tls: !!tlsFiles, caFile: tlsFiles?.caFile, certDir: tlsFiles?.certDir, ca,
-          users, tokenServer, dataDir, configFile, workDir: work, pid: child.pid,
+          users, tokenServer, dataDir, configFile, workDir: work, pid: registryPid,
           /** Registry stdout+stderr so far (last 16 kB). */
           output: () => output,
           async stop() {
             if (stopped) return; stopped = true;
-            if (child.exitCode === null && child.signalCode === null) {
-              const gone = new Promise((r) => child.once('exit', r));
-              child.kill('SIGTERM');
-              const t = setTimeout(() => child.kill('SIGKILL'), 3000);
-              await gone; clearTimeout(t);
-            }
+            // Closing the watchdog's stdin makes it SIGTERM the registry (SIGKILL after 5 s) and remove the dirs.
+            const gone = child.exitCode === null && child.signalCode === null ? new Promise((r) => child.once('exit', r)) : null;
+            watched.release();
+            if (gone) await gone;
+            for (let i = 0; i < 100 && dirs.some((d) => existsSync(d)); i++) await new Promise((r) => setTimeout(r, 50));
             live.delete(self);
             await tokenServer?.stop();
             for (const d of dirs) await rm(d, { recursive: true, force: true });
           },
         };
       }
-      if (!exited) { child.kill('SIGKILL'); await new Promise((r) => child.once('exit', r)); }
+      // Kill this attempt's registry directly; the watchdog keeps waiting and removes the dirs when node exits.
+      if (!exited) { child.ref(); const pid = await watched.pid; try { if (pid > 0) process.kill(pid, 'SIGKILL'); } catch { /* gone */ } await new Promise((r) => child.once('exit', r)); }
       live.delete(entry);
       lastError = `registry on ${host} ${exited ? `exited (code ${/** @type {any} */ (exited).code}, signal ${/** @type {any} */ (exited).signal})` : `did not answer GET /v2/ within ${readyTimeoutMs} ms`}\n--- registry output ---\n${output.trim()}`;
       if (!/address already in use/i.test(output)) break;
