@@ -1,0 +1,216 @@
+/**
+ * `hubctl login [SERVER]` and `hubctl logout [SERVER]`, docker's way (docker/cli
+ * cli/command/registry/login.go, logout.go and cli/command/registry.go PromptUserForCredentials):
+ *
+ * - `-p` prints docker's warning; `--password-stdin` needs `-u` and strips one trailing `\n`, then one `\r`;
+ * - no username/password given: stored username+password are tried first ("Authenticating with
+ *   existing credentials..."), then a TTY prompt (`Username (stored): `, hidden `Password: `); off a
+ *   TTY that is an error, never a hang;
+ * - success prints `Login Succeeded` on stdout; the plaintext warning goes to stderr once.
+ *
+ * Prompts and notes go to stderr (docker prints them on stdout; hubctl keeps stdout for results).
+ */
+import { homedir } from 'node:os';
+import type { Command } from 'commander';
+import { HubctlError, usageError } from '../../errors.js';
+import type { CredentialsOptions } from '../../credentials/options.js';
+import type { StoreKind } from '../../credentials/preferences.js';
+import type { CliRuntime } from '../runtime.js';
+import { registerLogout } from './logout.js';
+
+export const PASSWORD_FLAG_WARNING = 'WARNING! Using --password via the CLI is insecure. Use --password-stdin.';
+const REGISTER_SUGGEST =
+  "Log in with your Docker ID or email address to push and pull images from Docker Hub. If you don't have a Docker ID, head over to https://hub.docker.com/ to create one.";
+const MAX_STDIN_BYTES = 1024 * 1024;
+
+interface LoginFlags {
+  username?: string;
+  password?: string;
+  passwordStdin?: boolean;
+  helper?: string;
+  insecure?: boolean;
+  caFile?: string;
+}
+
+/** Registers `login` and `logout`. */
+export function registerLoginCommands(program: Command, rt: CliRuntime): void {
+  registerLogin(program, rt);
+  registerLogout(program, rt);
+}
+
+export function registerLogin(program: Command, rt: CliRuntime): void {
+  program
+    .command('login')
+    .description('Log in to a registry (Docker Hub when no server is given)')
+    .argument('[server]', 'registry: host[:port], https://host:port/, or docker.io (default)')
+    .option('-u, --username <username>', 'username')
+    .option('-p, --password <password>', 'password or access token (insecure: prefer --password-stdin)')
+    .option('--password-stdin', 'read the password or access token from stdin')
+    .option('--store <kind>', 'where to keep the credentials: file, helper or keychain (default: the helper docker config names, else file)')
+    .option('--helper <name>', 'store with docker-credential-<name> and record it in credHelpers for this server')
+    .option('--insecure', 'allow plain HTTP and unverified TLS for this registry')
+    .option('--ca-file <pem>', 'trust this CA for the registry')
+    .action(async (serverArg: string | undefined, flags: LoginFlags, cmd: Command) => {
+      const api = await import('../../api/login.js');
+      const out = rt.out;
+
+      let password = flags.password;
+      if (password !== undefined && password !== '') {
+        out.info(PASSWORD_FLAG_WARNING);
+        if (flags.passwordStdin) throw usageError('CONFLICTING_FLAGS', '--password and --password-stdin are mutually exclusive');
+      }
+      const store = parseStoreKind(subcommandFlag(cmd, '--store'));
+      const server = api.resolveServer(serverArg);
+      const credentials = await credentialsOptions(rt);
+      const storeChoice = { credentials, ...(store ? { store } : {}), ...(flags.helper !== undefined ? { helper: flags.helper } : {}) };
+      // a corrupt config.json, a missing keychain binding or --store helper without a helper fail here,
+      // before any prompt or network traffic
+      await api.checkLoginStore(server, storeChoice);
+
+      let username = flags.username?.trim() ?? '';
+      if (flags.passwordStdin) {
+        if (username === '') throw usageError('USERNAME_REQUIRED', 'Must provide --username with --password-stdin');
+        password = stripOneNewline(await readStdin());
+        if (password === '') {
+          throw usageError('PASSWORD_REQUIRED', 'no password on stdin (--password-stdin)', {
+            hint: 'pipe the password or token in, e.g. printf %s "$TOKEN" | hubctl login -u USER --password-stdin SERVER',
+          });
+        }
+      }
+
+      const [{ createClient }, { clientOptions }] = await Promise.all([import('../../api/client.js'), import('../client-options.js')]);
+      const client = createClient(await clientOptions(rt, flags));
+      try {
+        const run = (user: string, pass: string) => api.login(client, server, { ...storeChoice, username: user, password: pass });
+        let result: Awaited<ReturnType<typeof run>> | undefined;
+
+        // docker: with neither -u nor -p, the stored username and password are tried first
+        if (username === '' && (password === undefined || password === '')) {
+          const stored = await api.storedLogin(server, credentials).catch(() => undefined);
+          if (stored !== undefined) {
+            out.info(`Authenticating with existing credentials... [Username: ${stored.username}]`);
+            out.info("To login with a different account, run 'hubctl logout' followed by 'hubctl login'");
+            try {
+              result = await run(stored.username, stored.password);
+            } catch (e) {
+              if (!(e instanceof HubctlError && e.kind === 'auth' && e.code === 'UNAUTHORIZED') || !interactive()) throw e;
+              out.info('Stored credentials invalid or expired');
+            }
+          }
+        }
+
+        if (result === undefined) {
+          const needUser = username === '';
+          const needPassword = password === undefined || password.trim() === '';
+          if ((needUser || needPassword) && !interactive()) {
+            throw usageError('NON_TTY_LOGIN', 'Cannot perform an interactive login from a non TTY device', {
+              hint: `give the username with -u and the password on stdin: printf %s "$TOKEN" | hubctl login -u USER --password-stdin${serverArg ? ` ${serverArg}` : ''}`,
+            });
+          }
+          if (needUser || needPassword) {
+            const { createPrompt } = await import('../prompt.js');
+            const prompt = createPrompt({ input: process.stdin, output: process.stderr, signal: rt.signal });
+            if (needUser) {
+              if (server.registry === 'docker.io') out.info(REGISTER_SUGGEST);
+              const fallback = await storedUsername(server.registry, credentials);
+              const answer = (await prompt.ask(fallback ? `Username (${fallback}): ` : 'Username: ')).trim();
+              username = answer === '' ? (fallback ?? '') : answer;
+              if (username === '') throw usageError('USERNAME_REQUIRED', 'a username is required');
+            }
+            if (needPassword) {
+              password = await prompt.askHidden('Password: ');
+              if (password === '') throw usageError('PASSWORD_REQUIRED', 'a password is required');
+            }
+          }
+          result = await run(username, password!);
+        }
+
+        if (result.saved.plaintextWarning && result.saved.path !== undefined) {
+          const { plaintextWarningText } = await import('../../credentials/messages.js');
+          out.info(plaintextWarningText(result.saved.path));
+        }
+        if (result.saved.shadowedBy !== undefined) {
+          out.warn(`the credentials were stored in ${result.saved.where}, but ${result.saved.shadowedBy} in it is asked first for ${server.display}`);
+        }
+        out.data(result.status);
+      } finally {
+        await client.close();
+      }
+    });
+}
+
+/** Options for the credentials code: docker's config dir from --config / $DOCKER_CONFIG / ~/.docker. */
+export async function credentialsOptions(rt: CliRuntime): Promise<CredentialsOptions> {
+  const { dockerConfigDir } = await import('../client-options.js');
+  return { env: { ...rt.env, DOCKER_CONFIG: dockerConfigDir(rt) }, homedir: homedir() };
+}
+
+function interactive(): boolean {
+  return process.stdin.isTTY === true;
+}
+
+async function storedUsername(registry: string, credentials: CredentialsOptions): Promise<string | undefined> {
+  const { storedUsername: find } = await import('../../credentials/login-store.js');
+  return find(registry, { ...credentials, readAuthFile: false });
+}
+
+function parseStoreKind(value: string | undefined): StoreKind | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'file' || value === 'helper' || value === 'keychain') return value;
+  throw usageError('INVALID_FLAG', `--store must be file, helper or keychain, not "${value}"`);
+}
+
+/** docker's --password-stdin: drop one trailing "\n", then one trailing "\r". */
+export function stripOneNewline(text: string): string {
+  let s = text.endsWith('\n') ? text.slice(0, -1) : text;
+  if (s.endsWith('\r')) s = s.slice(0, -1);
+  return s;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += b.length;
+    if (size > MAX_STDIN_BYTES) throw usageError('PASSWORD_TOO_LONG', `the password on stdin is longer than ${MAX_STDIN_BYTES} bytes`);
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Flags of the program that take a value (so their values are skipped when scanning). */
+const PROGRAM_VALUE_FLAGS = new Set(['--config', '--store']);
+/** Flags of login that take a value. */
+const LOGIN_VALUE_FLAGS = new Set(['-u', '--username', '-p', '--password', '--helper', '--ca-file']);
+
+/**
+ * The value of a flag given after the subcommand. Needed for `--store`: the program's global
+ * `--store <dir>` (the image store) has the same name, and commander lets program options appear
+ * anywhere, so `hubctl login --store keychain` sets the global one. Here only a `--store` written
+ * after `login` counts as login's; one before it stays the image store's.
+ */
+export function subcommandFlag(cmd: Command, flag: string): string | undefined {
+  // rawArgs is commander's (public in its docs, missing from its types)
+  const raw = ((cmd.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? []).slice(2);
+  let i = 0;
+  while (i < raw.length) {
+    const a = raw[i]!;
+    if (a === '--') return undefined;
+    if (PROGRAM_VALUE_FLAGS.has(a)) i += 2;
+    else if (a.startsWith('-')) i += 1;
+    else break;
+  }
+  if (raw[i] !== cmd.name()) return undefined;
+  let value: string | undefined;
+  for (let j = i + 1; j < raw.length; j++) {
+    const a = raw[j]!;
+    if (a === '--') break;
+    if (a === flag) {
+      value = raw[j + 1];
+      j++;
+    } else if (a.startsWith(`${flag}=`)) value = a.slice(flag.length + 1);
+    else if (LOGIN_VALUE_FLAGS.has(a) || PROGRAM_VALUE_FLAGS.has(a)) j++;
+  }
+  return value;
+}
