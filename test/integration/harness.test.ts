@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import https from 'node:https';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import {
   checkTools, decodeJwt, seedImage, seedImageDetailed, skopeoDigest, skopeoInspect, startRegistry,
   type Registry,
@@ -86,6 +88,33 @@ describe('harness: open registry', () => {
     await r.stop();
     expect(existsSync(r.dataDir)).toBe(false);
     await expect(fetch(`${r.url}/v2/`)).rejects.toThrow();
+  });
+});
+
+describe('harness: lifecycle', () => {
+  it('a registry that fails to start gives an error with its own output', async () => {
+    await expect(startRegistry({ logLevel: 'bogus' })).rejects.toThrow(/exited \(code 1[\s\S]*invalid loglevel bogus/);
+  });
+
+  it('a registry does not outlive a SIGKILLed test process; its temp dirs are removed', async () => {
+    const harness = fileURLToPath(new URL('../harness/index.mjs', import.meta.url));
+    const script = `import { startRegistry } from ${JSON.stringify(harness)};
+      const r = await startRegistry({ mode: 'token' });
+      console.log(JSON.stringify({ pid: r.pid, work: r.workDir, data: r.dataDir }));
+      setTimeout(() => process.kill(process.pid, 'SIGKILL'), 50);
+      setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    const signal = await new Promise((resolve) => child.on('exit', (_c, sig) => resolve(sig)));
+    expect(signal).toBe('SIGKILL');
+    const info = JSON.parse(out.trim()) as { pid: number; work: string; data: string };
+    const alive = () => { try { process.kill(info.pid, 0); return true; } catch { return false; } };
+    const deadline = Date.now() + 8000;
+    while ((alive() || existsSync(info.work)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(alive()).toBe(false);
+    expect(existsSync(info.work)).toBe(false);
+    expect(existsSync(info.data)).toBe(false);
   });
 });
 
