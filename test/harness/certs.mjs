@@ -44,15 +44,18 @@ export async function makeTlsCerts(dir) {
 }
 
 /**
- * Make a self-signed RSA certificate used both as distribution's `rootcertbundle` and as x5c[0] of tokens.
+ * Make a self-signed certificate (RSA 2048 -> RS256, or EC P-256 -> ES256) used both as distribution's
+ * `rootcertbundle` and as x5c[0] of tokens.
  * @param {string} dir
+ * @param {'rsa' | 'ec'} [keyType]
  * @returns {Promise<SigningFiles>}
  */
-export async function makeSigningCert(dir) {
+export async function makeSigningCert(dir, keyType = 'rsa') {
   await mkdir(dir, { recursive: true });
   const keyFile = join(dir, 'token-signing.key');
   const certFile = join(dir, 'token-signing.crt');
-  await runTool('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile,
+  const key = keyType === 'ec' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'] : ['-newkey', 'rsa:2048'];
+  await runTool('openssl', ['req', '-x509', ...key, '-nodes', '-keyout', keyFile, '-out', certFile,
     '-days', '7', '-sha256', '-subj', '/CN=hubctl test token issuer'], { timeoutMs: 30_000 });
   return { certFile, keyFile };
 }

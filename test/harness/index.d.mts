@@ -56,6 +56,10 @@ export interface TokenServerOptions {
   dir?: string;
   /** URL path of the realm (default '/token') */
   path?: string;
+  /** JWT signature: RS256 with an RSA 2048 cert (default) or ES256 with a P-256 cert; both accepted by distribution 2.8 */
+  signingAlg?: 'RS256' | 'ES256';
+  /** serve https with this cert/key; via startRegistry: default true when the registry uses TLS (same test CA), false = http realm */
+  tls?: boolean | { certFile: string; keyFile: string };
 }
 export interface TokenRequestLogEntry {
   method: string;
@@ -143,7 +147,7 @@ export function startRegistry(opts?: StartRegistryOptions): Promise<Registry>;
 
 // ---------- certs / htpasswd / jwt ----------
 export function makeTlsCerts(dir: string): Promise<{ caFile: string; caKeyFile: string; certFile: string; keyFile: string; certDir: string }>;
-export function makeSigningCert(dir: string): Promise<{ certFile: string; keyFile: string }>;
+export function makeSigningCert(dir: string, keyType?: 'rsa' | 'ec'): Promise<{ certFile: string; keyFile: string }>;
 export function writeHtpasswd(file: string, users: Record<string, string>): Promise<void>;
 export function bcryptLine(user: string, password: string): Promise<string>;
 export function signJwt(claims: Record<string, unknown>, signer: { keyPem: string; certPem: string }): string;

@@ -85,17 +85,20 @@ export async function startRegistry(opts = {}) {
       if (!opts.keepData) dirs.push(dataDir);
     } else await mkdir(dataDir);
 
+    const tlsFiles = opts.tls ? await makeTlsCerts(join(work, 'tls')) : undefined;
     /** @type {Record<string, unknown>} */ let auth = {};
     if (mode === 'htpasswd') {
       const file = join(work, 'htpasswd');
       await writeHtpasswd(file, users);
       auth = { htpasswd: { realm: 'hubctl-test-registry', path: file } };
     } else if (mode === 'token') {
-      tokenServer = await startTokenServer({ ...(opts.token ?? {}), users: { ...users, ...(opts.token?.users ?? {}) }, dir: join(work, 'token') });
+      // With a TLS registry the realm is https too (same test CA) unless token.tls is false.
+      const tokenTls = opts.token?.tls ?? !!tlsFiles;
+      tokenServer = await startTokenServer({ ...(opts.token ?? {}), users: { ...users, ...(opts.token?.users ?? {}) }, dir: join(work, 'token'),
+        tls: tokenTls === true ? (tlsFiles ? { certFile: tlsFiles.certFile, keyFile: tlsFiles.keyFile } : true) : tokenTls });
       auth = { token: { realm: tokenServer.realm, service: tokenServer.service, issuer: tokenServer.issuer, rootcertbundle: tokenServer.rootCertFile } };
     } else if (mode !== 'open') throw new Error(`startRegistry: unknown mode ${mode}`);
 
-    const tlsFiles = opts.tls ? await makeTlsCerts(join(work, 'tls')) : undefined;
     const ca = tlsFiles ? readFileSync(tlsFiles.caFile, 'utf8') : undefined;
     const scheme = tlsFiles ? 'https' : 'http';
     const configFile = join(work, 'config.yml');

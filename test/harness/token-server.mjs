@@ -1,5 +1,6 @@
 // A small token server for distribution's token auth (docs/spec/auth/token.md + oauth.md), for tests.
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,9 @@ import { signJwt, randomId } from './jwt.mjs';
  *   expOffsetSeconds?: number, catalogForUsers?: boolean, anonymousPull?: boolean, ownNamespace?: string[],
  *   rules?: AccessRule[], admins?: string[], authorize?: (account: string | null, scope: AccessEntry) => string[],
  *   requireClientId?: boolean, mode?: TokenServerMode, dir?: string, path?: string,
+ *   signingAlg?: 'RS256' | 'ES256', tls?: boolean | { certFile: string, keyFile: string },
  * }} TokenServerOptions
+ *   tls: serve https with this cert/key (startRegistry passes its test-CA server cert when the registry uses TLS).
  */
 
 const SECRET_FIELDS = new Set(['password', 'refresh_token']);
@@ -82,7 +85,7 @@ export async function startTokenServer(options = {}) {
   const path = o.path ?? '/token';
   const ownDir = o.dir ? null : await mkdtemp(join(tmpdir(), 'hubctl-token-'));
   const dir = o.dir ?? /** @type {string} */ (ownDir);
-  const files = await makeSigningCert(dir);
+  const files = await makeSigningCert(dir, o.signingAlg === 'ES256' ? 'ec' : 'rsa');
   const signer = { keyPem: await readFile(files.keyFile, 'utf8'), certPem: await readFile(files.certFile, 'utf8') };
   /** @type {TokenRequestLogEntry[]} */ const log = [];
   /** @type {Map<string, string>} refresh token -> user */ const refreshTokens = new Map();
@@ -132,7 +135,10 @@ export async function startTokenServer(options = {}) {
     res.end(data);
   }
 
-  const server = createServer(async (req, res) => {
+  if (o.tls === true) throw new Error('startTokenServer: tls needs { certFile, keyFile } (startRegistry with tls: true provides them)');
+  const tlsOpts = o.tls ? { cert: await readFile(o.tls.certFile), key: await readFile(o.tls.keyFile) } : null;
+  /** @type {import('node:http').RequestListener} */
+  const handler = async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     /** @type {Record<string, string | string[]>} */ const query = {};
     for (const k of new Set(url.searchParams.keys())) { const v = url.searchParams.getAll(k); query[k] = v.length === 1 ? /** @type {string} */ (v[0]) : v; }
@@ -198,10 +204,11 @@ export async function startTokenServer(options = {}) {
     if (wantRefresh && account) { const r = randomId(); refreshTokens.set(r, account); out.refresh_token = r; }
     done(200);
     json(res, 200, out);
-  });
+  };
+  const server = tlsOpts ? createHttpsServer(tlsOpts, handler) : createServer(handler);
   await new Promise((resolve, reject) => { server.once('error', reject); server.listen(0, '127.0.0.1', () => resolve(undefined)); });
   const addr = /** @type {import('node:net').AddressInfo} */ (server.address());
-  const realm = `http://127.0.0.1:${addr.port}${path}`;
+  const realm = `${tlsOpts ? 'https' : 'http'}://127.0.0.1:${addr.port}${path}`;
   let stopped = false;
   return {
     realm, url: realm, port: addr.port, service, issuer, rootCertFile: files.certFile, signingKeyFile: files.keyFile, users, log,

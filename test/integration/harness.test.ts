@@ -256,6 +256,23 @@ describe('harness: token registry', () => {
   });
 });
 
+describe('harness: token registry over TLS with ES256 tokens', () => {
+  let reg: Registry;
+  beforeAll(async () => { reg = await startRegistry({ mode: 'token', tls: true, token: { signingAlg: 'ES256' } }); });
+  afterAll(async () => { await reg?.stop(); });
+
+  it('https realm on the same test CA; distribution accepts ES256 x5c tokens', async () => {
+    const ts = reg.tokenServer!;
+    expect(ts.realm).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/token$/);
+    const digest = await seedImage(reg, 'alice/es:v1');
+    expect(await skopeoDigest(`${reg.host}/alice/es:v1`, { registry: reg, creds: null })).toBe(digest);
+    const { header } = decodeJwt(ts.issueToken(null, []).token);
+    expect(header.alg).toBe('ES256');
+    const res = await httpsGet(`${ts.realm}?service=${encodeURIComponent(ts.service)}`, reg.ca);
+    expect(res.status).toBe(200);
+  });
+});
+
 describe('harness: TLS registry', () => {
   let reg: Registry;
   beforeAll(async () => { reg = await startRegistry({ mode: 'htpasswd', tls: true }); });
