@@ -12,3 +12,4 @@ export * from './dockerfile-build.js';
 export * from './dockerignore.js';
 export * from './shell-words.js';
 export * from './copy-layer.js';
+export * from './dockerfile-copy.js';

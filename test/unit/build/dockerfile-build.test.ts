@@ -139,3 +139,34 @@ describe('buildDockerfile', () => {
     expect(store.blobs.size).toBe(0);
   });
 });
+
+describe('buildDockerfile details', () => {
+  it('keeps a CMD set before ENTRYPOINT, reads <Dockerfile>.dockerignore and build args in FROM', async () => {
+    const ctx = await makeContext();
+    const df = join(ctx, 'app.Dockerfile');
+    await writeFile(df, 'ARG BASE=scratch\nFROM ${BASE}\nCMD ["x"]\nENTRYPOINT ["/e"]\nCOPY . /c/\n');
+    await writeFile(`${df}.dockerignore`, '*\n!a.txt\n');
+    const store = new FakeStore();
+    const r = await buildDockerfile({ storage: store, contextDir: ctx, dockerfile: df });
+    const c = store.json(r.configDigest);
+    expect(c.config.Cmd).toEqual(['x']);
+    expect(c.config.Entrypoint).toEqual(['/e']);
+    const entries = await listTar(store.blobs.get(r.layers[0]!.digest)!);
+    expect(entries.map((e) => e.name)).toEqual(['c/', 'c/a.txt']);
+  });
+
+  it('warns about unused build args and supports metadata-only instructions', async () => {
+    const ctx = await makeContext('FROM scratch\nSTOPSIGNAL SIGTERM\nVOLUME /data\nSHELL ["/bin/bash", "-c"]\nCMD echo hi\nHEALTHCHECK --timeout=5s CMD ["true"]\nONBUILD COPY . /\nMAINTAINER me\n');
+    const store = new FakeStore();
+    const lines: string[] = [];
+    const r = await buildDockerfile({ storage: store, contextDir: ctx, buildArgs: { NOPE: '1' }, onLog: (l) => lines.push(l) });
+    const c = store.json(r.configDigest);
+    expect(c.author).toBe('me');
+    expect(c.config).toMatchObject({
+      StopSignal: 'SIGTERM', Volumes: { '/data': {} }, Shell: ['/bin/bash', '-c'], Cmd: ['/bin/bash', '-c', 'echo hi'],
+      Healthcheck: { Test: ['CMD', 'true'], Timeout: 5e9 }, OnBuild: ['COPY . /'],
+    });
+    expect(r.manifest.layers).toHaveLength(0);
+    expect(lines).toContain('[Warning] One or more build-args [NOPE] were not consumed');
+  });
+});

@@ -130,3 +130,33 @@ describe('layer writer', () => {
     expect(await readdir(tmp)).toEqual([]);
   });
 });
+
+describe('special files', () => {
+  it('skips sockets in a directory layer with a warning', async () => {
+    const { createServer } = await import('node:net');
+    const dir = await tempDir();
+    await writeFile(join(dir, 'f'), 'x');
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(join(dir, 'sock'), r));
+    try {
+      const warnings: string[] = [];
+      const entries = await listTar(await collect(directoryTar(dir, { onWarning: (w) => warnings.push(w) })));
+      expect(entries.map((e) => e.name)).toEqual(['f']);
+      expect(warnings[0]).toMatch(/skipping .*sock/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('gives the same blobs whatever the concurrency', async () => {
+    const dir = await tempDir();
+    const paths: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      await writeFile(join(dir, `${i}.tar`), await makeTar([{ name: `f${i}`, body: String(i).repeat(1000 * i) }]));
+      paths.push(join(dir, `${i}.tar`));
+    }
+    const one = await buildImage({ storage: new FakeStore(), layers: paths, concurrency: 1 });
+    const many = await buildImage({ storage: new FakeStore(), layers: paths, concurrency: 4 });
+    expect(many.manifestDescriptor.digest).toBe(one.manifestDescriptor.digest);
+  });
+});
