@@ -42,7 +42,7 @@ export async function describeImages(store: ImageStore): Promise<ImageSummary[]>
   const manifestOf = async (d: Descriptor): Promise<ParsedManifest | undefined> => {
     if (!manifests.has(d.digest)) {
       let parsed: ParsedManifest | undefined;
-      if (isManifestType(d.mediaType) && (await store.exists(d))) parsed = await readManifest(store.blobs, d).catch(() => undefined);
+      if (isManifestType(d.mediaType) && (await store.blobs.exists(d))) parsed = await readManifest(store.blobs, d).catch(() => undefined);
       manifests.set(d.digest, parsed);
     }
     return manifests.get(d.digest);
@@ -81,7 +81,7 @@ export async function describeImages(store: ImageStore): Promise<ImageSummary[]>
       created: undefined,
       size: 0,
       platforms: undefined,
-      present: parsed !== undefined || (await store.exists(descriptor)),
+      present: parsed !== undefined || (await store.blobs.exists(descriptor)),
     };
     if (parsed?.kind === 'image') {
       const facts = await imageFacts(parsed.manifest);

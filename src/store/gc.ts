@@ -10,14 +10,16 @@ import { DEFAULT_LOCK_STALE_MS, isLockLive } from './lock.js';
 export interface GcOptions {
   /**
    * Unreferenced complete blobs modified less than this long ago are kept (default 0: removed).
-   * A pull writes blobs before it tags, and `tag()` refuses to tag an image whose blobs went
-   * missing, so a racing gc can fail a pull but never corrupt the store.
+   * Blobs of pulls in progress are protected by leases instead (see lease.ts); and `tag()` refuses
+   * to tag an image whose blobs went missing, so a racing gc can never corrupt the store.
    */
   graceMs?: number;
   /** `.partial` and `.tmp` files younger than this are kept: a pull may be writing them (default 15 min). */
   partialGraceMs?: number;
   /** Age after which a blob lock counts as abandoned (the store's lock setting; default 30 s). */
   lockStaleMs?: number;
+  /** Digests protected by live leases (pulls in progress); read after the blob directories are listed. */
+  leased?: () => Promise<Set<string>>;
 }
 
 export interface GcResult {
@@ -50,22 +52,26 @@ export async function collectGarbage(blobs: BlobStore, roots: readonly Descripto
     });
   }
   const result: GcResult = { removed: [], bytesFreed: 0, removedPartials: [] };
+  // List first, read leases after: a blob we list was leased (if at all) before it was written.
+  const listing: { alg: string; dir: string; names: string[] }[] = [];
   for (const alg of STORE_ALGORITHMS) {
     const dir = blobs.layout.algorithmDir(alg);
-    let names: string[];
     try {
-      names = await fsp.readdir(dir);
+      listing.push({ alg, dir, names: await fsp.readdir(dir) });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
+  }
+  const leased = options.leased ? await options.leased() : new Set<string>();
+  for (const { alg, dir, names } of listing) {
     const hexRe = new RegExp(`^[a-f0-9]{${HEX_LENGTH[alg]}}$`);
     for (const name of names) {
       const path = join(dir, name);
       if (hexRe.test(name)) {
-        if (walk.reachable.has(`${alg}:${name}`)) continue;
+        const digest = `${alg}:${name}`;
+        if (walk.reachable.has(digest) || leased.has(digest)) continue;
         await removeIfOlder(path, graceMs, now, (size) => {
-          result.removed.push(`${alg}:${name}`);
+          result.removed.push(digest);
           result.bytesFreed += size;
         });
       } else if (name.startsWith('.') && (name.endsWith(PARTIAL_SUFFIX) || name.endsWith(TEMP_SUFFIX))) {

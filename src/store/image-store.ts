@@ -10,6 +10,7 @@ import { collectGarbage, type GcOptions, type GcResult } from './gc.js';
 import { walkGraph } from './graph.js';
 import { emptyIndex, entryRefName, makeEntry, normalizeRefName, readIndexFile, serializeIndex, writeIndexFile } from './index-file.js';
 import { Layout, OCI_LAYOUT_CONTENT } from './layout.js';
+import { Lease, readLiveLeases } from './lease.js';
 import { DEFAULT_LOCK_STALE_MS, DEFAULT_LOCK_TIMEOUT_MS, withLock } from './lock.js';
 import { validateStore, type ValidateOptions, type ValidationReport } from './validate.js';
 
@@ -39,6 +40,7 @@ export class ImageStore implements Storage, Fetcher {
   private readonly now: () => number;
   private readonly lockTimeoutMs: number;
   private readonly lockStaleMs: number;
+  private readonly lease: Lease;
 
   private constructor(readonly root: string, options: ImageStoreOptions) {
     this.layout = new Layout(root);
@@ -46,6 +48,7 @@ export class ImageStore implements Storage, Fetcher {
     this.lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
     this.lockStaleMs = options.lockStaleMs ?? DEFAULT_LOCK_STALE_MS;
     this.blobs = new BlobStore(this.layout, { now: this.now, lockStaleMs: this.lockStaleMs });
+    this.lease = new Lease(root, this.now);
   }
 
   /** Opens the store at `root`, creating the layout on first use (safe against concurrent creators). */
@@ -88,7 +91,12 @@ export class ImageStore implements Storage, Fetcher {
     return this.blobs.blobSize(digest);
   }
 
-  exists(desc: Descriptor, _options?: FetchOptions): Promise<boolean> {
+  /**
+   * Whether the blob is present. As the destination of a copy this is the "skip it" check, so the
+   * digest is leased first: gc in another process will not delete it before this store tags it.
+   */
+  async exists(desc: Descriptor, _options?: FetchOptions): Promise<boolean> {
+    await this.lease.add(desc.digest).catch(() => undefined); // a read-only store cannot lease (nor be pulled into)
     return this.blobs.exists(desc);
   }
 
@@ -100,12 +108,21 @@ export class ImageStore implements Storage, Fetcher {
     return this.blobs.fetchBytes(desc, limit);
   }
 
-  putBytes(desc: Descriptor, bytes: Uint8Array, _options?: FetchOptions): Promise<void> {
-    return this.blobs.putBytes(desc, bytes);
+  async putBytes(desc: Descriptor, bytes: Uint8Array, _options?: FetchOptions): Promise<void> {
+    checkDescriptorShape(desc);
+    await this.lease.add(desc.digest);
+    await this.blobs.putBytes(desc, bytes);
   }
 
-  ingest(desc: Descriptor, open: ContentOpener, options?: IngestOptions): Promise<void> {
-    return this.blobs.ingest(desc, open, options);
+  async ingest(desc: Descriptor, open: ContentOpener, options?: IngestOptions): Promise<void> {
+    checkDescriptorShape(desc);
+    await this.lease.add(desc.digest);
+    await this.blobs.ingest(desc, open, options);
+  }
+
+  /** Drops this instance's lease on blobs it wrote but did not tag (call when done writing). */
+  close(): Promise<void> {
+    return this.lease.close();
   }
 
   // ---- index.json ----
@@ -147,18 +164,20 @@ export class ImageStore implements Storage, Fetcher {
     await this.withIndexLock(async () => {
       // Checked under the lock that gc() also takes, so a concurrent rmi/gc cannot remove the
       // content between the check and the write.
-      await this.assertComplete(name, desc);
+      const reachable = await this.assertComplete(name, desc);
       const index = await this.readIndex();
       index.manifests = index.manifests.filter((d) => entryRefName(d) !== name);
       index.manifests.push(entry);
       await writeIndexFile(this.layout.indexPath, index);
+      // The tag now protects these blobs; the lease no longer needs to.
+      await this.lease.release(reachable).catch(() => undefined);
     });
   }
 
-  private async assertComplete(name: string, desc: Descriptor): Promise<void> {
+  private async assertComplete(name: string, desc: Descriptor): Promise<Set<string>> {
     const walk = await walkGraph(this.blobs, [desc]);
     const missing = walk.missing.filter((m) => !m.optional);
-    if (missing.length === 0 && walk.invalid.length === 0) return;
+    if (missing.length === 0 && walk.invalid.length === 0) return walk.reachable;
     const what = missing.length > 0
       ? `${missing.length} blob(s) missing, first ${missing[0]!.digest}`
       : `manifest ${walk.invalid[0]!.digest} is unreadable: ${walk.invalid[0]!.error}`;
@@ -207,11 +226,18 @@ export class ImageStore implements Storage, Fetcher {
     return index.manifests.map((d) => ({ ref: entryRefName(d), descriptor: d }));
   }
 
-  /** Deletes blobs no index.json entry reaches (under the index lock). */
+  /**
+   * Deletes blobs no index.json entry reaches (under the index lock), except blobs leased by live
+   * store instances that have not tagged them yet (pulls in progress, in any process).
+   */
   gc(options: GcOptions = {}): Promise<GcResult> {
     return this.withIndexLock(async () => {
       const index = await this.readIndex();
-      return collectGarbage(this.blobs, index.manifests, this.now, { lockStaleMs: this.lockStaleMs, ...options });
+      return collectGarbage(this.blobs, index.manifests, this.now, {
+        lockStaleMs: this.lockStaleMs,
+        leased: () => readLiveLeases(this.root, this.now),
+        ...options,
+      });
     });
   }
 

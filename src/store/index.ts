@@ -15,3 +15,4 @@ export { collectGarbage, DEFAULT_PARTIAL_GRACE_MS, type GcOptions, type GcResult
 export { walkGraph, readManifest, type GraphWalk, type MissingBlob } from './graph.js';
 export { validateStore, type ValidateOptions, type ValidationReport } from './validate.js';
 export { describeImages, type ImageSummary } from './describe.js';
+export { Lease, readLiveLeases, LEASES_DIR, FOREIGN_LEASE_MAX_AGE_MS } from './lease.js';

@@ -73,11 +73,47 @@ describe('gc', () => {
     expect(existsSync(old)).toBe(false);
   });
 
-  it('graceMs keeps recently written unreferenced blobs (a pull that has not tagged yet)', async () => {
+  it('graceMs keeps recently written unreferenced blobs', async () => {
     const bytes = randomBytesOf(100);
     await store.putBytes(descOf(bytes), bytes);
+    await store.close();
     expect((await store.gc({ graceMs: 60_000 })).removed).toEqual([]);
     expect((await store.gc()).removed).toEqual([sha256(bytes)]);
+  });
+
+  it('blobs a live store instance wrote but has not tagged yet are leased: gc elsewhere keeps them', async () => {
+    const puller = await ImageStore.open(dir);
+    const bytes = randomBytesOf(100, 3);
+    const layerOnly = randomBytesOf(50, 4);
+    await puller.putBytes(descOf(bytes), bytes);
+    await puller.putBytes(descOf(layerOnly), layerOnly);
+    // another instance (as another process would) runs rmi/gc now
+    expect((await store.gc()).removed).toEqual([]);
+    // exists() (the copy engine's "skip it" check) leases too
+    const present = randomBytesOf(70, 5);
+    await store.putBytes(descOf(present), present);
+    await store.close();
+    expect(await puller.exists(descOf(present))).toBe(true);
+    expect((await store.gc()).removed).toEqual([]);
+    // tagging releases what the tag now protects; close() drops the rest
+    const img = await writeImage(puller, { layers: [bytes] });
+    await puller.tag('pulled', img.manifest);
+    await puller.close();
+    expect((await store.gc()).removed.sort()).toEqual([sha256(layerOnly), sha256(present)].sort());
+    expect(existsSync(store.blobPath(sha256(bytes)))).toBe(true);
+  });
+
+  it('leases of dead processes are ignored and deleted', async () => {
+    const bytes = randomBytesOf(100, 6);
+    await store.putBytes(descOf(bytes), bytes);
+    await store.close();
+    const { mkdir } = await import('node:fs/promises');
+    const { hostname } = await import('node:os');
+    await mkdir(`${dir}/.hubctl/leases`, { recursive: true });
+    const leaseFile = `${dir}/.hubctl/leases/dead.json`;
+    await writeFile(leaseFile, JSON.stringify({ pid: 2 ** 22 + 4321, host: hostname(), time: '', digests: [sha256(bytes)] }));
+    expect((await store.gc()).removed).toEqual([sha256(bytes)]);
+    expect(existsSync(leaseFile)).toBe(false);
   });
 
   it('refuses to collect when a referenced manifest is unreadable', async () => {

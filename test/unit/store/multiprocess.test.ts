@@ -144,7 +144,8 @@ describe('several processes sharing one store', () => {
       expect(v.problems).toEqual([]);
       expect((await store.list()).length).toBe(2 * count);
       expect(v.blobs).toBe(2 * count * 3);
-      expect(outs).toHaveLength(3);
+      // leases keep gc away from blobs written but not yet tagged: no pull had to retry
+      expect(outs.slice(0, 2).map((o) => (JSON.parse(o) as { retries: number }).retries)).toEqual([0, 0]);
     } finally {
       await cleanup();
     }
