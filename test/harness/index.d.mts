@@ -163,6 +163,8 @@ export interface ImageSpec {
   layers?: number[];
   count?: number;
   size?: number;
+  /** uncompressed data split evenly over `count` layers (default 1) */
+  totalSize?: number;
   /** 'random' (incompressible, default; gzip level 0 = stored unless gzipLevel) | 'pattern' | 'zero' (gzip level 6) */
   content?: LayerContent;
   gzipLevel?: number;

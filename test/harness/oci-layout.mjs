@@ -18,10 +18,11 @@ export const MT = Object.freeze({
  * @typedef {{ os: string, architecture: string, variant?: string }} Platform
  * @typedef {{ mediaType: string, digest: string, size: number, platform?: Platform, annotations?: Record<string, string> }} Descriptor
  * @typedef {{
- *   layers?: number[], count?: number, size?: number, content?: LayerContent, gzipLevel?: number,
+ *   layers?: number[], count?: number, size?: number, totalSize?: number, content?: LayerContent, gzipLevel?: number,
  *   multiArch?: boolean, attestation?: boolean, format?: 'oci' | 'v2s2', platforms?: Platform[], concurrency?: number, labels?: Record<string, string>,
  * }} ImageSpec
- *   layers: uncompressed content size of each layer (one file per layer); or count + size. Default: one 1 KiB layer.
+ *   layers: uncompressed content size of each layer (one data file per layer); or count + size; or totalSize split
+ *   over count layers (default 1). Default: one 1 KiB layer. Tar headers add ~2 KiB per layer on top.
  *   content: 'random' (incompressible, default; gzipLevel defaults to 0 = stored) | 'pattern' | 'zero' (gzipLevel 6).
  *   multiArch: OCI index with linux/amd64, linux/arm64/v8 (+ an unknown/unknown attestation unless attestation:false;
  *   off by default for format 'v2s2' because skopeo cannot convert an in-toto layer to docker schema2).
@@ -61,6 +62,11 @@ async function limit(jobs, n) {
 /** @param {ImageSpec} spec */
 function layerSizes(spec) {
   if (spec.layers) return spec.layers;
+  if (spec.totalSize !== undefined) {
+    const n = Math.max(1, spec.count ?? 1);
+    const each = Math.floor(spec.totalSize / n);
+    return Array.from({ length: n }, (_, i) => (i === n - 1 ? spec.totalSize - each * (n - 1) : each));
+  }
   if (spec.count !== undefined) return Array.from({ length: spec.count }, () => spec.size ?? 1024);
   return [spec.size ?? 1024];
 }
