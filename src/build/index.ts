@@ -6,6 +6,7 @@ export * from './layer-source.js';
 export * from './layer-writer.js';
 export * from './image-config.js';
 export * from './image-builder.js';
+export * from './base-image.js';
 export * from './dockerfile.js';
 export * from './dockerfile-eval.js';
 export * from './dockerfile-build.js';

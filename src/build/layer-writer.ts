@@ -73,16 +73,32 @@ function tarValidator(layerName: string): { sink: tar.Extract; done: Promise<voi
   return { sink, done };
 }
 
-function failurePromise(): { failed: Promise<never>; fail: (e: unknown) => void } {
-  let fail!: (e: unknown) => void;
-  const failed = new Promise<never>((_, reject) => (fail = reject));
+interface Failure {
+  failed: Promise<never>;
+  fail: (e: unknown) => void;
+  /** Throws the first failure (or an interruption) so a pump stops reading at once. */
+  check: () => void;
+}
+
+function failurePromise(signal?: AbortSignal): Failure {
+  let first: { error: unknown } | undefined;
+  let reject!: (e: unknown) => void;
+  const failed = new Promise<never>((_, r) => (reject = r));
   failed.catch(() => undefined);
-  return { failed, fail };
+  const fail = (error: unknown) => {
+    first ??= { error };
+    reject(error);
+  };
+  const check = () => {
+    if (first) throw first.error;
+    if (signal?.aborted) throw new HubctlError('interrupted', 'INTERRUPTED', 'build interrupted');
+  };
+  return { failed, fail, check };
 }
 
 /** tar -> sha256 (diff_id) + safety check + gzip -> sha256 -> temp file, in one pass. */
-async function prepareTar(input: LayerInput, blobPath: string): Promise<PreparedLayer> {
-  const { failed, fail } = failurePromise();
+async function prepareTar(input: LayerInput, blobPath: string, signal?: AbortSignal): Promise<PreparedLayer> {
+  const { failed, fail, check } = failurePromise(signal);
   const diff = createHash('sha256');
   const validator = tarValidator(input.name);
   const gzip = createGzip({ level: GZIP_LEVEL });
@@ -93,6 +109,7 @@ async function prepareTar(input: LayerInput, blobPath: string): Promise<Prepared
   const src: Readable = input.open();
   try {
     for await (const chunk of src as AsyncIterable<Buffer>) {
+      check();
       diff.update(chunk);
       await writeTo(validator.sink, chunk, failed);
       await writeTo(gzip, chunk, failed);
@@ -110,8 +127,8 @@ async function prepareTar(input: LayerInput, blobPath: string): Promise<Prepared
 }
 
 /** gzip as it is: compressed bytes hashed (and copied to a temp file unless a file), diff_id via gunzip. */
-async function prepareGzip(input: LayerInput, tempPath: string): Promise<PreparedLayer> {
-  const { failed, fail } = failurePromise();
+async function prepareGzip(input: LayerInput, tempPath: string, signal?: AbortSignal): Promise<PreparedLayer> {
+  const { failed, fail, check } = failurePromise(signal);
   const diff = createHash('sha256');
   const validator = tarValidator(input.name);
   validator.done.catch(fail);
@@ -137,6 +154,7 @@ async function prepareGzip(input: LayerInput, tempPath: string): Promise<Prepare
   const src: Readable = input.open();
   try {
     for await (const chunk of src as AsyncIterable<Buffer>) {
+      check();
       blob.update(chunk);
       size += chunk.length;
       if (copy) await writeTo(copy, chunk, failed);
@@ -178,7 +196,7 @@ export async function prepareLayers(inputs: readonly LayerInput[], options: Prep
     const layers = await runPool(inputs, options.concurrency ?? defaultConcurrency(), async (input, i) => {
       if (options.signal?.aborted) throw new HubctlError('interrupted', 'INTERRUPTED', 'build interrupted');
       const tempPath = join(dir, `layer-${i}.blob`);
-      const layer = input.kind === 'gzip' ? await prepareGzip(input, tempPath) : await prepareTar(input, tempPath);
+      const layer = input.kind === 'gzip' ? await prepareGzip(input, tempPath, options.signal) : await prepareTar(input, tempPath, options.signal);
       options.onLog?.(`layer ${input.name}: ${layer.digest} (${layer.size} bytes, diff_id ${layer.diffId})`);
       return layer;
     });

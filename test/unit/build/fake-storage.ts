@@ -55,6 +55,18 @@ export class FakeStore implements Storage, Tagger, BaseImageSource {
     return { ref, manifestDescriptor: desc, manifest, config };
   }
 
+  async resolve(ref: string): Promise<Descriptor> {
+    const d = this.tags.get(ref);
+    if (!d) throw new Error(`not found: ${ref}`);
+    return d;
+  }
+
+  async fetchBytes(desc: Descriptor): Promise<Buffer> {
+    const b = this.blobs.get(desc.digest);
+    if (!b) throw new Error(`missing blob ${desc.digest}`);
+    return b;
+  }
+
   json(digest: string): any {
     return JSON.parse(this.blobs.get(digest)!.toString('utf8'));
   }
