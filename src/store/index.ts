@@ -1,3 +1,13 @@
+/**
+ * The local image store: an OCI image layout that skopeo (`oci:<root>:<ref>`) and umoci read as is.
+ *
+ *   <root>/oci-layout                 {"imageLayoutVersion":"1.0.0"}
+ *   <root>/index.json                 entries annotated org.opencontainers.image.ref.name = full normalized ref
+ *   <root>/index.json.lock            held (pid, host, time) around every index.json change and gc
+ *   <root>/blobs/sha256/<hex>         verified content
+ *   <root>/blobs/sha256/.<hex>.partial  resumable download; .<hex>.lock serializes ingests of one blob
+ *   <root>/.hubctl/leases/*.json      blobs written by live processes and not tagged yet (gc keeps them)
+ */
 export { defaultStoreRoot, Layout, type StoreRootEnv, OCI_LAYOUT_CONTENT } from './layout.js';
 export { writeFileAtomic, createFileExclusive, fsyncDir } from './atomic-write.js';
 export {
