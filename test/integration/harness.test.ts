@@ -4,8 +4,11 @@ import { existsSync } from 'node:fs';
 import https from 'node:https';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
-  checkTools, decodeJwt, seedImage, seedImageDetailed, skopeoDigest, skopeoInspect, startRegistry,
+  checkTools, decodeJwt, runUmoci, writeImageLayout, seedImage, seedImageDetailed, skopeoDigest, skopeoInspect, startRegistry,
   type Registry,
 } from '../harness/index.mjs';
 
@@ -28,6 +31,20 @@ describe('harness: tools', () => {
     const r = checkTools();
     expect(r.missing).toEqual([]);
     expect(r.ok).toBe(true);
+  });
+});
+
+describe('harness: OCI layouts', () => {
+  it('umoci unpacks a written layout (it checks digests and diff_ids) with the requested sizes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hubctl-harness-layout-'));
+    try {
+      const layout = await writeImageLayout(join(dir, 'oci'), 'v1', { layers: [3000, 70_000], content: 'pattern' });
+      expect(layout.images[0]!.layers.map((l) => l.size).every((s) => s < 2000)).toBe(true); // pattern compresses
+      await runUmoci(['unpack', '--rootless', '--image', `${join(dir, 'oci')}:v1`, join(dir, 'bundle')]);
+      expect((await stat(join(dir, 'bundle', 'rootfs', 'layer1', 'data.bin'))).size).toBe(70_000);
+      const text = await readFile(join(dir, 'bundle', 'rootfs', 'layer0', 'data.bin'), 'utf8');
+      expect(text.startsWith('hubctl test layer ')).toBe(true);
+    } finally { await rm(dir, { recursive: true, force: true }); }
   });
 });
 
