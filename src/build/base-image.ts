@@ -1,5 +1,5 @@
 import type { FetchOptions } from '../content/types.js';
-import { integrityError } from '../errors.js';
+import { integrityError, notFoundError } from '../errors.js';
 import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, parseImageConfig, parseManifest } from '../oci/manifest.js';
 import { hostPlatform, selectPlatform } from '../oci/platform.js';
 import type { Descriptor, Platform } from '../oci/types.js';
@@ -7,8 +7,8 @@ import type { BaseImage, BaseImageSource } from './types.js';
 
 /** What a BaseImageSource needs from a local store: tag lookup and small-blob reads. */
 export interface ManifestReader {
-  /** The descriptor a reference (full normalized string) is tagged with; throws notfound when absent. */
-  resolve(ref: string): Promise<Descriptor>;
+  /** The descriptor a reference (full normalized string) is tagged with; undefined when absent. */
+  resolve(ref: string): Promise<Descriptor | undefined>;
   /** A manifest or config read whole and verified against its descriptor. */
   fetchBytes(desc: Descriptor, limit: number, options?: FetchOptions): Promise<Buffer>;
 }
@@ -20,7 +20,11 @@ export interface ManifestReader {
 export function baseImageSource(store: ManifestReader): BaseImageSource {
   return {
     async getBaseImage(ref: string, platform?: Platform): Promise<BaseImage> {
-      let desc = await store.resolve(ref);
+      const found = await store.resolve(ref);
+      if (found === undefined) {
+        throw notFoundError('BASE_IMAGE_NOT_FOUND', `the base image ${ref} is not in the local store`, { hint: `pull it first: hubctl pull ${ref}` });
+      }
+      let desc = found;
       let parsed = parseManifest(await store.fetchBytes(desc, MAX_MANIFEST_BYTES), desc.mediaType);
       if (parsed.kind === 'index') {
         desc = selectPlatform(parsed.manifest.manifests, platform ?? hostPlatform(), ref);

@@ -31,6 +31,7 @@ describe('baseImageSource', () => {
     expect(armBase.config.architecture).toBe('arm64');
     const single = await src.getBaseImage('docker.io/library/single:latest');
     expect(single.config.architecture).toBe('amd64');
+    await expect(src.getBaseImage('docker.io/library/absent:latest')).rejects.toMatchObject({ kind: 'notfound', code: 'BASE_IMAGE_NOT_FOUND' });
     await expect(src.getBaseImage('docker.io/library/multi:latest', { os: 'linux', architecture: 's390x' })).rejects.toMatchObject({ code: 'PLATFORM_NOT_FOUND' });
   });
 

@@ -55,10 +55,8 @@ export class FakeStore implements Storage, Tagger, BaseImageSource {
     return { ref, manifestDescriptor: desc, manifest, config };
   }
 
-  async resolve(ref: string): Promise<Descriptor> {
-    const d = this.tags.get(ref);
-    if (!d) throw new Error(`not found: ${ref}`);
-    return d;
+  async resolve(ref: string): Promise<Descriptor | undefined> {
+    return this.tags.get(ref);
   }
 
   async fetchBytes(desc: Descriptor): Promise<Buffer> {
