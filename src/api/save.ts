@@ -1,0 +1,151 @@
+import type { Writable } from 'node:stream';
+import { familiarName, familiarString, formatReference, parseReference, type Reference } from '../ref/reference.js';
+import { digestHex } from '../digest/digest.js';
+import { notFoundError } from '../errors.js';
+import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, parseImageConfig, parseManifest, type ParsedManifest } from '../oci/manifest.js';
+import { isManifestType } from '../oci/media-types.js';
+import { platformMatches, runnableManifests } from '../oci/platform.js';
+import { REF_NAME_ANNOTATION, type Descriptor, type Platform } from '../oci/types.js';
+import type { ImageStore } from '../store/image-store.js';
+import { CONTAINERD_IMAGE_NAME_ANNOTATION, blobEntryName, type DockerArchiveEntry } from '../archive/format.js';
+import { writeArchive, type ArchivePlan } from '../archive/write.js';
+import type { Client } from './client.js';
+
+export interface SaveOptions {
+  /** Platform written to manifest.json for multi-platform entries (default: the client's). */
+  platform?: Platform;
+  signal?: AbortSignal;
+  onProgress?: (bytes: number, total: number) => void;
+}
+
+export interface SaveResult {
+  images: { reference: string; digest: string }[];
+  blobs: number;
+  bytes: number;
+}
+
+/**
+ * `docker save`: writes the images named by `refs` from the store to `out` as one tar that is both
+ * an OCI image layout and a docker archive (docker ≥ 25's layout: manifest.json points at the OCI
+ * blobs). Layers are written as they are stored (usually gzip), which docker load and skopeo's
+ * docker-archive transport both decompress. A multi-platform entry is kept whole in index.json;
+ * manifest.json, single-platform per entry, gets the platform manifest for `platform`.
+ */
+export async function save(client: Client, refs: readonly string[], out: Writable, options: SaveOptions = {}): Promise<SaveResult> {
+  const store = await client.store();
+  const plan = await planArchive(store, refs, options.platform ?? client.platform);
+  await writeArchive(plan.plan, store, out, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  return { images: plan.images, blobs: plan.plan.blobs.length, bytes: plan.plan.blobs.reduce((n, b) => n + b.size, 0) };
+}
+
+/** Resolves every reference first (nothing is written when one is missing), then collects the blobs. */
+export async function planArchive(store: ImageStore, refs: readonly string[], platform: Platform): Promise<{ plan: ArchivePlan; images: SaveResult['images'] }> {
+  const plan: ArchivePlan = { index: [], dockerManifest: [], repositories: {}, blobs: [] };
+  const images: SaveResult['images'] = [];
+  const resolved: { ref: Reference; full: string; desc: Descriptor }[] = [];
+  for (const text of refs) {
+    const ref = parseReference(text);
+    const full = formatReference(ref);
+    const desc = await store.resolve(full);
+    if (!desc) {
+      throw notFoundError('IMAGE_NOT_FOUND', `No such image: ${text}`, { hint: 'list local images with "hubctl images"' });
+    }
+    if (!resolved.some((r) => r.full === full)) resolved.push({ ref, full, desc });
+  }
+
+  const seenBlobs = new Set<string>();
+  const addBlob = (d: Descriptor) => {
+    if (seenBlobs.has(d.digest)) return;
+    seenBlobs.add(d.digest);
+    plan.blobs.push({ mediaType: d.mediaType, digest: d.digest, size: d.size });
+  };
+  const dockerByManifest = new Map<string, DockerArchiveEntry>();
+
+  for (const { ref, full, desc } of resolved) {
+    const annotations: Record<string, string> = { [CONTAINERD_IMAGE_NAME_ANNOTATION]: full };
+    if (ref.tag !== undefined) annotations[REF_NAME_ANNOTATION] = ref.tag;
+    plan.index.push({
+      mediaType: desc.mediaType,
+      digest: desc.digest,
+      size: desc.size,
+      ...(desc.platform ? { platform: desc.platform } : {}),
+      annotations,
+    });
+    images.push({ reference: full, digest: desc.digest });
+
+    const image = await collect(store, desc, addBlob, platform);
+    if (image === undefined) continue;
+    let entry = dockerByManifest.get(image.manifest.digest);
+    if (entry === undefined) {
+      entry = {
+        Config: blobEntryName(image.config.digest),
+        RepoTags: [],
+        Layers: image.layers.map((l) => blobEntryName(l.digest)),
+      };
+      dockerByManifest.set(image.manifest.digest, entry);
+      plan.dockerManifest.push(entry);
+    }
+    if (ref.tag !== undefined) {
+      entry.RepoTags!.push(familiarString(ref));
+      const top = image.diffIds.at(-1);
+      if (top !== undefined) (plan.repositories[familiarName(ref)] ??= {})[ref.tag] = digestHex(top);
+    }
+  }
+  for (const e of plan.dockerManifest) if (e.RepoTags!.length === 0) e.RepoTags = null;
+  return { plan, images };
+}
+
+interface DockerImage {
+  manifest: Descriptor;
+  config: Descriptor;
+  layers: Descriptor[];
+  diffIds: string[];
+}
+
+/**
+ * Adds the blobs under `root` that the store holds (children first, the manifest last); returns the
+ * image manifest.json describes: `root` itself, or the platform's child of an index.
+ */
+async function collect(store: ImageStore, root: Descriptor, addBlob: (d: Descriptor) => void, platform: Platform): Promise<DockerImage | undefined> {
+  const read = async (d: Descriptor): Promise<ParsedManifest> => parseManifest(await store.fetchBytes(d, MAX_MANIFEST_BYTES), d.mediaType);
+  const images = new Map<string, DockerImage>();
+  const visit = async (d: Descriptor): Promise<void> => {
+    const parsed = await read(d);
+    if (parsed.kind === 'index') {
+      for (const child of parsed.manifest.manifests) {
+        if (!isManifestType(child.mediaType) || !(await store.exists(child))) continue; // platforms not pulled
+        await visit(child);
+      }
+    } else {
+      const { config, layers } = parsed.manifest;
+      const present: Descriptor[] = [];
+      for (const l of layers) {
+        if (await store.exists(l)) present.push(l);
+        else if (!(l.urls && l.urls.length > 0)) {
+          throw notFoundError('BLOB_NOT_FOUND', `layer ${l.digest} of ${d.digest} is not in the local store`, { hint: 'pull the image again' });
+        }
+      }
+      for (const l of present) addBlob(l);
+      addBlob(config);
+      let diffIds: string[] = [];
+      try {
+        diffIds = parseImageConfig(await store.fetchBytes(config, MAX_CONFIG_BYTES)).rootfs.diff_ids;
+      } catch {
+        diffIds = [];
+      }
+      images.set(d.digest, { manifest: d, config, layers: present, diffIds });
+    }
+    addBlob(d);
+  };
+  await visit(root);
+  if (images.has(root.digest)) return images.get(root.digest);
+  // An index: the child for this platform, else the first runnable one the store holds.
+  const parsed = await read(root);
+  if (parsed.kind !== 'index') return undefined;
+  const children = runnableManifests(parsed.manifest.manifests).filter((c) => images.has(c.digest));
+  const chosen = children.find((c) => platformMatches(platform, c.platform)) ?? children[0];
+  return chosen ? images.get(chosen.digest) : undefined;
+}

@@ -1,0 +1,4 @@
+export * from './format.js';
+export * from './extract.js';
+export * from './layer-scan.js';
+export * from './write.js';
