@@ -66,10 +66,13 @@ export class Client {
     return this.storePromise;
   }
 
+  /** Releases connections and the store's lease. The client can be used again afterwards. */
   async close(): Promise<void> {
     const all = [...this.transports.values()];
     this.transports.clear();
-    await Promise.allSettled(all.map((t) => t.close()));
+    const store = this.storePromise;
+    this.storePromise = undefined;
+    await Promise.allSettled([...all.map((t) => t.close()), store?.then((s) => s.close())]);
   }
 }
 

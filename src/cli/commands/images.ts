@@ -14,13 +14,8 @@ export function registerImages(program: Command, rt: CliRuntime): void {
     .option('-q, --quiet', 'only show image IDs')
     .option('--format <format>', "'table' (default), 'json', or a Go template like '{{.Repository}}:{{.Tag}}'")
     .action(async (repository: string | undefined, opts: { digests?: boolean; trunc: boolean; quiet?: boolean; format?: string }) => {
-      const [{ images }, { createClient }, { clientOptions }] = await Promise.all([
-        import('../../api/images.js'),
-        import('../../api/client.js'),
-        import('../client-options.js'),
-      ]);
-      const client = createClient(await clientOptions(rt));
-      const rows = await images(client, repository);
+      const [{ images }, { withClient }] = await Promise.all([import('../../api/images.js'), import('../with-client.js')]);
+      const rows = await withClient(rt, {}, (client) => images(client, repository));
       const id = (digest: string) => (opts.trunc ? shortId(digest) : digest);
       const view = rows.map((r) => ({
         Repository: r.repository,

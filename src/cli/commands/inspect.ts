@@ -11,22 +11,15 @@ export function registerInspect(program: Command, rt: CliRuntime): void {
     .option('--insecure', 'allow plain HTTP and unverified TLS for this registry')
     .option('--ca-file <pem>', 'trust this CA for the registry')
     .action(async (refText: string, opts: { remote?: boolean; platform?: string; insecure?: boolean; caFile?: string }) => {
-      const [{ inspect }, { createClient }, { clientOptions }, { parsePlatform }] = await Promise.all([
+      const [{ inspect }, { withClient }, { parsePlatform }] = await Promise.all([
         import('../../api/inspect.js'),
-        import('../../api/client.js'),
-        import('../client-options.js'),
+        import('../with-client.js'),
         import('../../oci/platform.js'),
       ]);
-      const client = createClient(await clientOptions(rt, opts));
-      try {
-        const result = await inspect(client, refText, {
-          signal: rt.signal,
-          ...(opts.remote ? { remote: true } : {}),
-          ...(opts.platform ? { platform: parsePlatform(opts.platform) } : {}),
-        });
-        rt.out.data(JSON.stringify(result, null, 2));
-      } finally {
-        await client.close();
-      }
+      const platform = opts.platform ? parsePlatform(opts.platform) : undefined;
+      const result = await withClient(rt, opts, (client) =>
+        inspect(client, refText, { signal: rt.signal, ...(opts.remote ? { remote: true } : {}), ...(platform ? { platform } : {}) }),
+      );
+      rt.out.data(JSON.stringify(result, null, 2));
     });
 }

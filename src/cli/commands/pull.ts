@@ -15,10 +15,9 @@ export function registerPull(program: Command, rt: CliRuntime): void {
     .option('--insecure', 'allow plain HTTP and unverified TLS for this registry')
     .option('--ca-file <pem>', 'trust this CA for the registry')
     .action(async (refText: string, opts: PullFlags) => {
-      const [{ pull }, { createClient }, { clientOptions }, { parseReference, familiarString }, { parsePlatform }] = await Promise.all([
+      const [{ pull }, { withClient }, { parseReference, familiarString }, { parsePlatform }] = await Promise.all([
         import('../../api/pull.js'),
-        import('../../api/client.js'),
-        import('../client-options.js'),
+        import('../with-client.js'),
         import('../../ref/reference.js'),
         import('../../oci/platform.js'),
       ]);
@@ -28,10 +27,9 @@ export function registerPull(program: Command, rt: CliRuntime): void {
       const out = rt.out;
       const quiet = Boolean(opts.quiet);
       if (!quiet && !refText.includes('@') && !/:[^/]*$/.test(refText)) out.info('Using default tag: latest');
-      const client = createClient(await clientOptions(rt, opts));
       const progress = new LayerProgress(out, quiet);
-      try {
-        const result = await pull(client, refText, {
+      const result = await withClient(rt, opts, (client) =>
+        pull(client, refText, {
           concurrency,
           signal: rt.signal,
           ...(platform ? { platform } : {}),
@@ -51,15 +49,13 @@ export function registerPull(program: Command, rt: CliRuntime): void {
               out.info(`Digest: ${e.digest}`);
             }
           },
-        });
-        if (!quiet) {
-          const name = familiarString(ref);
-          out.info(result.upToDate ? `Status: Image is up to date for ${name}` : `Status: Downloaded newer image for ${name}`);
-        }
-        out.data(result.reference);
-      } finally {
-        await client.close();
+        }),
+      );
+      if (!quiet) {
+        const name = familiarString(ref);
+        out.info(result.upToDate ? `Status: Image is up to date for ${name}` : `Status: Downloaded newer image for ${name}`);
       }
+      out.data(result.reference);
     });
 }
 

@@ -8,13 +8,8 @@ export function registerRmi(program: Command, rt: CliRuntime): void {
     .description('Remove images from the local store (blobs other images use are kept)')
     .argument('<reference...>', 'image references')
     .action(async (refs: string[]) => {
-      const [{ rmi }, { createClient }, { clientOptions }] = await Promise.all([
-        import('../../api/rmi.js'),
-        import('../../api/client.js'),
-        import('../client-options.js'),
-      ]);
-      const client = createClient(await clientOptions(rt));
-      const result = await rmi(client, refs);
+      const [{ rmi }, { withClient }] = await Promise.all([import('../../api/rmi.js'), import('../with-client.js')]);
+      const result = await withClient(rt, {}, (client) => rmi(client, refs));
       for (const ref of result.untagged) rt.out.data(`Untagged: ${familiarString(parseReference(ref))}`);
       for (const digest of result.deleted) rt.out.data(`Deleted: ${digest}`);
     });

@@ -13,10 +13,9 @@ export function registerSearch(program: Command, rt: CliRuntime): void {
     .option('--insecure', 'allow plain HTTP and unverified TLS for this registry')
     .option('--ca-file <pem>', 'trust this CA for the registry')
     .action(async (term: string, opts: SearchFlags) => {
-      const [{ validateSearchOptions, searchImages, renderCompiled }, { createClient }, { clientOptions }] = await Promise.all([
+      const [{ validateSearchOptions, searchImages, renderCompiled }, { withClient }] = await Promise.all([
         import('../../search/index.js'),
-        import('../../api/client.js'),
-        import('../client-options.js'),
+        import('../with-client.js'),
       ]);
       const v = validateSearchOptions({
         term,
@@ -26,20 +25,11 @@ export function registerSearch(program: Command, rt: CliRuntime): void {
         noTrunc: !opts.trunc,
       });
       for (const w of v.warnings) rt.out.warn(w);
-      const client = createClient(await clientOptions(rt, opts));
-      try {
-        const out = await searchImages({
-          transportFactory: (host) => client.transport(host),
-          term,
-          limit: v.limit,
-          filters: v.filters,
-          signal: rt.signal,
-        });
-        for (const w of out.warnings) rt.out.warn(w);
-        for (const line of renderCompiled(v.compiledFormat, out.results, v.noTrunc)) rt.out.data(line);
-      } finally {
-        await client.close();
-      }
+      const out = await withClient(rt, opts, (client) =>
+        searchImages({ transportFactory: (host) => client.transport(host), term, limit: v.limit, filters: v.filters, signal: rt.signal }),
+      );
+      for (const w of out.warnings) rt.out.warn(w);
+      for (const line of renderCompiled(v.compiledFormat, out.results, v.noTrunc)) rt.out.data(line);
     });
 }
 
