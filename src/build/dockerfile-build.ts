@@ -80,7 +80,7 @@ function parseArgDecl(ins: DockerfileInstruction, lookup: (n: string) => string 
  */
 export async function buildDockerfile(opts: DockerfileBuildOptions): Promise<BuildResult> {
   const log = opts.onLog ?? (() => undefined);
-  const tags = normalizeTags(opts.tags);
+  const tags = normalizeTags(opts.tags, opts.tagger);
   const contextDir = resolve(opts.contextDir);
   const text = opts.dockerfileText ?? (await readFile(opts.dockerfile ?? join(contextDir, 'Dockerfile'), 'utf8'));
   const parsed = parseDockerfile(text);

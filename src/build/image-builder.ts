@@ -49,7 +49,8 @@ export interface BuildResult {
 }
 
 /** Parses and normalizes tags up front, so a bad tag fails before anything is written. */
-export function normalizeTags(tags: readonly string[] | undefined): string[] {
+export function normalizeTags(tags: readonly string[] | undefined, tagger?: Tagger): string[] {
+  if (tags && tags.length > 0 && !tagger) throw usageError('NO_TAGGER', 'tags were given but nothing to record them in');
   return (tags ?? []).map((t) => {
     const ref = parseReference(t);
     if (ref.digest !== undefined) {
@@ -140,7 +141,7 @@ export function appendLayers(config: ImageConfig, layers: readonly PreparedLayer
 export async function buildImage(opts: BuildImageOptions): Promise<BuildResult> {
   const format = opts.format ?? 'oci';
   if (format !== 'oci' && format !== 'docker') throw usageError('INVALID_FORMAT', `unknown image format "${String(format)}"`, { hint: 'use oci or docker' });
-  const tags = normalizeTags(opts.tags);
+  const tags = normalizeTags(opts.tags, opts.tagger);
   const created = epochDate(opts.sourceDateEpoch).toISOString().replace('.000Z', 'Z');
   const base = opts.from === undefined || opts.from === 'scratch' ? undefined : opts.from;
   const wanted = typeof opts.platform === 'string' ? parsePlatform(opts.platform) : opts.platform;

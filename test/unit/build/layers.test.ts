@@ -160,3 +160,21 @@ describe('special files', () => {
     expect(many.manifestDescriptor.digest).toBe(one.manifestDescriptor.digest);
   });
 });
+
+describe('names', () => {
+  it('keeps long and non-ASCII names through a directory layer', async () => {
+    const dir = await tempDir();
+    const long = `${'d'.repeat(120)}/${'e'.repeat(120)}`;
+    await mkdir(join(dir, long), { recursive: true });
+    await writeFile(join(dir, long, `${'f'.repeat(150)}.txt`), 'long');
+    await writeFile(join(dir, 'naïve-日本.txt'), 'utf8');
+    await symlink('x'.repeat(150), join(dir, 'longlink'));
+    const store = new FakeStore();
+    const r = await buildImage({ storage: store, layers: [dir] });
+    const entries = await listTar(store.blobs.get(r.layers[0]!.digest)!);
+    const names = entries.map((e) => e.name);
+    expect(names).toContain(`${long}/${'f'.repeat(150)}.txt`);
+    expect(names).toContain('naïve-日本.txt');
+    expect(entries.find((e) => e.name === 'longlink')!.linkname).toBe('x'.repeat(150));
+  });
+});
