@@ -74,6 +74,18 @@ function parseArgDecl(ins: DockerfileInstruction, lookup: (n: string) => string 
   });
 }
 
+/** Runs one instruction's work; a usage error without a line gets `Dockerfile:<line>: ` in front. */
+async function atLine<T>(ins: DockerfileInstruction, fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (isHubctlError(e) && e.kind === 'usage' && !e.message.startsWith('Dockerfile:')) {
+      throw usageError(e.code, `Dockerfile:${ins.line}: ${e.message}`, { cause: e, ...(e.hint ? { hint: e.hint } : {}) });
+    }
+    throw e;
+  }
+}
+
 /**
  * `hubctl build -f Dockerfile CONTEXT` for Dockerfiles that need no container: one layer per
  * COPY/ADD, metadata for the rest. Everything is checked and compressed before the first write.
@@ -113,34 +125,36 @@ export async function buildDockerfile(opts: DockerfileBuildOptions): Promise<Bui
   const ops: Op[] = [];
   for (; instructions[idx]!.keyword === 'ARG'; idx++) {
     const ins = instructions[idx]!;
-    for (const [n, d] of parseArgDecl(ins, (x) => globals.get(x), escape)) globals.set(n, argValue(n, d));
+    for (const [n, d] of await atLine(ins, () => parseArgDecl(ins, (x) => globals.get(x), escape))) globals.set(n, argValue(n, d));
     ops.push({ text: ins.original });
   }
 
   // FROM
   const from = instructions[idx++]!;
-  for (const [flag] of from.flags) if (flag !== 'platform') throw dockerfileError(from.line, `unknown flag --${flag} for FROM`);
-  const fromWords = shellWords(from.args, { escape, lookup: (x) => globals.get(x) });
-  if (fromWords.length !== 1 && !(fromWords.length === 3 && fromWords[1]!.toUpperCase() === 'AS')) {
-    throw dockerfileError(from.line, 'FROM expects an image and optionally AS <name>');
-  }
-  const platformFlag = from.flags.find(([f]) => f === 'platform')?.[1];
-  const fromPlatform = platformFlag ? parsePlatform(shellWord(platformFlag, { escape, lookup: (x) => globals.get(x) })) : undefined;
-  const platformWanted = wanted ?? fromPlatform;
-  const image = fromWords[0]!;
   let base: BaseImage | undefined;
-  let config: ImageConfig;
-  if (image.toLowerCase() === 'scratch') {
-    config = scratchConfig(platformWanted ?? hostPlatform());
-  } else {
-    if (!opts.baseSource) throw dockerfileError(from.line, `FROM ${image}: no image source to read base images from`);
-    const ref = formatReference(parseReference(image));
-    base = await opts.baseSource.getBaseImage(ref, platformWanted);
-    const onbuild = base.config.config?.OnBuild as string[] | undefined;
-    if (onbuild && onbuild.length > 0) throw refuse(from, `${image} has ONBUILD triggers, which hubctl cannot run`);
-    config = structuredClone(base.config);
-    if (platformWanted) config = applyConfigChanges(config, { platform: platformWanted });
-  }
+  let config!: ImageConfig;
+  await atLine(from, async () => {
+    for (const [flag] of from.flags) if (flag !== 'platform') throw dockerfileError(from.line, `unknown flag --${flag} for FROM`);
+    const fromWords = shellWords(from.args, { escape, lookup: (x) => globals.get(x) });
+    if (fromWords.length !== 1 && !(fromWords.length === 3 && fromWords[1]!.toUpperCase() === 'AS')) {
+      throw dockerfileError(from.line, 'FROM expects an image and optionally AS <name>');
+    }
+    const platformFlag = from.flags.find(([f]) => f === 'platform')?.[1];
+    const fromPlatform = platformFlag ? parsePlatform(shellWord(platformFlag, { escape, lookup: (x) => globals.get(x) })) : undefined;
+    const platformWanted = wanted ?? fromPlatform;
+    const image = fromWords[0]!;
+    if (image.toLowerCase() === 'scratch') {
+      config = scratchConfig(platformWanted ?? hostPlatform());
+    } else {
+      if (!opts.baseSource) throw dockerfileError(from.line, `FROM ${image}: no image source to read base images from`);
+      const ref = formatReference(parseReference(image));
+      base = await opts.baseSource.getBaseImage(ref, platformWanted);
+      const onbuild = base.config.config?.OnBuild as string[] | undefined;
+      if (onbuild && onbuild.length > 0) throw refuse(from, `${image} has ONBUILD triggers, which hubctl cannot run`);
+      config = structuredClone(base.config);
+      if (platformWanted) config = applyConfigChanges(config, { platform: platformWanted });
+    }
+  });
   const fromIndex = ops.length;
   ops.push({ text: from.original });
   const startConfig = config;
@@ -154,7 +168,7 @@ export async function buildDockerfile(opts: DockerfileBuildOptions): Promise<Bui
     const ins = instructions[idx]!;
     const env = envOf(config);
     const lookup = (n: string) => (env.has(n) ? env.get(n) : stageArgs.get(n));
-    try {
+    await atLine(ins, async () => {
       if (ins.keyword === 'ARG') {
         for (const [n, d] of parseArgDecl(ins, lookup, escape)) stageArgs.set(n, argValue(n, d, globals.get(n)));
         ops.push({ text: ins.original });
@@ -170,12 +184,7 @@ export async function buildDockerfile(opts: DockerfileBuildOptions): Promise<Bui
         config = applyConfigChanges(config, changes);
         ops.push({ text: ins.original, changes, history: { created, created_by: ins.original, empty_layer: true } });
       }
-    } catch (e) {
-      if (isHubctlError(e) && !e.message.startsWith('Dockerfile:')) {
-        throw usageError(e.code, `Dockerfile:${ins.line}: ${e.message}`, { cause: e, ...(e.hint ? { hint: e.hint } : {}) });
-      }
-      throw e;
-    }
+    });
   }
   const unused = Object.keys(buildArgs).filter((a) => !usedArgs.has(a));
   if (unused.length > 0) log(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed`);

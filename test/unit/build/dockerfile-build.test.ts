@@ -121,6 +121,9 @@ describe('buildDockerfile', () => {
     ['several sources to a file', 'FROM scratch\nCOPY a.txt b.txt /dest\n', /must be a directory ending in \//],
     ['no FROM', 'ENV A=1\n', /ENV before the first FROM/],
     ['bad port', 'FROM scratch\nEXPOSE 99999\n', /Dockerfile:2: invalid port/],
+    ['bad base reference', 'ARG X=1\nFROM Bad/Ref!\n', /Dockerfile:2: /],
+    ['unterminated quote in a global ARG', 'ARG X="1\nFROM scratch\n', /Dockerfile:1: unterminated/],
+    ['bad substitution', 'FROM scratch\nENV A=${B\n', /Dockerfile:2: missing "}"/],
   ])('refuses %s with the line number and writes nothing', async (_label, text, message) => {
     const ctx = await makeContext(text);
     const store = new FakeStore();
