@@ -148,8 +148,11 @@ export function startRegistry(opts?: StartRegistryOptions): Promise<Registry>;
 // ---------- certs / htpasswd / jwt ----------
 export function makeTlsCerts(dir: string): Promise<{ caFile: string; caKeyFile: string; certFile: string; keyFile: string; certDir: string }>;
 export function makeSigningCert(dir: string, keyType?: 'rsa' | 'ec'): Promise<{ certFile: string; keyFile: string }>;
-export function writeHtpasswd(file: string, users: Record<string, string>): Promise<void>;
-export function bcryptLine(user: string, password: string): Promise<string>;
+/** impl 'auto' (default): `htpasswd -Bbn` when installed, else the pure-node bcrypt */
+export function writeHtpasswd(file: string, users: Record<string, string>, opts?: { impl?: 'auto' | 'htpasswd' | 'node' }): Promise<void>;
+export function bcryptLine(user: string, password: string, opts?: { impl?: 'auto' | 'htpasswd' | 'node' }): Promise<string>;
+/** `$2y$` bcrypt (cost default 5), verified against Apache htpasswd */
+export function bcryptHash(password: string, opts?: { cost?: number; salt?: Uint8Array }): string;
 export function signJwt(claims: Record<string, unknown>, signer: { keyPem: string; certPem: string }): string;
 export function decodeJwt(token: string): { header: any; claims: any };
 

@@ -7,4 +7,5 @@ export { runTool, redactText } from './proc.mjs';
 export { freePort } from './ports.mjs';
 export { makeTlsCerts, makeSigningCert } from './certs.mjs';
 export { writeHtpasswd, bcryptLine } from './htpasswd.mjs';
+export { bcryptHash } from './bcrypt.mjs';
 export { signJwt, decodeJwt } from './jwt.mjs';

@@ -62,10 +62,11 @@ async function limit(jobs, n) {
 /** @param {ImageSpec} spec */
 function layerSizes(spec) {
   if (spec.layers) return spec.layers;
-  if (spec.totalSize !== undefined) {
+  const total = spec.totalSize;
+  if (total !== undefined) {
     const n = Math.max(1, spec.count ?? 1);
-    const each = Math.floor(spec.totalSize / n);
-    return Array.from({ length: n }, (_, i) => (i === n - 1 ? spec.totalSize - each * (n - 1) : each));
+    const each = Math.floor(total / n);
+    return Array.from({ length: n }, (_, i) => (i === n - 1 ? total - each * (n - 1) : each));
   }
   if (spec.count !== undefined) return Array.from({ length: spec.count }, () => spec.size ?? 1024);
   return [spec.size ?? 1024];

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  checkTools, decodeJwt, runUmoci, writeImageLayout, seedImage, seedImageDetailed, skopeoDigest, skopeoInspect, startRegistry,
+  bcryptHash, checkTools, decodeJwt, runTool, runUmoci, writeHtpasswd, writeImageLayout, seedImage, seedImageDetailed, skopeoDigest, skopeoInspect, startRegistry,
   type Registry,
 } from '../harness/index.mjs';
 
@@ -31,6 +31,23 @@ describe('harness: tools', () => {
     const r = checkTools();
     expect(r.missing).toEqual([]);
     expect(r.ok).toBe(true);
+  });
+});
+
+describe('harness: htpasswd files', () => {
+  it('the pure-node bcrypt fallback is accepted by Apache htpasswd -v', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hubctl-harness-htpasswd-'));
+    try {
+      const file = join(dir, 'htpasswd');
+      await writeHtpasswd(file, { alice: 'pw:with spaces é', bob: 'x'.repeat(80) }, { impl: 'node' });
+      expect(await readFile(file, 'utf8')).toMatch(/^alice:\$2y\$05\$[./A-Za-z0-9]{53}\nbob:/);
+      await runTool('htpasswd', ['-vb', file, 'alice', 'pw:with spaces é']);
+      await runTool('htpasswd', ['-vb', file, 'bob', 'x'.repeat(80)]);
+      await expect(runTool('htpasswd', ['-vb', file, 'alice', 'wrong'])).rejects.toThrow(/verification failed/);
+      // known-answer vector (OpenBSD / python crypt): password 'U*U', salt 'CCCCCCCCCCCCCCCCCCCCC.'
+      const salt = Buffer.from([0x10, 0x41, 0x04, 0x10, 0x41, 0x04, 0x10, 0x41, 0x04, 0x10, 0x41, 0x04, 0x10, 0x41, 0x04, 0x10]);
+      expect(bcryptHash('U*U', { salt }).slice(7)).toBe('CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW');
+    } finally { await rm(dir, { recursive: true, force: true }); }
   });
 });
 
