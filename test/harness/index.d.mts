@@ -118,6 +118,8 @@ export interface StartRegistryOptions {
   readyTimeoutMs?: number;
   /** distribution log level (default 'warn') */
   logLevel?: string;
+  /** how the bcrypt htpasswd file is made (default 'auto': htpasswd when installed, else pure node) */
+  htpasswdImpl?: 'auto' | 'htpasswd' | 'node';
 }
 export interface Registry {
   /** '127.0.0.1:PORT' */

@@ -19,6 +19,7 @@ import { spawnWatched } from './watchdog.mjs';
  *   mode?: RegistryMode, tls?: boolean, users?: Record<string, string>,
  *   token?: import('./token-server.mjs').TokenServerOptions, deleteEnabled?: boolean,
  *   storageDir?: string, keepData?: boolean, readyTimeoutMs?: number, logLevel?: string,
+ *   htpasswdImpl?: 'auto' | 'htpasswd' | 'node',
  * }} StartRegistryOptions
  */
 
@@ -89,7 +90,7 @@ export async function startRegistry(opts = {}) {
     /** @type {Record<string, unknown>} */ let auth = {};
     if (mode === 'htpasswd') {
       const file = join(work, 'htpasswd');
-      await writeHtpasswd(file, users);
+      await writeHtpasswd(file, users, { impl: opts.htpasswdImpl });
       auth = { htpasswd: { realm: 'hubctl-test-registry', path: file } };
     } else if (mode === 'token') {
       // With a TLS registry the realm is https too (same test CA) unless token.tls is false.

@@ -44,6 +44,11 @@ describe('harness: htpasswd files', () => {
       await runTool('htpasswd', ['-vb', file, 'alice', 'pw:with spaces é']);
       await runTool('htpasswd', ['-vb', file, 'bob', 'x'.repeat(80)]);
       await expect(runTool('htpasswd', ['-vb', file, 'alice', 'wrong'])).rejects.toThrow(/verification failed/);
+      const reg = await startRegistry({ mode: 'htpasswd', htpasswdImpl: 'node', users: { carol: 'c-pw' } });
+      try {
+        expect((await fetch(`${reg.url}/v2/`, { headers: { authorization: basic('carol', 'c-pw') } })).status).toBe(200);
+        expect((await fetch(`${reg.url}/v2/`, { headers: { authorization: basic('carol', 'c-pX') } })).status).toBe(401);
+      } finally { await reg.stop(); }
       // known-answer vector (OpenBSD / python crypt): password 'U*U', salt 'CCCCCCCCCCCCCCCCCCCCC.'
       const salt = Buffer.from([0x10, 0x41, 0x04, 0x10, 0x41, 0x04, 0x10, 0x41, 0x04, 0x10, 0x41, 0x04, 0x10, 0x41, 0x04, 0x10]);
       expect(bcryptHash('U*U', { salt }).slice(7)).toBe('CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW');
