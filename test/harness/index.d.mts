@@ -226,3 +226,72 @@ export function skopeoInspect(ref: string, opts?: SkopeoRemoteOptions & { raw?: 
 export function skopeoInspectText(ref: string, opts?: SkopeoRemoteOptions & { raw?: boolean; config?: boolean }): Promise<string>;
 /** sha256 of the raw manifest bytes skopeo fetches */
 export function skopeoDigest(ref: string, opts?: SkopeoRemoteOptions): Promise<string>;
+
+// ---------- fault-proxy.mjs ----------
+export type FaultAction =
+  /** forward the response head and `afterBytes` body bytes (default 0), then RST the client connection */
+  | { type: 'reset'; afterBytes?: number }
+  /** forward `afterBytes` body bytes, then nothing for `ms` (forever when absent), then the rest */
+  | { type: 'stall'; afterBytes?: number; ms?: number }
+  /** answer this status without asking the registry (default body: a registry error envelope) */
+  | { type: 'status'; status: number; headers?: Record<string, string>; body?: string }
+  /** 429 (or `status`) with `Retry-After: value` (seconds or an HTTP date) */
+  | { type: 'retry-after'; value: string; status?: number }
+  /** Docker Hub's pull limit: 429 TOOMANYREQUESTS + ratelimit-limit / ratelimit-remaining (`<n>;w=21600`) */
+  | { type: 'toomanyrequests'; limit?: string; remaining?: string }
+  /** xor 0xff into the body byte at offset `at` (default 0) */
+  | { type: 'flip'; at?: number }
+  /** remove the Range request header, so the registry answers 200 with the whole blob */
+  | { type: 'strip-range' }
+  /** answer 307 (or `status`) to `to` + the request path + `?expires=<n>` (n counts redirects) */
+  | { type: 'redirect'; to: string; status?: number }
+  | { type: 'pass' };
+export interface FaultRule {
+  method?: string;
+  /** RegExp tested on the request target, or a substring */
+  path?: RegExp | string;
+  /** act from the nth matching request on (1-based, default 1) */
+  nth?: number;
+  /** how many matching requests get the action (default 1) */
+  times?: number;
+  action: FaultAction;
+}
+export interface ProxyRecord {
+  seq: number;
+  method: string;
+  /** request target as sent (path + query) */
+  path: string;
+  /** lower-cased request headers; an Authorization value is replaced by '<present>' (never recorded) */
+  headers: Record<string, string>;
+  authorization: boolean;
+  range?: string;
+  /** the action applied, or 'expired' */
+  fault?: string;
+  status?: number;
+  /** response body bytes forwarded to the client */
+  bodyBytes: number;
+  time: number;
+}
+export interface FaultProxyOptions {
+  /** `host:port` of the real server */
+  upstream: string;
+  /** added to every forwarded request (e.g. a credential only the "storage" side knows) */
+  upstreamHeaders?: Record<string, string>;
+  /** a second request carrying an already seen `expires` query value gets 403 (an expired pre-signed URL) */
+  expiringRedirects?: boolean;
+}
+export interface FaultProxy {
+  port: number;
+  /** '127.0.0.1:PORT' */
+  host: string;
+  url: string;
+  log: ProxyRecord[];
+  setRules(rules: FaultRule[]): void;
+  addRule(rule: FaultRule): void;
+  /** drop the rules and the log */
+  clear(): void;
+  requests(method?: string, path?: RegExp | string): ProxyRecord[];
+  close(): Promise<void>;
+}
+/** A loopback HTTP/1.1 proxy on node:net (one exchange per connection) that injects faults per request. */
+export function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy>;

@@ -9,3 +9,4 @@ export { makeTlsCerts, makeSigningCert } from './certs.mjs';
 export { writeHtpasswd, bcryptLine } from './htpasswd.mjs';
 export { bcryptHash } from './bcrypt.mjs';
 export { signJwt, decodeJwt } from './jwt.mjs';
+export { startFaultProxy } from './fault-proxy.mjs';

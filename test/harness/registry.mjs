@@ -29,7 +29,7 @@ export const DEFAULT_USERS = Object.freeze({ alice: 'alice-secret', bob: 'bob-se
 /**
  * Live registries, killed and cleaned by the process 'exit' backstop. Each registry also runs under a shell
  * watchdog (watchdog.mjs) that stops it and removes its directories when this process dies by a signal.
- * @type {Set<{ pid?: number, dirs: string[] }>}
+ * @type {Set<{ pid?: number, dirs: string[], child?: import('node:child_process').ChildProcess }>}
  */
 const live = new Set();
 let backstopInstalled = false;
@@ -38,7 +38,8 @@ function installBackstop() {
   backstopInstalled = true;
   process.on('exit', () => {
     for (const r of live) {
-      try { if (r.pid && r.pid > 0) process.kill(r.pid, 'SIGKILL'); } catch { /* already gone */ }
+      // Only while the watchdog shell lives: it waits for the registry, so the pid cannot have been reused.
+      try { if (r.pid && r.pid > 0 && r.child?.exitCode === null && r.child.signalCode === null) process.kill(r.pid, 'SIGKILL'); } catch { /* already gone */ }
       for (const d of r.dirs) { try { rmSync(d, { recursive: true, force: true }); } catch { /* best effort */ } }
     }
   });
@@ -77,7 +78,7 @@ export async function startRegistry(opts = {}) {
   const work = await mkdtemp(join(tmpdir(), 'hubctl-registry-'));
   const dirs = [work];
   /** @type {Awaited<ReturnType<typeof startTokenServer>> | undefined} */ let tokenServer;
-  /** @type {{ pid?: number, dirs: string[] } | undefined} */ let entry;
+  /** @type {{ pid?: number, dirs: string[], child?: import('node:child_process').ChildProcess } | undefined} */ let entry;
   try {
     let dataDir = join(work, 'data');
     if (opts.storageDir) {
@@ -123,7 +124,7 @@ export async function startRegistry(opts = {}) {
       await writeFile(configFile, JSON.stringify(config, null, 2));
       const watched = spawnWatched(bin, ['serve', configFile], { env: cleanEnv(), removeOnExit: dirs });
       const child = watched.child;
-      entry = { dirs };
+      entry = { dirs, child };
       const self = entry;
       watched.pid.then((pid) => { self.pid = pid; });
       live.add(entry);
