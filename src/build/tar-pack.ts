@@ -106,6 +106,8 @@ export interface PackOptions {
  */
 export function packTar(items: AsyncIterable<PackItem>, options: PackOptions): Readable {
   const pack = tar.pack();
+  // When the reader goes away (an error elsewhere, an abort), stop waiting for 'drain' and close the file.
+  const closed = new Promise<void>((resolve) => pack.once('close', () => resolve()));
   const run = async (): Promise<void> => {
     for await (const item of items) {
       if (pack.destroyed) return;
@@ -130,7 +132,12 @@ export function packTar(items: AsyncIterable<PackItem>, options: PackOptions): R
         });
         done.catch(() => undefined);
         for await (const chunk of item.body ?? createReadStream(item.sourcePath!)) {
-          if (!sink.write(chunk as Buffer)) await once(sink as unknown as NodeJS.EventEmitter, 'drain');
+          if (!sink.write(chunk as Buffer)) {
+            const drained = once(sink as unknown as NodeJS.EventEmitter, 'drain');
+            drained.catch(() => undefined);
+            await Promise.race([drained, closed]);
+          }
+          if (pack.destroyed) return;
         }
         sink.end(undefined);
         await done;

@@ -178,3 +178,21 @@ describe('names', () => {
     expect(entries.find((e) => e.name === 'longlink')!.linkname).toBe('x'.repeat(150));
   });
 });
+
+describe('abandoned layer streams', () => {
+  it('stop reading files when the consumer goes away', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'big'), Buffer.alloc(8 << 20, 1));
+    await writeFile(join(dir, 'next'), 'n');
+    const stream = directoryTar(dir);
+    await new Promise<void>((resolve) => stream.once('data', () => resolve()));
+    stream.destroy();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(stream.destroyed).toBe(true);
+    if (process.platform === 'linux') {
+      const { readdir: rd, readlink: rl } = await import('node:fs/promises');
+      const open = await Promise.all((await rd('/proc/self/fd')).map((fd) => rl(`/proc/self/fd/${fd}`).catch(() => '')));
+      expect(open.filter((p) => p === join(dir, 'big'))).toEqual([]);
+    }
+  });
+});
