@@ -10,6 +10,14 @@ export { pull, INDEX_DIGEST_ANNOTATION, type PullOptions, type PullResult, type 
 export { images, type ImageSummary } from './api/images.js';
 export { inspect, type InspectOptions, type InspectResult } from './api/inspect.js';
 export { rmi, type RmiResult } from './api/rmi.js';
+export { tag, type TagResult } from './api/tag.js';
+export { push, mountCandidates, type PushOptions, type PushResult, type PushEvent, type PushedTag, type LayerStatus } from './api/push.js';
+export { save, planArchive, type SaveOptions, type SaveResult } from './api/save.js';
+export { load, planLoad, type LoadOptions, type LoadResult, type LoadEvent, type LoadedImage } from './api/load.js';
+export {
+  writeArchive, extractArchive, scanLayer, parseDockerArchiveManifest, CONTAINERD_IMAGE_NAME_ANNOTATION, DOCKER_LAYER_TAR,
+  type ArchivePlan, type DockerArchiveEntry, type StagedArchive,
+} from './archive/index.js';
 export { HubctlError, isHubctlError, redactSecrets, type ErrorKind } from './errors.js';
 export * from './ref/index.js';
 export * from './digest/index.js';

@@ -4,6 +4,10 @@ import { registerPull } from './pull.js';
 import { registerImages } from './images.js';
 import { registerInspect } from './inspect.js';
 import { registerRmi } from './rmi.js';
+import { registerTag } from './tag.js';
+import { registerPush } from './push.js';
+import { registerSave } from './save.js';
+import { registerLoad } from './load.js';
 
 /** Every subcommand, in the order `hubctl --help` lists them. */
 export const COMMANDS: ((program: Command, rt: CliRuntime) => void)[] = [
@@ -11,4 +15,8 @@ export const COMMANDS: ((program: Command, rt: CliRuntime) => void)[] = [
   registerImages,
   registerInspect,
   registerRmi,
+  registerTag,
+  registerPush,
+  registerSave,
+  registerLoad,
 ];
