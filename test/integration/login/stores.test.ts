@@ -1,0 +1,265 @@
+/**
+ * `hubctl login` / `pull` / `logout` through the binary with the secret kept outside config.json:
+ * - docker-credential-pass (Debian's golang-docker-credential-helpers) chosen by `credsStore`, by
+ *   `credHelpers`, and by `--helper pass`, with a throw-away passphrase-less gpg key and `pass init`;
+ * - the OS keychain (`--store keychain`, keytar over the Secret Service) and
+ *   docker-credential-secretservice, both against gnome-keyring on a private D-Bus session.
+ * Each is checked with the helper itself (or a pull that needs the login), and logout from each.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { seedImage, startRegistry, type Registry } from '../../harness/index.mjs';
+import { hubctl } from '../../e2e/run-cli.js';
+import { loadKeytar } from '../../../src/credentials/index.js';
+
+const have = (cmd: string) => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const havePass = have('docker-credential-pass') && have('pass') && have('gpg');
+const haveBus = have('dbus-run-session') && have('gnome-keyring-daemon');
+const haveKeytar = await loadKeytar().then(() => true, () => false);
+
+let basic: Registry;
+let token: Registry;
+let root: string;
+let n = 0;
+
+beforeAll(async () => {
+  [basic, token] = await Promise.all([startRegistry({ mode: 'htpasswd' }), startRegistry({ mode: 'token', token: { anonymousPull: false } })]);
+  root = await mkdtemp(join(tmpdir(), 'hubctl-login-stores-'));
+  await Promise.all([seedImage(basic, 'alice/app:1', { layers: [500] }), seedImage(token, 'alice/app:1', { layers: [500] })]);
+});
+
+afterAll(async () => {
+  await Promise.all([basic?.stop(), token?.stop()]);
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const readJson = async (p: string) => JSON.parse(await readFile(p, 'utf8')) as Record<string, any>;
+
+/** Runs a docker-credential-* helper directly (the independent check of what hubctl stored). */
+function helper(name: string, action: string, input: string, env: NodeJS.ProcessEnv): { code: number; stdout: string } {
+  try {
+    return { code: 0, stdout: execFileSync(`docker-credential-${name}`, [action], { env, input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }) };
+  } catch (e) {
+    const err = e as { status?: number; stdout?: string };
+    return { code: err.status ?? 1, stdout: err.stdout ?? '' };
+  }
+}
+
+// ---------- docker-credential-pass ----------
+
+describe.skipIf(!havePass)('docker-credential-pass', () => {
+  let env: Record<string, string>;
+  let base: string;
+
+  beforeAll(async () => {
+    base = join(root, 'pass');
+    const home = join(base, 'home');
+    const gnupg = join(base, 'gnupg');
+    await mkdir(home, { recursive: true });
+    await mkdir(gnupg, { mode: 0o700 });
+    env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: home,
+      GNUPGHOME: gnupg,
+      PASSWORD_STORE_DIR: join(base, 'store'),
+      XDG_CONFIG_HOME: join(home, '.config'),
+      HUBCTL_STORE: join(base, 'images'),
+    };
+    const params = [
+      '%no-protection',
+      'Key-Type: EDDSA',
+      'Key-Curve: ed25519',
+      'Key-Usage: sign',
+      'Subkey-Type: ECDH',
+      'Subkey-Curve: cv25519',
+      'Subkey-Usage: encrypt',
+      'Name-Real: hubctl login test',
+      'Name-Email: login@hubctl.invalid',
+      'Expire-Date: 0',
+      '%commit',
+    ].join('\n');
+    execFileSync('gpg', ['--batch', '--gen-key'], { env, input: params, stdio: ['pipe', 'ignore', 'ignore'] });
+    const colons = execFileSync('gpg', ['--list-keys', '--with-colons'], { env, encoding: 'utf8' });
+    const fpr = /^fpr:+([0-9A-F]{40}):/m.exec(colons)?.[1];
+    if (fpr === undefined) throw new Error(`no fingerprint in:\n${colons}`);
+    execFileSync('pass', ['init', fpr], { env, stdio: 'ignore' });
+  });
+
+  afterAll(() => {
+    if (env === undefined) return;
+    try {
+      execFileSync('gpgconf', ['--kill', 'gpg-agent'], { env, stdio: 'ignore' });
+    } catch {
+      // the agent may not have started
+    }
+  });
+
+  /** A new docker config dir holding `config`. */
+  async function dockerDir(config: object | undefined) {
+    const dir = join(base, `docker-${++n}`);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    if (config !== undefined) await writeFile(join(dir, 'config.json'), JSON.stringify(config));
+    return { e: { ...env, DOCKER_CONFIG: dir }, config: join(dir, 'config.json') };
+  }
+
+  it('credsStore: pass -> the secret goes to pass, config.json gets docker\'s {} placeholder, no plaintext warning; pull; logout', async () => {
+    const { e, config } = await dockerDir({ credsStore: 'pass', auths: { [basic.host]: { auth: b64('alice:stale') } } });
+    const r = await hubctl(['login', '-u', 'alice', '--password-stdin', basic.host], { env: e, input: `${basic.users.alice}\n` });
+    expect(r).toMatchObject({ code: 0, stdout: 'Login Succeeded\n', stderr: '' });
+    expect(await readJson(config)).toEqual({ credsStore: 'pass', auths: { [basic.host]: {} } });
+    const got = helper('pass', 'get', basic.host, e);
+    expect(JSON.parse(got.stdout)).toMatchObject({ Username: 'alice', Secret: basic.users.alice });
+
+    const pull = await hubctl(['pull', '-q', `${basic.host}/alice/app:1`], { env: e });
+    expect(pull.code, pull.stderr).toBe(0);
+
+    const out = await hubctl(['logout', basic.host], { env: e });
+    expect(out).toMatchObject({ code: 0, stdout: `Removing login credentials for ${basic.host}\n` });
+    expect(JSON.parse(helper('pass', 'get', basic.host, e).stdout)).toMatchObject({ Username: '', Secret: '' }); // pass 0.6.4: "none" is exit 0 + empty
+    expect(await readJson(config)).toEqual({ credsStore: 'pass', auths: {} });
+    const again = await hubctl(['logout', basic.host], { env: e });
+    expect(again).toMatchObject({ code: 0, stdout: `Not logged in to ${basic.host}\n` });
+  });
+
+  it('credHelpers[host]: pass -> identity token from the token server stored as Username <token>; pull; logout', async () => {
+    const { e, config } = await dockerDir({ credHelpers: { [token.host]: 'pass' }, detachKeys: 'ctrl-q' });
+    const r = await hubctl(['login', '-u', 'alice', '--password-stdin', token.host], { env: e, input: token.users.alice! });
+    expect(r).toMatchObject({ code: 0, stdout: 'Login Succeeded\n' });
+    const got = JSON.parse(helper('pass', 'get', token.host, e).stdout);
+    expect(got.Username).toBe('<token>');
+    expect(token.tokenServer!.refreshTokensOf('alice')).toContain(got.Secret);
+    expect(await readJson(config)).toEqual({ credHelpers: { [token.host]: 'pass' }, detachKeys: 'ctrl-q', auths: { [token.host]: {} } });
+
+    const pull = await hubctl(['pull', '-q', `${token.host}/alice/app:1`], { env: e });
+    expect(pull.code, pull.stderr).toBe(0);
+
+    const out = await hubctl(['logout', token.host], { env: e });
+    expect(out.stdout).toBe(`Removing login credentials for ${token.host}\n`);
+    expect(JSON.parse(helper('pass', 'get', token.host, e).stdout).Secret).toBe('');
+    const pullAfter = await hubctl(['pull', '-q', `${token.host}/alice/app:1`], { env: e });
+    expect(pullAfter.code).toBe(3);
+  });
+
+  it('--helper pass records credHelpers[host] in a config that had none', async () => {
+    const { e, config } = await dockerDir(undefined);
+    const r = await hubctl(['login', '--helper', 'pass', '-u', 'alice', '--password-stdin', basic.host], { env: e, input: basic.users.alice! });
+    expect(r).toMatchObject({ code: 0, stdout: 'Login Succeeded\n', stderr: '' });
+    expect(await readJson(config)).toEqual({ credHelpers: { [basic.host]: 'pass' }, auths: { [basic.host]: {} } });
+    expect(JSON.parse(helper('pass', 'list', '', e).stdout)).toMatchObject({ [basic.host]: 'alice' });
+    const out = await hubctl(['logout', basic.host], { env: e });
+    expect(out.stdout).toBe(`Removing login credentials for ${basic.host}\n`);
+  });
+
+  it('--store file with a credsStore configured: plaintext, with the warning and a note that the helper is asked first', async () => {
+    const { e, config } = await dockerDir({ credsStore: 'pass' });
+    const r = await hubctl(['login', '--store', 'file', '-u', 'alice', '--password-stdin', basic.host], { env: e, input: basic.users.alice! });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`WARNING! Your credentials are stored unencrypted in '${config}'.`);
+    expect(r.stderr).toContain('credsStore in it is asked first');
+    expect((await readJson(config)).auths[basic.host].auth).toBe(b64(`alice:${basic.users.alice}`));
+    const out = await hubctl(['logout', basic.host], { env: e });
+    expect(out.stdout).toBe(`Removing login credentials for ${basic.host}\n`);
+  });
+});
+
+// ---------- the Secret Service: keychain (keytar) and docker-credential-secretservice ----------
+
+describe.skipIf(!haveBus)('Secret Service on a private D-Bus session', () => {
+  let session: ChildProcess | undefined;
+  let env: Record<string, string>;
+  let base: string;
+
+  beforeAll(async () => {
+    base = join(root, 'kc');
+    const home = join(base, 'home');
+    const run = join(base, 'run');
+    await mkdir(home, { recursive: true });
+    await mkdir(run, { mode: 0o700 });
+    const start = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, XDG_DATA_HOME: join(base, 'data'), XDG_RUNTIME_DIR: run };
+    const child = spawn(
+      'dbus-run-session',
+      ['--', 'sh', '-c', 'printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; echo "BUS=$DBUS_SESSION_BUS_ADDRESS"; exec cat'],
+      { env: start, stdio: ['pipe', 'pipe', 'ignore'] },
+    );
+    session = child;
+    const address = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`no bus address from dbus-run-session: ${out}`)), 20_000);
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        const m = /BUS=(\S+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`dbus-run-session exited (${code}): ${out}`)));
+    });
+    // the binary (and keytar in it) reads the bus address from its own environment
+    env = { ...start, DBUS_SESSION_BUS_ADDRESS: address, XDG_CONFIG_HOME: join(home, '.config'), HUBCTL_STORE: join(base, 'images') };
+  });
+
+  afterAll(async () => {
+    if (session !== undefined && session.exitCode === null) {
+      const exited = new Promise<void>((resolve) => session!.once('exit', () => resolve()));
+      session.stdin!.end(); // cat ends -> the session ends -> dbus-daemon and the keyring exit
+      const timer = setTimeout(() => session!.kill('SIGTERM'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  });
+
+  async function dockerDir(config: object | undefined) {
+    const dir = join(base, `docker-${++n}`);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    if (config !== undefined) await writeFile(join(dir, 'config.json'), JSON.stringify(config));
+    return { e: { ...env, DOCKER_CONFIG: dir }, config: join(dir, 'config.json') };
+  }
+
+  it.skipIf(!haveKeytar)('--store keychain: nothing in config.json, the pull finds it, hubctl remembers the choice; logout', async () => {
+    const { e, config } = await dockerDir(undefined);
+    const r = await hubctl(['login', '--store', 'keychain', '-u', 'alice', '--password-stdin', token.host], { env: e, input: token.users.alice! });
+    expect(r).toMatchObject({ code: 0, stdout: 'Login Succeeded\n', stderr: '' });
+    await expect(readFile(config)).rejects.toMatchObject({ code: 'ENOENT' });
+    const prefs = await readJson(join(e.XDG_CONFIG_HOME, 'hubctl', 'preferences.json'));
+    expect(prefs.servers).toEqual({ [token.host]: 'keychain' });
+
+    const pull = await hubctl(['pull', '-q', `${token.host}/alice/app:1`], { env: e });
+    expect(pull, pull.stderr).toMatchObject({ code: 0 });
+
+    // a later login without --store stays in the keychain
+    const again = await hubctl(['login', '-u', 'alice', '--password-stdin', token.host], { env: e, input: token.users.alice! });
+    expect(again).toMatchObject({ code: 0, stderr: '' });
+    await expect(readFile(config)).rejects.toMatchObject({ code: 'ENOENT' });
+
+    const out = await hubctl(['logout', token.host], { env: e });
+    expect(out).toMatchObject({ code: 0, stdout: `Removing login credentials for ${token.host}\n` });
+    const pullAfter = await hubctl(['pull', '-q', `${token.host}/alice/app:1`], { env: e });
+    expect(pullAfter.code).toBe(3);
+    expect((await hubctl(['logout', token.host], { env: e })).stdout).toBe(`Not logged in to ${token.host}\n`);
+  });
+
+  it.skipIf(!have('docker-credential-secretservice'))('credsStore: secretservice round trip through the real helper', async () => {
+    const { e, config } = await dockerDir({ credsStore: 'secretservice' });
+    const r = await hubctl(['login', '-u', 'alice', '--password-stdin', basic.host], { env: e, input: basic.users.alice! });
+    expect(r).toMatchObject({ code: 0, stdout: 'Login Succeeded\n', stderr: '' });
+    expect(await readJson(config)).toEqual({ credsStore: 'secretservice', auths: { [basic.host]: {} } });
+    expect(JSON.parse(helper('secretservice', 'get', basic.host, e).stdout)).toMatchObject({ Username: 'alice', Secret: basic.users.alice });
+    const pull = await hubctl(['pull', '-q', `${basic.host}/alice/app:1`], { env: e });
+    expect(pull.code, pull.stderr).toBe(0);
+    const out = await hubctl(['logout', basic.host], { env: e });
+    expect(out.stdout).toBe(`Removing login credentials for ${basic.host}\n`);
+    expect(helper('secretservice', 'get', basic.host, e).code).not.toBe(0); // credentials not found in native keychain
+  });
+});
