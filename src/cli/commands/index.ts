@@ -8,6 +8,7 @@ import { registerTag } from './tag.js';
 import { registerPush } from './push.js';
 import { registerSave } from './save.js';
 import { registerLoad } from './load.js';
+import { registerLoginCommands } from './login.js';
 
 /** Every subcommand, in the order `hubctl --help` lists them. */
 export const COMMANDS: ((program: Command, rt: CliRuntime) => void)[] = [
@@ -19,4 +20,5 @@ export const COMMANDS: ((program: Command, rt: CliRuntime) => void)[] = [
   registerPush,
   registerSave,
   registerLoad,
+  registerLoginCommands,
 ];
