@@ -50,8 +50,11 @@ async function writeTo(w: { write(chunk: Buffer): boolean }, chunk: Buffer, fail
   await Promise.race([drained, failed]);
 }
 
-/** A tar validator: every entry goes through the layer's safety checker; the body is skipped. */
-function tarValidator(layerName: string): { sink: tar.Extract; done: Promise<void> } {
+/**
+ * A writable tar validator (for `hubctl load` too): every entry goes through the layer's safety
+ * checker, bodies are skipped; `done` rejects with UNSAFE_LAYER or INVALID_LAYER.
+ */
+export function tarValidator(layerName: string): { sink: tar.Extract; done: Promise<void> } {
   const checker = new LayerSafetyChecker(layerName);
   const sink = tar.extract();
   sink.on('entry', (header, stream, next) => {
