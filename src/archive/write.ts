@@ -101,12 +101,14 @@ function addStream(pack: Pack, name: string, desc: Descriptor, stream: Readable)
       stream.destroy();
       reject(err);
     };
+    const sizeError = (err: Error) =>
+      fail(integrityError('BLOB_SIZE_MISMATCH', `blob ${desc.digest} in the local store is not ${desc.size} bytes: ${err.message}`, {
+        hint: 'check the store with hubctl images; pull the image again',
+        cause: err,
+      }));
     const entry = pack.entry({ name, size: desc.size, mode: 0o644, mtime: EPOCH, uid: 0, gid: 0 }, (err) => {
       if (err) {
-        fail(integrityError('BLOB_SIZE_MISMATCH', `blob ${desc.digest} in the local store is not ${desc.size} bytes: ${err.message}`, {
-          hint: 'check the store with hubctl images; pull the image again',
-          cause: err,
-        }));
+        sizeError(err);
         return;
       }
       if (!settled) {
@@ -114,6 +116,7 @@ function addStream(pack: Pack, name: string, desc: Descriptor, stream: Readable)
         resolve();
       }
     });
+    entry.on('error', sizeError);
     stream.on('error', fail);
     stream.pipe(entry);
   });
