@@ -209,6 +209,38 @@ describe('login: errors (message and exit code)', () => {
   });
 });
 
+describe('login to a TLS registry with a private CA', () => {
+  let tls: Registry | undefined;
+  afterAll(async () => {
+    await tls?.stop();
+  });
+
+  it('untrusted certificate: exit 5 with a hint; --ca-file and --insecure log in; certs.d is used by the pull', async () => {
+    tls = await startRegistry({ mode: 'htpasswd', tls: true });
+    await seedImage(tls, 'alice/app:1', { layers: [300] });
+    const { env, config } = await fresh();
+    const args = ['login', '-u', 'alice', '--password-stdin', tls.host];
+    const untrusted = await hubctl(args, { env, input: tls.users.alice! });
+    expect(untrusted.code).toBe(5);
+    expect(untrusted.stderr).toContain(`Error: cannot connect to ${tls.host}: TLS certificate`);
+    expect(untrusted.stderr).toContain('hint: trust the registry');
+    expect(await exists(config)).toBe(false);
+
+    const withCa = await hubctl([...args, '--ca-file', tls.caFile!], { env, input: tls.users.alice! });
+    expect(withCa).toMatchObject({ code: 0, stdout: 'Login Succeeded\n' });
+    const insecure = await hubctl([...args, '--insecure'], { env, input: tls.users.alice! });
+    expect(insecure).toMatchObject({ code: 0, stdout: 'Login Succeeded\n' });
+    const wrong = await hubctl([...args, '--ca-file', tls.caFile!], { env, input: 'wrong' });
+    expect(wrong.code).toBe(3);
+
+    // docker's certs.d layout: <config dir>/certs.d/<host:port>/ca.crt
+    await mkdir(join(env.DOCKER_CONFIG, 'certs.d', tls.host), { recursive: true });
+    await writeFile(join(env.DOCKER_CONFIG, 'certs.d', tls.host, 'ca.crt'), await readFile(tls.caFile!));
+    const pulled = await hubctl(['pull', '-q', `${tls.host}/alice/app:1`], { env });
+    expect(pulled).toMatchObject({ code: 0, stdout: `${tls.host}/alice/app:1\n` });
+  });
+});
+
 describe('logout', () => {
   it('says what it removed, and "Not logged in" when nothing is stored (exit 0 both)', async () => {
     const { env, config } = await fresh();
