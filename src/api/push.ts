@@ -160,6 +160,8 @@ class PushSession {
   readonly counts = { existed: 0, mounted: 0, uploaded: 0, bytesUploaded: 0 };
   private readonly blobs = new Map<string, Promise<void>>();
   private readonly manifestsDone = new Set<string>();
+  /** Mount sources the registry refused to let us read: not tried again in this push. */
+  private readonly deniedSources = new Set<string>();
   private candidates: Promise<Map<string, string[]>> | undefined;
   private readonly concurrency: number;
 
@@ -268,7 +270,9 @@ class PushSession {
         hint: 'the image is incomplete locally; pull or build it again',
       });
     }
-    const mountFrom = this.options.mount === false ? undefined : (await this.mountSources()).get(desc.digest)?.[0];
+    const mountFrom = this.options.mount === false
+      ? undefined
+      : (await this.mountSources()).get(desc.digest)?.find((repo) => !this.deniedSources.has(repo));
     const path = this.store.blobPath(desc.digest);
     let lastEmit = 0;
     const openBody = (): Readable => {
@@ -294,6 +298,7 @@ class PushSession {
     } catch (e) {
       // A token may not cover pull on the mount source (another user's repository): upload plainly.
       if (mountFrom === undefined || !(e instanceof HubctlError) || e.kind !== 'auth') throw e;
+      this.deniedSources.add(mountFrom);
       result = await this.remote.uploadBlob(desc, openBody, this.sig);
     }
     if (result.kind === 'mounted') {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Transform } from 'node:stream';
 import { startRegistry, seedImage, skopeoDigest, skopeoInspect, type Registry } from '../../harness/index.mjs';
-import { createClient, pull, push, tag, closeAllTransports, type Client, type Credential, type PushEvent } from '../../../src/index.js';
+import { createClient, mountCandidates, pull, push, tag, closeAllTransports, type Client, type Credential, type PushEvent } from '../../../src/index.js';
 
 let reg: Registry;
 let root: string;
@@ -126,6 +126,39 @@ describe('push to the token registry', () => {
     const r = await push(c, `${reg.host}/alice/all`, { allTags: true });
     expect(r.pushed.map((p) => p.tag)).toEqual(['a', 'b']);
     expect(await skopeoDigest(`${reg.host}/alice/all:b`, { registry: reg, creds: null })).toBe(ubuntuDigest);
+  });
+});
+
+describe('mount candidates that fail', () => {
+  it('falls back to an upload when the source repository does not hold the blob (202) or the token may not read it', async () => {
+    const c = as('bob', await storeRoot());
+    const store = await c.store();
+    await pull(c, `${reg.host}/library/ubuntu:14.04`);
+    // A name claiming to hold the blobs in a repository that does not exist on the registry.
+    await tag(c, `${reg.host}/library/ubuntu:14.04`, `${reg.host}/alice/never:1`);
+    await tag(c, `${reg.host}/library/ubuntu:14.04`, `${reg.host}/bob/one:1`);
+    await store.untag(`${reg.host}/library/ubuntu:14.04`);
+    let events: PushEvent[] = [];
+    let r = await push(c, `${reg.host}/bob/one:1`, { onEvent: (e) => events.push(e) });
+    expect(r.blobs).toMatchObject({ mounted: 0, uploaded: 4 });
+    expect(layerEvents(events).filter((e) => e.status === 'pushed')).toHaveLength(3);
+
+    // Now the only candidate is a repository bob may not pull: the token cannot cover the mount.
+    await tag(c, `${reg.host}/bob/one:1`, `${reg.host}/private/hidden:1`);
+    await tag(c, `${reg.host}/bob/one:1`, `${reg.host}/bob/two:1`);
+    await store.untag(`${reg.host}/alice/never:1`);
+    await store.untag(`${reg.host}/bob/one:1`);
+    const candidates = await mountCandidates(store, reg.host, 'bob/two');
+    expect([...new Set([...candidates.values()].flat())]).toEqual(['private/hidden']);
+    events = [];
+    reg.tokenServer!.clearLog();
+    r = await push(c, `${reg.host}/bob/two:1`, { concurrency: 1, onEvent: (e) => events.push(e) });
+    expect(r.blobs).toMatchObject({ mounted: 0, uploaded: 4 });
+    // The refused source is not asked for again for the other blobs of this push.
+    const withMount = reg.tokenServer!.log.filter((e) => e.scopes.includes('repository:private/hidden:pull'));
+    expect(withMount.length).toBeLessThanOrEqual(2);
+    expect(await skopeoDigest(`${reg.host}/bob/two:1`, { registry: reg, creds: null })).toBe(ubuntuDigest);
+    await c.close();
   });
 });
 
