@@ -19,6 +19,7 @@ beforeAll(async () => {
   [appDigest] = await Promise.all([
     seedImage(reg, 'library/app:1', { layers: [20_000, 9000] }),
     seedImage(reg, 'library/tool:2', { layers: [7000], format: 'v2s2' }),
+    seedImage(reg, 'library/multi:1', { multiArch: true, attestation: false, layers: [3000] }),
   ]);
   c = createClient({ storeRoot: join(root, 'store') });
   await pull(c, `${reg.host}/library/app:1`);
@@ -102,6 +103,29 @@ describe('hubctl save', () => {
     expect((await store.resolve(`${reg.host}/library/app:1`))?.digest).toBe(appDigest);
     expect((await store.validate()).ok).toBe(true);
     await other.close();
+  });
+});
+
+describe('hubctl save of a multi-platform image', () => {
+  it('keeps the whole index in index.json and the chosen platform in manifest.json', async () => {
+    const client = createClient({ storeRoot: join(await tmp('mp'), 'store'), platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } });
+    const pulled = await pull(client, `${reg.host}/library/multi:1`, { allPlatforms: true });
+    const file = join(await tmp('mps'), 'multi.tar');
+    await saveTo(client, file, [`${reg.host}/library/multi:1`]);
+    const dir = await tmp('mpx');
+    await runTool('tar', ['-xf', file, '-C', dir]);
+    const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8'));
+    expect(index.manifests).toEqual([expect.objectContaining({ digest: pulled.digest, mediaType: 'application/vnd.oci.image.index.v1+json' })]);
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    expect(manifest).toHaveLength(1);
+    const config = JSON.parse(await readFile(join(dir, manifest[0].Config), 'utf8'));
+    expect(config.architecture).toBe('arm64');
+    // skopeo takes both views: the docker archive (one platform) and the OCI archive (the whole index).
+    await skopeoCopy(`docker-archive:${file}`, `oci:${await tmp('mpd')}:m`);
+    const dest = await tmp('mpo');
+    await skopeoCopy(`oci-archive:${file}`, `oci:${dest}:m`);
+    expect(await skopeoDigest(`oci:${dest}:m`)).toBe(pulled.digest);
+    await client.close();
   });
 });
 
