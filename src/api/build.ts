@@ -1,0 +1,119 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildImage, type BuildResult } from '../build/image-builder.js';
+import { buildDockerfile } from '../build/dockerfile-build.js';
+import { baseImageSource } from '../build/base-image.js';
+import type { BaseImage, BaseImageSource, BuildLog, ImageFormat } from '../build/types.js';
+import { HubctlError } from '../errors.js';
+import { formatReference, parseReference } from '../ref/reference.js';
+import { formatPlatform, parsePlatform } from '../oci/platform.js';
+import type { Platform } from '../oci/types.js';
+import type { Client } from './client.js';
+import { pull, type PullEvent } from './pull.js';
+
+export type { BuildResult } from '../build/image-builder.js';
+
+interface CommonBuildOptions {
+  /** Full or short references to tag the result with (`user/app:1`). */
+  tags?: string[];
+  platform?: Platform;
+  format?: ImageFormat;
+  /** SOURCE_DATE_EPOCH: mtimes of tarred directories and every `created` (default 0). */
+  sourceDateEpoch?: number;
+  /** Layers compressed at once (default: CPU count). */
+  concurrency?: number;
+  signal?: AbortSignal;
+  onLog?: BuildLog;
+  /** Pull a base image that is not in the store (default true). */
+  pullMissingBase?: boolean;
+  onPullEvent?: (event: PullEvent) => void;
+}
+
+export interface LayerBuildOptions extends CommonBuildOptions {
+  /** `scratch` (default) or a base image reference. */
+  from?: string;
+  /** Each a tar, a gzipped tar or a directory. */
+  layers?: string[];
+  cmd?: string[];
+  entrypoint?: string[];
+  env?: string[];
+  labels?: Record<string, string>;
+  workdir?: string;
+  user?: string;
+  expose?: string[];
+}
+
+export interface DockerfileBuildApiOptions extends CommonBuildOptions {
+  contextDir: string;
+  /** Path of the Dockerfile (default `<context>/Dockerfile`). */
+  dockerfile?: string;
+  buildArgs?: Record<string, string>;
+}
+
+/** `hubctl build --layer ...`: an image from local tar layers on scratch or a base image. */
+export async function buildFromLayers(client: Client, options: LayerBuildOptions): Promise<BuildResult> {
+  const store = await client.store();
+  const source = baseSource(client, options);
+  const from = options.from === undefined || options.from === 'scratch' ? 'scratch' : await source.getBaseImage(normalize(options.from), options.platform);
+  return buildImage({
+    storage: store,
+    tagger: store,
+    from,
+    ...(options.layers ? { layers: options.layers } : {}),
+    ...pick(options, ['cmd', 'entrypoint', 'env', 'labels', 'workdir', 'user', 'expose', 'format', 'sourceDateEpoch', 'concurrency', 'onLog', 'signal']),
+    ...(options.platform ? { platform: options.platform } : {}),
+    ...(options.tags ? { tags: options.tags } : {}),
+    tmpDir: await tmpDirOf(store.root),
+  });
+}
+
+/** `hubctl build -f Dockerfile CONTEXT`: Dockerfiles that need no container (no RUN). */
+export async function buildFromDockerfile(client: Client, options: DockerfileBuildApiOptions): Promise<BuildResult> {
+  const store = await client.store();
+  return buildDockerfile({
+    storage: store,
+    tagger: store,
+    baseSource: baseSource(client, options),
+    contextDir: options.contextDir,
+    ...pick(options, ['dockerfile', 'buildArgs', 'format', 'sourceDateEpoch', 'concurrency', 'onLog', 'signal']),
+    ...(options.platform ? { platform: formatPlatform(options.platform) } : {}),
+    ...(options.tags ? { tags: options.tags } : {}),
+    tmpDir: await tmpDirOf(store.root),
+  });
+}
+
+/** Base images come from the store; one that is missing is pulled first (for the wanted platform). */
+function baseSource(client: Client, options: CommonBuildOptions): BaseImageSource {
+  return {
+    async getBaseImage(ref: string, platform?: Platform | string): Promise<BaseImage> {
+      const store = await client.store();
+      const local = baseImageSource(store);
+      const wanted = typeof platform === 'string' ? parsePlatform(platform) : platform;
+      try {
+        return await local.getBaseImage(ref, wanted);
+      } catch (e) {
+        if (!(e instanceof HubctlError && e.code === 'BASE_IMAGE_NOT_FOUND') || options.pullMissingBase === false) throw e;
+      }
+      await pull(client, ref, {
+        ...(wanted ? { platform: wanted } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onPullEvent ? { onEvent: options.onPullEvent } : {}),
+      });
+      return local.getBaseImage(ref, wanted);
+    },
+  };
+}
+
+const normalize = (ref: string) => formatReference(parseReference(ref));
+
+async function tmpDirOf(storeRoot: string): Promise<string> {
+  const dir = join(storeRoot, '.hubctl', 'tmp');
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
