@@ -41,7 +41,6 @@ export function createPrompt(streams: PromptStreams): Prompt {
     const { input, output, signal } = streams;
     if (signal?.aborted) return Promise.reject(interrupted());
     const raw = hidden && input.isTTY === true && typeof input.setRawMode === 'function';
-    output.write(question);
     return new Promise<string>((resolve, reject) => {
       let line = '';
       let escape: 'none' | 'esc' | 'csi' = 'none';
@@ -119,6 +118,9 @@ export function createPrompt(streams: PromptStreams): Prompt {
       const onError = (e: unknown) => fail(e);
       const onAbort = () => fail(interrupted());
 
+      // echo goes off before the question shows, so an answer typed right after it is never echoed
+      if (raw) input.setRawMode!(true);
+      output.write(question);
       if (pending !== '') {
         const text = pending;
         pending = '';
@@ -129,7 +131,6 @@ export function createPrompt(streams: PromptStreams): Prompt {
         return;
       }
       signal?.addEventListener('abort', onAbort, { once: true });
-      if (raw) input.setRawMode!(true);
       input.setEncoding('utf8');
       input.on('data', onData);
       input.once('end', onEnd);

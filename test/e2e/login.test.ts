@@ -373,6 +373,22 @@ describe.skipIf(!haveScript)('login on a terminal (util-linux script)', () => {
     expect(await exists(config)).toBe(false);
   });
 
+  it('a password pasted with bracketed-paste markers is read without them', async () => {
+    const { env, config } = await fresh();
+    const secret = basic.users.alice!;
+    const r = await onTty(['login', '-u', 'alice', basic.host], env, [{ expect: 'Password: ', send: `\u001b[200~${secret}\u001b[201~\r` }]);
+    expect(r.code).toBe(0);
+    expect(r.screen).not.toContain(secret);
+    expect(JSON.parse(await readFile(config, 'utf8')).auths[basic.host].auth).toBe(b64(`alice:${secret}`));
+  });
+
+  it('Ctrl-C at the username prompt (SIGINT from the terminal) stops with exit 130', async () => {
+    const { env, config } = await fresh();
+    const r = await onTty(['login', basic.host], env, [{ expect: 'Username: ', send: '\u0003' }]);
+    expect(r.code).toBe(130);
+    expect(await exists(config)).toBe(false);
+  });
+
   it('an empty username is refused (exit 2)', async () => {
     const { env } = await fresh();
     const r = await onTty(['login', basic.host], env, [{ expect: 'Username: ', send: '\r' }]);
