@@ -4,6 +4,8 @@ import { registerPull } from './pull.js';
 import { registerImages } from './images.js';
 import { registerInspect } from './inspect.js';
 import { registerRmi } from './rmi.js';
+import { registerSearch } from './search.js';
+import { registerBuild } from './build.js';
 import { registerTag } from './tag.js';
 import { registerPush } from './push.js';
 import { registerSave } from './save.js';
@@ -16,6 +18,8 @@ export const COMMANDS: ((program: Command, rt: CliRuntime) => void)[] = [
   registerImages,
   registerInspect,
   registerRmi,
+  registerSearch,
+  registerBuild,
   registerTag,
   registerPush,
   registerSave,
