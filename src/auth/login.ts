@@ -16,11 +16,9 @@ export interface LoginResult {
   identityToken?: string;
 }
 
+/** One line, no hint (as docker's "unauthorized: incorrect username or password"): the message says it all. */
 function wrongCredentials(registry: string, cause?: unknown): HubctlError {
-  return authError('UNAUTHORIZED', `login to ${registry} failed: incorrect username or password`, {
-    hint: 'check the username and password (or access token) and try again',
-    cause,
-  });
+  return authError('UNAUTHORIZED', `login to ${registry} failed: incorrect username or password`, { cause });
 }
 
 /**

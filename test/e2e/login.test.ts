@@ -146,7 +146,7 @@ describe('login: errors (message and exit code)', () => {
       const r = await hubctl(['login', '-u', 'alice', '--password-stdin', reg.host], { env, input: 'wrong\n' });
       expect(r.code).toBe(3);
       expect(r.stdout).toBe('');
-      expect(r.stderr.split('\n')[0]).toBe(`Error: login to ${reg.host} failed: incorrect username or password`);
+      expect(r.stderr).toBe(`Error: login to ${reg.host} failed: incorrect username or password\n`);
       expect(await readFile(config, 'utf8')).toBe(before);
     }
   });
