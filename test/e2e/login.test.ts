@@ -97,6 +97,28 @@ describe('login: success', () => {
     expect(r.stderr).toContain('Authenticating with existing credentials... [Username: alice]\n');
   });
 
+  it('stored credentials that no longer work, off a TTY: the auth error (exit 3), the file unchanged', async () => {
+    const { env, config } = await fresh();
+    const text = JSON.stringify({ auths: { [basic.host]: { auth: b64('alice:expired') } } });
+    await writeConfig(config, text);
+    const r = await hubctl(['login', basic.host], { env });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`Error: login to ${basic.host} failed: incorrect username or password`);
+    expect(await readFile(config, 'utf8')).toBe(text);
+  });
+
+  it('the global --config names the docker config directory', async () => {
+    const { env, home, config } = await fresh();
+    const other = join(home, 'other-docker');
+    const r = await hubctl(['--config', other, 'login', '-u', 'alice', '--password-stdin', basic.host], { env, input: basic.users.alice! });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(join(other, 'config.json'));
+    expect(JSON.parse(await readFile(join(other, 'config.json'), 'utf8')).auths[basic.host]).toBeDefined();
+    expect(await exists(config)).toBe(false);
+    const out = await hubctl(['--config', other, 'logout', basic.host], { env });
+    expect(out.stdout).toBe(`Removing login credentials for ${basic.host}\n`);
+  });
+
   it('a global --store before the command is the image store, not login\'s --store', async () => {
     const { env, config, home } = await fresh();
     const r = await hubctl(['--store', join(home, 'images'), 'login', '-u', 'alice', '--password-stdin', basic.host], { env, input: basic.users.alice! });
