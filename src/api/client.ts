@@ -23,6 +23,8 @@ export interface ClientOptions {
   debug?: (line: string) => void;
   userAgent?: string;
   retry?: RetryPolicyOptions;
+  /** Read timeout for response headers and bodies, ms (default 60 s): a stalled transfer fails, then resumes. */
+  bodyTimeoutMs?: number;
   /** Default platform for pulls and builds (default: this machine's). */
   platform?: Platform;
 }
@@ -54,6 +56,7 @@ export class Client {
         ...(o.dispatcher ? { dispatcher: o.dispatcher } : {}),
         ...(o.debug ? { debug: o.debug } : {}),
         ...(o.retry ? { retry: o.retry } : {}),
+        ...(o.bodyTimeoutMs !== undefined ? { bodyTimeoutMs: o.bodyTimeoutMs } : {}),
         userAgent: o.userAgent ?? 'hubctl',
       });
       this.transports.set(registry, t);

@@ -14,6 +14,8 @@ export const MAX_INGEST_RETRIES = 5;
 const RETRYABLE_CODES = new Set([
   'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'ECONNREFUSED', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH',
   'UND_ERR_SOCKET', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_STREAM_PREMATURE_CLOSE',
+  // undici's code when the connection drops (reset or closed) before Content-Length bytes arrived
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
 ]);
 
 /** A failure worth resuming after: a HubctlError of kind 'network' or a socket-level error code. */

@@ -19,7 +19,7 @@ import { createServer, connect } from 'node:net';
  *   | { type: 'pass' }} FaultAction
  * @typedef {{ method?: string, path?: RegExp | string, nth?: number, times?: number, action: FaultAction }} FaultRule
  * @typedef {{ seq: number, method: string, path: string, headers: Record<string, string>, authorization: boolean,
- *   range?: string, fault?: string, status?: number, bodyBytes: number, time: number }} ProxyRecord
+ *   range?: string, fault?: string, status?: number, contentRange?: string, location?: string, bodyBytes: number, time: number }} ProxyRecord
  */
 
 const REASONS = { 200: 'OK', 206: 'Partial Content', 302: 'Found', 307: 'Temporary Redirect', 403: 'Forbidden', 408: 'Request Timeout', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
@@ -73,17 +73,17 @@ export async function startFaultProxy(options) {
 
   /** @param {string} method @param {string} path */
   function pickRule(method, path) {
+    /** @type {FaultAction | undefined} */
+    let chosen;
     for (const r of rules) {
       if (r.method !== undefined && r.method.toUpperCase() !== method) continue;
       if (r.path !== undefined && !(typeof r.path === 'string' ? path.includes(r.path) : r.path.test(path))) continue;
-      r.seen++;
-      const nth = r.nth ?? 1;
-      const times = r.times ?? 1;
-      if (r.seen < nth || r.applied >= times) continue;
+      r.seen++; // every matching rule counts the request, so `nth` means the nth matching request
+      if (chosen !== undefined || r.seen < (r.nth ?? 1) || r.applied >= (r.times ?? 1)) continue;
       r.applied++;
-      return r.action;
+      chosen = r.action;
     }
-    return undefined;
+    return chosen;
   }
 
   const server = createServer((client) => {
@@ -92,6 +92,19 @@ export async function startFaultProxy(options) {
     client.on('error', () => undefined);
     let buf = Buffer.alloc(0);
     const onData = (/** @type {Buffer} */ chunk) => {
+      if (buf.length === 0 && chunk[0] === 0x16) {
+        // a TLS ClientHello (hubctl tries https first on a new registry): pass the bytes through untouched,
+        // so the client sees exactly what the real server answers
+        client.off('data', onData);
+        const upstream = connect(upPort, upHost);
+        sockets.add(upstream);
+        upstream.on('close', () => sockets.delete(upstream));
+        upstream.on('error', () => client.destroy());
+        client.on('close', () => upstream.destroy());
+        upstream.write(chunk);
+        client.pipe(upstream).pipe(client);
+        return;
+      }
       buf = Buffer.concat([buf, chunk]);
       const end = headEnd(buf);
       if (end < 0) {
@@ -246,6 +259,10 @@ export async function startFaultProxy(options) {
       headDone = true;
       const parsed = parseHead(head.subarray(0, end).toString('latin1'));
       rec.status = Number(parsed.first.split(' ')[1]);
+      const contentRange = getHeader(parsed.headers, 'content-range');
+      if (contentRange !== undefined) rec.contentRange = contentRange;
+      const location = getHeader(parsed.headers, 'location');
+      if (location !== undefined) rec.location = location;
       const resHeaders = [...dropHeader(dropHeader(parsed.headers, 'connection'), 'keep-alive'), /** @type {[string, string]} */ (['Connection', 'close'])];
       client.write(serializeHead(parsed.first, resHeaders));
       const body = head.subarray(end);

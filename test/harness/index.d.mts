@@ -268,6 +268,9 @@ export interface ProxyRecord {
   /** the action applied, or 'expired' */
   fault?: string;
   status?: number;
+  /** Content-Range and Location of the upstream response */
+  contentRange?: string;
+  location?: string;
   /** response body bytes forwarded to the client */
   bodyBytes: number;
   time: number;
