@@ -53,7 +53,7 @@ try {
       for (const who of order) {
         const dest = await mkdtemp(join(work, `${who}-`));
         if (who === 'hubctl') {
-          hub.push(await timed(process.execPath, [BIN, '--store', dest, 'pull', '-q', `${reg.host}/${s.ref}`], { env: { ...process.env, HOME: work } }));
+          hub.push(await timed(process.execPath, [BIN, '--root', dest, 'pull', '-q', `${reg.host}/${s.ref}`], { env: { ...process.env, HOME: work } }));
         } else {
           sko.push(await timed('skopeo', ['copy', '-q', '--src-tls-verify=false', `docker://${reg.host}/${s.ref}`, `oci:${dest}:x`]));
         }
@@ -78,7 +78,7 @@ const lines = [
   '',
   `- Command: \`npm run bench -- --runs ${RUNS}${opt.only ? ` --only ${opt.only}` : ''}\``,
   `- Date: ${new Date().toISOString().slice(0, 10)}; machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}; ${skopeoVersion}`,
-  `- hubctl: \`hubctl --store <tmpfs dir> pull -q <ref>\`; skopeo: \`skopeo copy -q --src-tls-verify=false docker://<ref> oci:<tmpfs dir>:x\``,
+  `- hubctl: \`hubctl --root <tmpfs dir> pull -q <ref>\`; skopeo: \`skopeo copy -q --src-tls-verify=false docker://<ref> oci:<tmpfs dir>:x\``,
   '',
   '| measure | hubctl median (min-max) | skopeo median (min-max) | ratio | hubctl peak RSS | skopeo peak RSS |',
   '|---|---|---|---|---|---|',

@@ -21,7 +21,7 @@ export async function clientOptions(rt: CliRuntime, flags: ConnectionFlags = {})
   const home = homedir();
   const configDir = dockerConfigDir(rt);
   const options: ClientOptions = {
-    storeRoot: g.store ?? defaultStoreRoot(rt.env, home),
+    storeRoot: g.root ?? defaultStoreRoot(rt.env, home),
     certsDirs: [join(configDir, 'certs.d'), '/etc/docker/certs.d'],
     env: rt.env,
     userAgent: 'hubctl/0.1',

@@ -30,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
     .version(VERSION, '-v, --version', 'print the version')
     .option('-D, --debug', 'print redacted HTTP traffic and error causes on stderr')
     .option('--config <dir>', 'docker client config directory (default $DOCKER_CONFIG or ~/.docker)')
-    .option('--store <dir>', 'image store directory (default $HUBCTL_STORE or ~/.local/share/hubctl/store)')
+    .option('--root <dir>', 'image store directory (default $HUBCTL_STORE or ~/.local/share/hubctl/store)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (s) => process.stdout.write(s),

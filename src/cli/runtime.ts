@@ -3,7 +3,8 @@ import type { Output } from './output.js';
 export interface GlobalOptions {
   debug?: boolean;
   config?: string;
-  store?: string;
+  /** The image store directory (--root). */
+  root?: string;
 }
 
 /** What every command gets from main: output, the interrupt signal, global flags, the environment. */

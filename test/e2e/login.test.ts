@@ -119,9 +119,9 @@ describe('login: success', () => {
     expect(out.stdout).toBe(`Removing login credentials for ${basic.host}\n`);
   });
 
-  it('a global --store before the command is the image store, not login\'s --store', async () => {
+  it('the global --root before the command is the image store, not login\'s --store', async () => {
     const { env, config, home } = await fresh();
-    const r = await hubctl(['--store', join(home, 'images'), 'login', '-u', 'alice', '--password-stdin', basic.host], { env, input: basic.users.alice! });
+    const r = await hubctl(['--root', join(home, 'images'), 'login', '-u', 'alice', '--password-stdin', basic.host], { env, input: basic.users.alice! });
     expect(r.code).toBe(0);
     expect(await exists(config)).toBe(true);
   });

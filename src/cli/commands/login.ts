@@ -27,6 +27,7 @@ interface LoginFlags {
   username?: string;
   password?: string;
   passwordStdin?: boolean;
+  store?: string;
   helper?: string;
   insecure?: boolean;
   caFile?: string;
@@ -50,7 +51,7 @@ export function registerLogin(program: Command, rt: CliRuntime): void {
     .option('--helper <name>', 'store with docker-credential-<name> and record it in credHelpers for this server')
     .option('--insecure', 'allow plain HTTP and unverified TLS for this registry')
     .option('--ca-file <pem>', 'trust this CA for the registry')
-    .action(async (serverArg: string | undefined, flags: LoginFlags, cmd: Command) => {
+    .action(async (serverArg: string | undefined, flags: LoginFlags) => {
       const api = await import('../../api/login.js');
       const out = rt.out;
 
@@ -59,7 +60,7 @@ export function registerLogin(program: Command, rt: CliRuntime): void {
         out.info(PASSWORD_FLAG_WARNING);
         if (flags.passwordStdin) throw usageError('CONFLICTING_FLAGS', '--password and --password-stdin are mutually exclusive');
       }
-      const store = parseStoreKind(subcommandFlag(cmd, '--store'));
+      const store = parseStoreKind(flags.store);
       const server = api.resolveServer(serverArg);
       const credentials = await credentialsOptions(rt);
       const storeChoice = { credentials, ...(store ? { store } : {}), ...(flags.helper !== undefined ? { helper: flags.helper } : {}) };
@@ -179,38 +180,3 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Flags of the program that take a value (so their values are skipped when scanning). */
-const PROGRAM_VALUE_FLAGS = new Set(['--config', '--store']);
-/** Flags of login that take a value. */
-const LOGIN_VALUE_FLAGS = new Set(['-u', '--username', '-p', '--password', '--helper', '--ca-file']);
-
-/**
- * The value of a flag given after the subcommand. Needed for `--store`: the program's global
- * `--store <dir>` (the image store) has the same name, and commander lets program options appear
- * anywhere, so `hubctl login --store keychain` sets the global one. Here only a `--store` written
- * after `login` counts as login's; one before it stays the image store's.
- */
-export function subcommandFlag(cmd: Command, flag: string): string | undefined {
-  // rawArgs is commander's (public in its docs, missing from its types)
-  const raw = ((cmd.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? []).slice(2);
-  let i = 0;
-  while (i < raw.length) {
-    const a = raw[i]!;
-    if (a === '--') return undefined;
-    if (PROGRAM_VALUE_FLAGS.has(a)) i += 2;
-    else if (a.startsWith('-')) i += 1;
-    else break;
-  }
-  if (raw[i] !== cmd.name()) return undefined;
-  let value: string | undefined;
-  for (let j = i + 1; j < raw.length; j++) {
-    const a = raw[j]!;
-    if (a === '--') break;
-    if (a === flag) {
-      value = raw[j + 1];
-      j++;
-    } else if (a.startsWith(`${flag}=`)) value = a.slice(flag.length + 1);
-    else if (LOGIN_VALUE_FLAGS.has(a) || PROGRAM_VALUE_FLAGS.has(a)) j++;
-  }
-  return value;
-}
