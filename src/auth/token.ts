@@ -118,7 +118,14 @@ async function readToken(res: RegistryResponse, req: TokenRequest, now: () => nu
   }
   if (res.status < 200 || res.status >= 300) {
     const body = await res.bytes(LIMITS.errorBody).catch(() => undefined);
-    throw statusError(res.status, body, { method: 'GET', url: res.url, registry: req.registry, headers: res.headers });
+    const cause = statusError(res.status, body, { method: 'GET', url: res.url, registry: req.registry, headers: res.headers });
+    if (cause.code === 'TOOMANYREQUESTS') throw cause;
+    // Without a token nothing works: say it is the authentication step that failed, not the registry.
+    throw authError('TOKEN_SERVER_ERROR', `the token server ${host} for ${req.registry} failed with HTTP ${res.status}`, {
+      hint: res.status >= 500 ? 'the registry\'s authentication service is unavailable; try again later' : 'the registry\'s authentication service rejected the request',
+      cause,
+      details: { status: res.status },
+    });
   }
   let parsed: TokenBody;
   try {

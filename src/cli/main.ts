@@ -10,6 +10,7 @@ import { EXIT_CODES } from './exit-codes.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliRuntime } from './runtime.js';
 import { VERSION } from '../version.js';
+import { ignoreSelfSignalsAfterInterrupt } from './signals.js';
 
 async function main(argv: string[]): Promise<number> {
   const out = createOutput();
@@ -24,6 +25,7 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
+  ignoreSelfSignalsAfterInterrupt(() => interrupts > 0);
 
   const program = new Command('hubctl')
     .description('Daemonless client for container registries: login, search, pull, push, build')

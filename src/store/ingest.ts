@@ -38,7 +38,7 @@ async function hashFile(path: string, hash: Hash): Promise<number> {
 }
 
 function interrupted(desc: Descriptor, signal: AbortSignal, cause?: unknown): HubctlError {
-  return new HubctlError('interrupted', 'INTERRUPTED', `download of ${desc.digest} was interrupted; the partial data is kept for the next pull`, {
+  return new HubctlError('interrupted', 'INTERRUPTED', `download of ${desc.digest} was interrupted; its partial download was removed`, {
     cause: cause ?? signal.reason,
   });
 }
@@ -48,7 +48,8 @@ const isIntegrity = (e: unknown) => e instanceof HubctlError && e.kind === 'inte
 /**
  * Streams a blob into `blobs/<alg>/.<hex>.partial` under a per-blob lock, hashing while writing,
  * resuming from a partial file left earlier, retrying network failures from the current length,
- * then verifies size and digest and renames the file into place.
+ * then verifies size and digest and renames the file into place. An interrupt (abort) or a digest
+ * mismatch removes the partial file; an exhausted network failure keeps it for the next attempt.
  */
 export async function ingestBlob(blobs: BlobStore, desc: Descriptor, opener: ContentOpener, options: IngestOptions, opts: BlobStoreOptions): Promise<void> {
   checkDescriptorShape(desc);
@@ -133,7 +134,10 @@ async function ingestLocked(blobs: BlobStore, desc: Descriptor, opener: ContentO
     progress(desc.size);
   } catch (err) {
     await close().catch(() => undefined);
-    if (isIntegrity(err)) await fsp.rm(partial, { force: true });
+    // Interrupted (Ctrl-C) like docker (moby#25866): leave no temp file behind. Blobs already complete
+    // stay in the store and the next pull reuses them; a network failure keeps the partial for a resume.
+    const wasInterrupted = signal?.aborted === true || (err instanceof HubctlError && err.kind === 'interrupted');
+    if (isIntegrity(err) || wasInterrupted) await fsp.rm(partial, { force: true });
     throw err;
   }
 }

@@ -16,6 +16,7 @@ import { createServer, connect } from 'node:net';
  *   | { type: 'flip', at?: number }
  *   | { type: 'strip-range' }
  *   | { type: 'redirect', to: string, status?: number }
+ *   | { type: 'hang' }
  *   | { type: 'pass' }} FaultAction
  * @typedef {{ method?: string, path?: RegExp | string, nth?: number, times?: number, action: FaultAction }} FaultRule
  * @typedef {{ seq: number, method: string, path: string, headers: Record<string, string>, authorization: boolean,
@@ -190,7 +191,7 @@ export async function startFaultProxy(options) {
     sockets.add(upstream);
     upstream.on('close', () => {
       sockets.delete(upstream);
-      if (!client.destroyed) client.end();
+      if (!client.destroyed && action?.type !== 'hang') client.end();
     });
     upstream.on('error', () => client.destroy());
     client.on('close', () => upstream.destroy());
@@ -252,6 +253,7 @@ export async function startFaultProxy(options) {
     };
 
     upstream.on('data', (/** @type {Buffer} */ chunk) => {
+      if (action?.type === 'hang') return; // the request reached the server; its answer never comes back
       if (headDone) return writeBody(chunk);
       head = Buffer.concat([head, chunk]);
       const end = headEnd(head);
@@ -269,7 +271,7 @@ export async function startFaultProxy(options) {
       if (body.length > 0) writeBody(body);
     });
     upstream.on('end', () => {
-      if (!stalled) client.end();
+      if (!stalled && action?.type !== 'hang') client.end();
     });
   }
 

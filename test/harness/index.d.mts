@@ -245,6 +245,8 @@ export type FaultAction =
   | { type: 'strip-range' }
   /** answer 307 (or `status`) to `to` + the request path + `?expires=<n>` (n counts redirects) */
   | { type: 'redirect'; to: string; status?: number }
+  /** forward the request (body included) to the server, but never send its answer back */
+  | { type: 'hang' }
   | { type: 'pass' };
 export interface FaultRule {
   method?: string;

@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, readdir, readFile, access } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRegistry, seedImageDetailed, startFaultProxy, type Registry, type FaultProxy, type LayerBlob } from '../harness/index.mjs';
+import { ImageStore } from '../../src/store/index.js';
+import { BIN, hubctl } from './run-cli.js';
+
+let reg: Registry;
+let tokenReg: Registry;
+let proxy: FaultProxy;
+let tokenProxy: FaultProxy;
+let root: string;
+let big: LayerBlob;
+let small: LayerBlob;
+let n = 0;
+
+beforeAll(async () => {
+  [reg, tokenReg] = await Promise.all([startRegistry({ mode: 'open' }), startRegistry({ mode: 'token' })]);
+  root = await mkdtemp(join(tmpdir(), 'hubctl-e2e-faults-'));
+  const seeded = await seedImageDetailed(reg, 'library/big:1', { layers: [800_000, 3000] });
+  const layers = seeded.layout.images[0]!.layers;
+  big = layers.reduce((a, b) => (a.size >= b.size ? a : b));
+  small = layers.reduce((a, b) => (a.size < b.size ? a : b));
+  await seedImageDetailed(tokenReg, 'library/tok:1', { layers: [1000] });
+  [proxy, tokenProxy] = await Promise.all([startFaultProxy({ upstream: reg.host }), startFaultProxy({ upstream: tokenReg.host })]);
+});
+
+afterAll(async () => {
+  await Promise.all([proxy?.close(), tokenProxy?.close()]);
+  await Promise.all([reg?.stop(), tokenReg?.stop()]);
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  proxy.clear();
+  tokenProxy.clear();
+  tokenReg.tokenServer?.setMode('ok');
+});
+
+function envFor(): NodeJS.ProcessEnv {
+  const dir = join(root, `run-${++n}`);
+  return { HUBCTL_STORE: join(dir, 'store'), DOCKER_CONFIG: join(dir, 'docker'), HOME: dir };
+}
+const exists = (p: string) => access(p).then(() => true, () => false);
+const blobRe = (d: string) => new RegExp(`/blobs/${d}$`);
+
+async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Spawns the binary; resolves with the exit code and the output when it ends. */
+function start(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string; exitedAt: number }> } {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string; exitedAt: number }>((resolve) => {
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, exitedAt: Date.now() });
+    });
+  });
+  return { child, done };
+}
+
+async function tempFiles(storeRoot: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const dir of [storeRoot, join(storeRoot, 'blobs/sha256')]) {
+    for (const f of await readdir(dir).catch(() => [] as string[])) if (/\.(partial|tmp)$/.test(f)) out.push(f);
+  }
+  return out;
+}
+
+describe('hubctl under faults (binary)', () => {
+  it('SIGINT mid-transfer: exit 130 within 1 s, no temp files, store valid; the next pull reuses the complete blobs', async () => {
+    proxy.setRules([{ method: 'GET', path: blobRe(big.digest), action: { type: 'stall', afterBytes: 300_000 } }]);
+    const env = envFor();
+    const storeRoot = env.HUBCTL_STORE!;
+    const ref = `${proxy.host}/library/big:1`;
+    const run = start(['pull', ref], env);
+    const partial = join(storeRoot, 'blobs/sha256', `.${big.digest.slice(7)}.partial`);
+    await waitFor('the stalled transfer and the complete small layer', async () =>
+      proxy.requests('GET', blobRe(big.digest)).some((r) => r.bodyBytes === 300_000) &&
+      (await exists(join(storeRoot, 'blobs/sha256', small.digest.slice(7)))) &&
+      (await exists(partial)));
+    await new Promise((r) => setTimeout(r, 200)); // let the 300 kB reach the partial file
+    const sentAt = Date.now();
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code).toBe(130);
+    expect(r.exitedAt - sentAt).toBeLessThan(1000);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^interrupted$/m); // main's cleanup path ran (not the hard exit)
+    expect({ files: await tempFiles(storeRoot), stderr: r.stderr }).toEqual({ files: [], stderr: expect.any(String) });
+    const index = JSON.parse(await readFile(join(storeRoot, 'index.json'), 'utf8')) as { manifests: unknown[] };
+    expect(index.manifests).toEqual([]);
+    const store = await ImageStore.open(storeRoot);
+    expect((await store.validate()).ok).toBe(true);
+    await store.close();
+    expect(await exists(join(storeRoot, 'blobs/sha256', small.digest.slice(7)))).toBe(true);
+
+    proxy.clear();
+    const again = await hubctl(['pull', ref], { env });
+    expect(again.code).toBe(0);
+    expect(proxy.requests('GET', blobRe(small.digest))).toHaveLength(0);
+    const bigGets = proxy.requests('GET', blobRe(big.digest));
+    expect(bigGets).toHaveLength(1);
+    expect(bigGets[0]!.range).toBeUndefined(); // the partial was removed: a fresh download
+    const after = await ImageStore.open(storeRoot);
+    expect((await after.validate({ verifyDigests: true })).ok).toBe(true);
+    await after.close();
+  });
+
+  it("Docker Hub's pull limit: exit 5 and a message with limit and remaining; asked once", async () => {
+    proxy.setRules([{ method: 'GET', path: /\/manifests\/1$/, times: 100, action: { type: 'toomanyrequests', limit: '100', remaining: '0' } }]);
+    const r = await hubctl(['pull', `${proxy.host}/library/big:1`], { env: envFor() });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('pull rate limit reached (limit 100, remaining 0)');
+    expect(r.stderr).toMatch(/hint: .*login/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(proxy.requests('GET', /\/manifests\/1$/)).toHaveLength(1);
+  });
+
+  it('flipped bytes: exit 6, the blob never enters the store', async () => {
+    proxy.setRules([{ method: 'GET', path: blobRe(big.digest), action: { type: 'flip', at: 777 } }]);
+    const env = envFor();
+    const r = await hubctl(['pull', `${proxy.host}/library/big:1`], { env });
+    expect(r.code).toBe(6);
+    expect(r.stderr).toContain(big.digest);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const files = await readdir(join(env.HUBCTL_STORE!, 'blobs/sha256'));
+    expect(files.filter((f) => f.includes(big.digest.slice(7)) && !f.endsWith('.lock'))).toEqual([]);
+    const store = await ImageStore.open(env.HUBCTL_STORE!);
+    expect((await store.validate()).ok).toBe(true);
+    await store.close();
+  });
+
+  for (const mode of ['down', 'garbage'] as const) {
+    it(`token server ${mode}: a clear auth error, exit 3`, async () => {
+      tokenReg.tokenServer!.setMode(mode);
+      const r = await hubctl(['pull', `${tokenProxy.host}/library/tok:1`], { env: envFor() });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/^Error: .*token server/m);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+});
