@@ -22,7 +22,7 @@ export interface PushOptions {
   onEvent?: (event: PushEvent) => void;
 }
 
-export type LayerStatus = 'preparing' | 'exists' | 'mounted' | 'pushing' | 'pushed';
+export type LayerStatus = 'preparing' | 'waiting' | 'exists' | 'mounted' | 'pushing' | 'pushed';
 
 export type PushEvent =
   /** `The push refers to repository [docker.io/test/ubuntu]`. */
@@ -235,8 +235,13 @@ class PushSession {
 
   private async pushImageBlobs(parsed: Extract<ParsedManifest, { kind: 'image' }>): Promise<void> {
     const { config, layers } = parsed.manifest;
-    const missing = layers.filter((l) => !(l.urls && l.urls.length > 0));
-    await runPool(missing, this.concurrency, (layer) => this.pushBlob(layer, true), this.options.signal);
+    // Like docker: top layer first, every new layer announced as Preparing, those beyond the upload
+    // limit as Waiting. Foreign layers (with URLs) are never pushed.
+    const pushable = layers.filter((l) => !(l.urls && l.urls.length > 0)).reverse();
+    const fresh = pushable.filter((l, i) => !this.blobs.has(l.digest) && pushable.findIndex((o) => o.digest === l.digest) === i);
+    for (const l of fresh) this.emit({ type: 'layer', status: 'preparing', descriptor: l });
+    fresh.slice(this.concurrency).forEach((l) => this.emit({ type: 'layer', status: 'waiting', descriptor: l }));
+    await runPool(pushable, this.concurrency, (layer) => this.pushBlob(layer, true), this.options.signal);
     await this.pushBlob(config, false);
   }
 
@@ -258,7 +263,6 @@ class PushSession {
     const layerEvent = (status: LayerStatus, extra: { from?: string; current?: number; total?: number } = {}) => {
       if (isLayer) this.emit({ type: 'layer', status, descriptor: desc, ...extra });
     };
-    layerEvent('preparing');
     this.check();
     if (await this.remote.blobExists(desc.digest, { forPush: true, ...this.sig })) {
       this.counts.existed++;

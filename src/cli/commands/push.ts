@@ -36,6 +36,7 @@ export function registerPush(program: Command, rt: CliRuntime): void {
             else if (e.type === 'layer') {
               const id = shortId(e.descriptor.digest);
               if (e.status === 'preparing') progress.status(id, 'Preparing');
+              else if (e.status === 'waiting') progress.status(id, 'Waiting');
               else if (e.status === 'exists') progress.status(id, 'Layer already exists');
               else if (e.status === 'mounted') progress.status(id, `Mounted from ${e.from}`);
               else if (e.status === 'pushing') progress.progress(id, 'Pushing', e.current ?? 0, e.total ?? e.descriptor.size);
