@@ -119,6 +119,36 @@ describe('hubctl under faults (binary)', () => {
     await after.close();
   });
 
+  it('SIGINT during a push: exit 130 within 1 s, and every open upload session is cancelled with DELETE on its Location', async () => {
+    const env = envFor();
+    expect((await hubctl(['pull', '-q', `${reg.host}/library/big:1`], { env })).code).toBe(0);
+    expect((await hubctl(['tag', `${reg.host}/library/big:1`, `${proxy.host}/team/up:1`], { env })).code).toBe(0);
+    // the upload sessions are open (POST answered); their PATCHes never reach the registry
+    proxy.setRules([{ method: 'PATCH', path: /\/blobs\/uploads\//, times: 100, action: { type: 'blackhole' } }]);
+    const run = start(['push', `${proxy.host}/team/up:1`], env);
+    await waitFor('an upload in flight', () => proxy.requests('PATCH').length > 0);
+    await new Promise((r) => setTimeout(r, 150));
+    const patched = proxy.requests('PATCH').map((r) => new URL(r.path, proxy.url).pathname);
+    const uploads = join(reg.dataDir, 'docker/registry/v2/repositories/team/up/_uploads');
+    for (const p of patched) expect(await exists(join(uploads, p.split('/').at(-1)!, 'startedat'))).toBe(true);
+    const sentAt = Date.now();
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code).toBe(130);
+    expect(r.exitedAt - sentAt).toBeLessThan(1000);
+    expect(r.stderr).toMatch(/^interrupted$/m);
+    const deleted = proxy.requests('DELETE').map((d) => new URL(d.path, proxy.url).pathname);
+    expect(patched.length).toBeGreaterThan(0);
+    for (const p of patched) expect(deleted).toContain(p);
+    expect(proxy.requests('DELETE').map((d) => d.status)).toEqual(patched.map(() => 204));
+    // cancelled on the registry: distribution removes the session's data and startedat files
+    for (const p of patched) {
+      const uuid = p.split('/').at(-1)!;
+      expect(await exists(join(uploads, uuid, 'startedat'))).toBe(false);
+    }
+    expect(proxy.requests('PUT')).toHaveLength(0);
+  });
+
   it("Docker Hub's pull limit: exit 5 and a message with limit and remaining; asked once", async () => {
     proxy.setRules([{ method: 'GET', path: /\/manifests\/1$/, times: 100, action: { type: 'toomanyrequests', limit: '100', remaining: '0' } }]);
     const r = await hubctl(['pull', `${proxy.host}/library/big:1`], { env: envFor() });

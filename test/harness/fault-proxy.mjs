@@ -17,6 +17,7 @@ import { createServer, connect } from 'node:net';
  *   | { type: 'strip-range' }
  *   | { type: 'redirect', to: string, status?: number }
  *   | { type: 'hang' }
+ *   | { type: 'blackhole' }
  *   | { type: 'pass' }} FaultAction
  * @typedef {{ method?: string, path?: RegExp | string, nth?: number, times?: number, action: FaultAction }} FaultRule
  * @typedef {{ seq: number, method: string, path: string, headers: Record<string, string>, authorization: boolean,
@@ -159,6 +160,9 @@ export async function startFaultProxy(options) {
         u.searchParams.set('expires', String(++redirectCounter));
         return canned(client, rec, action.status ?? 307, { location: u.href, 'content-type': 'text/plain' }, '');
       }
+      case 'blackhole':
+        client.resume(); // swallow the request; the server never hears of it and nobody answers
+        return;
       default:
         return forward(client, rec, headers, first, rest, action);
     }

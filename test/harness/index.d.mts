@@ -247,6 +247,8 @@ export type FaultAction =
   | { type: 'redirect'; to: string; status?: number }
   /** forward the request (body included) to the server, but never send its answer back */
   | { type: 'hang' }
+  /** swallow the request: it never reaches the server and is never answered */
+  | { type: 'blackhole' }
   | { type: 'pass' };
 export interface FaultRule {
   method?: string;
