@@ -115,6 +115,8 @@ function tryParse(text: string | undefined): Reference | undefined {
 /** docker's wording for a push the registry refuses, with what to do about it. */
 function explainDenied(e: unknown, repository: string): unknown {
   if (!(e instanceof HubctlError) || e.kind !== 'auth') return e;
+  // Only the registry's own 401/403 to a push request; a token server refusing the password says so itself.
+  if (e.details?.url === undefined) return e;
   return authError('PUSH_DENIED', `denied: requested access to the resource is denied (push to ${repository})`, {
     hint: `log in as a user who may push to ${repository} (hubctl login), or tag the image under a namespace you own`,
     cause: e,

@@ -106,3 +106,21 @@ describe('hubctl tag and push through the binary', () => {
     expect((await hubctl(['push', '--max-concurrent-uploads', '0', `${reg.host}/alice/ubuntu:14.04`], { env })).code).toBe(2);
   });
 });
+
+describe('push with wrong or no credentials', () => {
+  it('a wrong password says so (exit 3), not "denied"', async () => {
+    const dir = join(root, 'wrong');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ auths: { [reg.host]: { auth: b64('alice:wrong') } } }));
+    const r = await hubctl(['push', `${reg.host}/alice/ubuntu:14.04`], { env: { ...env, DOCKER_CONFIG: dir } });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('incorrect username or password');
+  });
+
+  it('anonymous: denied with a hint to log in (exit 3)', async () => {
+    const r = await hubctl(['push', `${reg.host}/alice/ubuntu:14.04`], { env: { ...env, DOCKER_CONFIG: join(root, 'none') } });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^Error: denied: requested access to the resource is denied/m);
+    expect(r.stderr).toContain('hubctl login');
+  });
+});
