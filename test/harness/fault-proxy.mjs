@@ -18,6 +18,7 @@ import { createServer, connect } from 'node:net';
  *   | { type: 'redirect', to: string, status?: number }
  *   | { type: 'hang' }
  *   | { type: 'blackhole' }
+ *   | { type: 'delay', ms: number }
  *   | { type: 'pass' }} FaultAction
  * @typedef {{ method?: string, path?: RegExp | string, nth?: number, times?: number, action: FaultAction }} FaultRule
  * @typedef {{ seq: number, method: string, path: string, headers: Record<string, string>, authorization: boolean,
@@ -162,6 +163,11 @@ export async function startFaultProxy(options) {
       }
       case 'blackhole':
         client.resume(); // swallow the request; the server never hears of it and nobody answers
+        return;
+      case 'delay':
+        setTimeout(() => {
+          if (!client.destroyed) forward(client, rec, headers, first, rest, action);
+        }, action.ms).unref();
         return;
       default:
         return forward(client, rec, headers, first, rest, action);

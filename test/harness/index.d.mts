@@ -249,6 +249,8 @@ export type FaultAction =
   | { type: 'hang' }
   /** swallow the request: it never reaches the server and is never answered */
   | { type: 'blackhole' }
+  /** hold the request `ms` before sending it on (e.g. until a token has expired) */
+  | { type: 'delay'; ms: number }
   | { type: 'pass' };
 export interface FaultRule {
   method?: string;
