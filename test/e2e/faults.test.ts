@@ -3,7 +3,7 @@ import { mkdtemp, rm, readdir, readFile, access } from 'node:fs/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRegistry, seedImageDetailed, startFaultProxy, type Registry, type FaultProxy, type LayerBlob } from '../harness/index.mjs';
+import { startRegistry, seedImageDetailed, startFaultProxy, skopeoCopy, type Registry, type FaultProxy, type LayerBlob } from '../harness/index.mjs';
 import { ImageStore } from '../../src/store/index.js';
 import { BIN, hubctl } from './run-cli.js';
 
@@ -180,6 +180,69 @@ describe('hubctl under faults (binary)', () => {
       expect(r.code).toBe(3);
       expect(r.stderr).toMatch(/^Error: .*token server/m);
       expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+});
+
+describe('concurrent hubctl processes on one store', () => {
+  let shared: string;
+  let other: string;
+
+  beforeAll(async () => {
+    shared = (await seedImageDetailed(reg, 'library/base:1', { layers: [400_000, 200_000, 1000] })).digest;
+    await skopeoCopy(`${reg.host}/library/base:1`, `${reg.host}/library/same:1`, { src: { registry: reg }, dest: { registry: reg } });
+    await skopeoCopy(`${reg.host}/library/base:1`, `${reg.host}/team/copy:1`, { src: { registry: reg }, dest: { registry: reg } });
+    other = (await seedImageDetailed(reg, 'library/other:1', { layers: [300_000, 1000] })).digest;
+  });
+
+  async function expectValid(storeRoot: string): Promise<ImageStore> {
+    const store = await ImageStore.open(storeRoot);
+    const report = await store.validate({ verifyDigests: true });
+    expect(report.problems).toEqual([]);
+    expect(await tempFiles(storeRoot)).toEqual([]);
+    return store;
+  }
+
+  it('four processes pulling overlapping images: all succeed, each reports its own image, the store is valid', async () => {
+    const env = envFor();
+    const refs = [`${reg.host}/library/base:1`, `${reg.host}/library/same:1`, `${reg.host}/team/copy:1`, `${reg.host}/library/other:1`];
+    const results = await Promise.all(refs.map((ref) => hubctl(['pull', ref], { env })));
+    results.forEach((r, i) => {
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: expect.stringContaining(`Digest: ${i === 3 ? other : shared}`) });
+      expect(r.stdout).toBe(`${refs[i]}\n`);
+    });
+    const store = await expectValid(env.HUBCTL_STORE!);
+    for (const ref of refs) expect(await store.resolve(ref)).toBeDefined();
+    expect((await store.validate()).entries).toBe(4);
+    await store.close();
+  });
+
+  for (const delayMs of [0, 150, 400]) {
+    it(`a pull racing an rmi of an image sharing its blobs (manifest delayed ${delayMs} ms): both report truthfully, the store stays valid`, async () => {
+      const env = envFor();
+      expect((await hubctl(['pull', '-q', `${reg.host}/library/base:1`], { env })).code).toBe(0);
+      proxy.setRules(delayMs > 0 ? [{ method: 'GET', path: /\/manifests\/1$/, action: { type: 'delay', ms: delayMs } }] : []);
+      const pullRef = `${proxy.host}/library/same:1`;
+      const [pulled, removed] = await Promise.all([
+        hubctl(['pull', pullRef], { env }),
+        hubctl(['rmi', `${reg.host}/library/base:1`], { env }),
+      ]);
+      expect(pulled.code).toBe(0);
+      expect(pulled.stdout).toBe(`${pullRef}\n`);
+      expect(removed.code).toBe(0);
+      expect(removed.stdout).toContain(`Untagged: ${reg.host}/library/base:1`);
+      const store = await expectValid(env.HUBCTL_STORE!);
+      expect(await store.resolve(`${reg.host}/library/base:1`)).toBeUndefined();
+      expect((await store.resolve(pullRef))?.digest).toBeDefined();
+      // whatever rmi says it deleted is gone, unless the racing pull brought it back for its own image
+      const entry = (await store.resolve(pullRef))!;
+      const manifest = JSON.parse(await readFile(join(env.HUBCTL_STORE!, 'blobs/sha256', entry.digest.slice(7)), 'utf8')) as { config: { digest: string }; layers: { digest: string }[] };
+      const needed = new Set([entry.digest, manifest.config.digest, ...manifest.layers.map((l) => l.digest)]);
+      for (const line of removed.stdout.split('\n').filter((l) => l.startsWith('Deleted: '))) {
+        const d = line.slice('Deleted: '.length);
+        if (await exists(join(env.HUBCTL_STORE!, 'blobs/sha256', d.slice(7)))) expect(needed.has(d)).toBe(true);
+      }
+      await store.close();
     });
   }
 });
