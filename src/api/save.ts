@@ -32,13 +32,21 @@ export interface SaveResult {
  * manifest.json, single-platform per entry, gets the platform manifest for `platform`.
  */
 export async function save(client: Client, refs: readonly string[], out: Writable, options: SaveOptions = {}): Promise<SaveResult> {
-  const store = await client.store();
-  const plan = await planArchive(store, refs, options.platform ?? client.platform);
-  await writeArchive(plan.plan, store, out, {
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
-  return { images: plan.images, blobs: plan.plan.blobs.length, bytes: plan.plan.blobs.reduce((n, b) => n + b.size, 0) };
+  // An output that fails while the plan is made (a file that cannot be opened) must not crash the
+  // process with an unhandled 'error': the write below reports it.
+  const ignore = () => undefined;
+  out.on('error', ignore);
+  try {
+    const store = await client.store();
+    const plan = await planArchive(store, refs, options.platform ?? client.platform);
+    await writeArchive(plan.plan, store, out, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    return { images: plan.images, blobs: plan.plan.blobs.length, bytes: plan.plan.blobs.reduce((n, b) => n + b.size, 0) };
+  } finally {
+    out.off('error', ignore);
+  }
 }
 
 /** Resolves every reference first (nothing is written when one is missing), then collects the blobs. */

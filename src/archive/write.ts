@@ -1,7 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pack as tarPack, type Pack } from 'tar-stream';
-import { integrityError } from '../errors.js';
+import { HubctlError, integrityError, storeError } from '../errors.js';
 import { interrupted } from '../content/abort.js';
 import type { Descriptor, ImageIndex } from '../oci/types.js';
 import { MediaType } from '../oci/media-types.js';
@@ -44,15 +44,24 @@ const EPOCH = new Date(0);
 export async function writeArchive(plan: ArchivePlan, source: ArchiveBlobSource, out: Writable, options: WriteArchiveOptions = {}): Promise<void> {
   const pack = tarPack();
   const piping = pipeline(pack, out, options.signal ? { signal: options.signal } : {});
-  piping.catch(() => undefined);
+  // The output can fail at any time (a full disk, a reader that went away): every step races it.
+  let outputError: unknown;
+  const outputFailed = new Promise<never>((_resolve, reject) => {
+    piping.catch((e: unknown) => {
+      outputError = e;
+      reject(e);
+    });
+  });
+  outputFailed.catch(() => undefined);
+  const step = <T>(p: Promise<T>): Promise<T> => Promise.race([p, outputFailed]);
   try {
-    const small = (name: string, text: string) => addBuffer(pack, name, Buffer.from(text));
+    const small = (name: string, text: string) => step(addBuffer(pack, name, Buffer.from(text)));
     await small(OCI_LAYOUT_FILE, JSON.stringify({ imageLayoutVersion: '1.0.0' }));
     const index: ImageIndex = { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: plan.index };
     await small(OCI_INDEX_FILE, `${JSON.stringify(index)}\n`);
     await small(DOCKER_MANIFEST_FILE, `${JSON.stringify(plan.dockerManifest)}\n`);
     if (Object.keys(plan.repositories).length > 0) await small(DOCKER_REPOSITORIES_FILE, `${JSON.stringify(plan.repositories)}\n`);
-    await addDir(pack, 'blobs/');
+    await step(addDir(pack, 'blobs/'));
     const dirs = new Set<string>();
     const total = plan.blobs.reduce((n, b) => n + b.size, 0);
     let written = 0;
@@ -62,21 +71,30 @@ export async function writeArchive(plan: ArchivePlan, source: ArchiveBlobSource,
       const dir = name.slice(0, name.lastIndexOf('/') + 1);
       if (!dirs.has(dir)) {
         dirs.add(dir);
-        await addDir(pack, dir);
+        await step(addDir(pack, dir));
       }
-      const { stream } = await source.open(blob);
-      await addStream(pack, name, blob, stream);
+      const { stream } = await step(source.open(blob));
+      await step(addStream(pack, name, blob, stream));
       written += blob.size;
       options.onProgress?.(written, total);
     }
     pack.finalize();
     await piping;
   } catch (e) {
-    pack.destroy(e as Error);
+    pack.destroy();
     await piping.catch(() => undefined);
     if (options.signal?.aborted) throw interrupted();
+    if (outputError !== undefined && !(e instanceof HubctlError)) throw outputFailure(outputError);
     throw e;
   }
+}
+
+function outputFailure(err: unknown): HubctlError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why = code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE'
+    ? 'the reader of the archive went away before it was complete'
+    : (err as Error).message;
+  return storeError('ARCHIVE_WRITE_FAILED', `cannot write the archive: ${why}`, { cause: err });
 }
 
 function addBuffer(pack: Pack, name: string, data: Buffer): Promise<void> {

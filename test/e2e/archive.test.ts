@@ -75,6 +75,12 @@ describe('hubctl save and load through the binary', () => {
     expect(missing.code).toBe(4);
     await expect(stat(join(root, 'x.tar'))).rejects.toBeTruthy();
     expect((await hubctl(['load', '-i', join(root, 'does-not-exist.tar')], { env })).code).toBe(7);
+    const unwritable = await hubctl(['save', '-o', join(root, 'no', 'such', 'dir.tar'), `${reg.host}/library/web:1.0`], { env });
+    expect(unwritable.code).toBe(7);
+    expect(unwritable.stderr).toContain('Error: cannot write');
+    const empty = await hubctl(['load'], { env, input: '' });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('not a loadable image archive');
     const { pack } = await import('tar-stream');
     const p = pack();
     p.entry({ name: '../../evil' }, 'x');

@@ -26,13 +26,14 @@ export function registerSave(program: Command, rt: CliRuntime): void {
         await save(client, refs, process.stdout, saveOptions);
         return;
       }
-      const { createWriteStream, promises: fsp } = await import('node:fs');
+      const { promises: fsp } = await import('node:fs');
       const { dirname, basename, join } = await import('node:path');
       const { randomBytes } = await import('node:crypto');
       // A temp file beside the target, renamed on success: a failed save never leaves a broken archive.
       const tmp = join(dirname(opts.output), `.${basename(opts.output)}.${randomBytes(4).toString('hex')}.tmp`);
       try {
-        await save(client, refs, createWriteStream(tmp, { flags: 'wx', mode: 0o644 }), saveOptions);
+        const fh = await fsp.open(tmp, 'wx', 0o644);
+        await save(client, refs, fh.createWriteStream(), saveOptions);
         await fsp.rename(tmp, opts.output);
       } catch (e) {
         await fsp.rm(tmp, { force: true });
