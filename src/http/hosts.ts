@@ -21,10 +21,18 @@ function ipv4Parts(ip: string): number[] | undefined {
   return ip.split('.').map(Number);
 }
 
-/** IPv4-mapped IPv6 (`::ffff:127.0.0.1`) -> the IPv4 address. */
+/**
+ * IPv4-mapped (`::ffff:127.0.0.1`) or IPv4-compatible IPv6 -> the IPv4 address. WHATWG URL parsing
+ * writes these in hex (`[::ffff:169.254.169.254]` becomes `[::ffff:a9fe:a9fe]`), so both forms count.
+ */
 function unmapV4(ip: string): string {
-  const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  return m?.[1] ?? ip;
+  const m = /^::(?:ffff:)?(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (m?.[1] !== undefined) return m[1];
+  const hex = /^::(?:ffff:)?([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(ip);
+  if (hex?.[1] === undefined || hex[2] === undefined) return ip;
+  const hi = parseInt(hex[1], 16);
+  const lo = parseInt(hex[2], 16);
+  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
 }
 
 /** 127.0.0.0/8, ::1, localhost (and *.localhost). */
