@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { familiarName, familiarString, formatReference, parseReference, type Reference } from '../ref/reference.js';
+import { familiarName, familiarString, parseReference, type Reference } from '../ref/reference.js';
 import { digestHex } from '../digest/digest.js';
 import { notFoundError } from '../errors.js';
 import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, parseImageConfig, parseManifest, type ParsedManifest } from '../oci/manifest.js';
@@ -10,6 +10,7 @@ import type { ImageStore } from '../store/image-store.js';
 import { CONTAINERD_IMAGE_NAME_ANNOTATION, blobEntryName, type DockerArchiveEntry } from '../archive/format.js';
 import { writeArchive, type ArchivePlan } from '../archive/write.js';
 import type { Client } from './client.js';
+import { resolveLocalImage } from './tag.js';
 
 export interface SaveOptions {
   /** Platform written to manifest.json for multi-platform entries (default: the client's). */
@@ -53,15 +54,16 @@ export async function save(client: Client, refs: readonly string[], out: Writabl
 export async function planArchive(store: ImageStore, refs: readonly string[], platform: Platform): Promise<{ plan: ArchivePlan; images: SaveResult['images'] }> {
   const plan: ArchivePlan = { index: [], dockerManifest: [], repositories: {}, blobs: [] };
   const images: SaveResult['images'] = [];
-  const resolved: { ref: Reference; full: string; desc: Descriptor }[] = [];
+  const resolved: { ref: Reference | undefined; full: string; desc: Descriptor }[] = [];
   for (const text of refs) {
-    const ref = parseReference(text);
-    const full = formatReference(ref);
-    const desc = await store.resolve(full);
-    if (!desc) {
+    const found = await resolveLocalImage(store, text);
+    if (!found) {
       throw notFoundError('IMAGE_NOT_FOUND', `No such image: ${text}`, { hint: 'list local images with "hubctl images"' });
     }
-    if (!resolved.some((r) => r.full === full)) resolved.push({ ref, full, desc });
+    // Saved by image ID, like docker: the image goes in without a name.
+    const ref = found.byId ? undefined : parseReference(found.name);
+    const full = found.byId ? found.descriptor.digest : found.name;
+    if (!resolved.some((r) => r.full === full)) resolved.push({ ref, full, desc: found.descriptor });
   }
 
   const seenBlobs = new Set<string>();
@@ -73,14 +75,15 @@ export async function planArchive(store: ImageStore, refs: readonly string[], pl
   const dockerByManifest = new Map<string, DockerArchiveEntry>();
 
   for (const { ref, full, desc } of resolved) {
-    const annotations: Record<string, string> = { [CONTAINERD_IMAGE_NAME_ANNOTATION]: full };
-    if (ref.tag !== undefined) annotations[REF_NAME_ANNOTATION] = ref.tag;
+    const annotations: Record<string, string> = {};
+    if (ref) annotations[CONTAINERD_IMAGE_NAME_ANNOTATION] = full;
+    if (ref?.tag !== undefined) annotations[REF_NAME_ANNOTATION] = ref.tag;
     plan.index.push({
       mediaType: desc.mediaType,
       digest: desc.digest,
       size: desc.size,
       ...(desc.platform ? { platform: desc.platform } : {}),
-      annotations,
+      ...(ref ? { annotations } : {}),
     });
     images.push({ reference: full, digest: desc.digest });
 
@@ -96,7 +99,7 @@ export async function planArchive(store: ImageStore, refs: readonly string[], pl
       dockerByManifest.set(image.manifest.digest, entry);
       plan.dockerManifest.push(entry);
     }
-    if (ref.tag !== undefined) {
+    if (ref?.tag !== undefined) {
       entry.RepoTags!.push(familiarString(ref));
       const top = image.diffIds.at(-1);
       if (top !== undefined) (plan.repositories[familiarName(ref)] ??= {})[ref.tag] = digestHex(top);

@@ -1,30 +1,70 @@
 import { formatReference, parseReference } from '../ref/reference.js';
-import { notFoundError } from '../errors.js';
+import { HubctlError, notFoundError, usageError } from '../errors.js';
 import type { Descriptor } from '../oci/types.js';
+import type { ImageStore } from '../store/image-store.js';
+import { describeImages } from '../store/describe.js';
 import type { Client } from './client.js';
 
 export interface TagResult {
-  /** Full normalized source reference (`docker.io/library/ubuntu:14.04`). */
+  /** Full normalized source reference (`docker.io/library/ubuntu:14.04`), or the image ID given. */
   source: string;
   /** Full normalized target reference. */
   target: string;
   descriptor: Descriptor;
 }
 
+/** `0e5574283393`, `sha256:0e55…`: what docker accepts as an image ID (a unique prefix of at least 4). */
+const IMAGE_ID = /^(?:sha256:)?([0-9a-f]{4,64})$/;
+
 /**
- * `docker tag SOURCE TARGET`: both references are normalized; the source must be in the store; the
- * target entry points at the same descriptor (platform and index annotations kept).
+ * Finds a store entry by reference, or (like docker) by image ID: a prefix of the config digest
+ * `hubctl images` shows, or of the manifest digest. An ID matching several images is a usage error.
+ * Undefined when nothing matches.
+ */
+export async function resolveLocalImage(store: ImageStore, text: string): Promise<{ name: string; descriptor: Descriptor; byId: boolean } | undefined> {
+  let refError: unknown;
+  try {
+    const name = formatReference(parseReference(text));
+    const descriptor = await store.resolve(name);
+    if (descriptor) return { name, descriptor, byId: false };
+  } catch (e) {
+    refError = e;
+  }
+  const id = IMAGE_ID.exec(text);
+  if (id) {
+    const hex = id[1]!;
+    const hits = new Map<string, Descriptor>();
+    const entries = await store.list();
+    for (const row of await describeImages(store)) {
+      const ids = [row.imageId, row.configDigest, row.digest].filter((d): d is string => d !== undefined);
+      if (!ids.some((d) => d.slice(d.indexOf(':') + 1).startsWith(hex))) continue;
+      const entry = entries.find((e) => e.ref === row.ref && e.descriptor.digest === row.digest);
+      if (entry) hits.set(entry.descriptor.digest, entry.descriptor);
+    }
+    if (hits.size > 1) {
+      throw usageError('AMBIGUOUS_IMAGE_ID', `the image ID ${text} matches ${hits.size} images`, { hint: 'give more characters of the ID, or a NAME:TAG' });
+    }
+    const [descriptor] = hits.values();
+    if (descriptor) return { name: text, descriptor, byId: true };
+  }
+  if (refError instanceof HubctlError && !id) throw refError;
+  return undefined;
+}
+
+/**
+ * `docker tag SOURCE TARGET`: both references are normalized; the source (a reference or an image
+ * ID) must be in the store; the target entry points at the same descriptor (platform and index
+ * annotations kept).
  */
 export async function tag(client: Client, sourceText: string, targetText: string): Promise<TagResult> {
-  const source = formatReference(parseReference(sourceText));
   const target = formatReference(parseReference(targetText));
   const store = await client.store();
-  const descriptor = await store.resolve(source);
-  if (descriptor === undefined) {
+  const source = await resolveLocalImage(store, sourceText);
+  if (source === undefined) {
     throw notFoundError('IMAGE_NOT_FOUND', `No such image: ${sourceText}`, {
       hint: 'list local images with "hubctl images"; pull or build the image first',
     });
   }
-  await store.tag(target, descriptor);
-  return { source, target, descriptor };
+  await store.tag(target, source.descriptor);
+  return { source: source.name, target, descriptor: source.descriptor };
 }

@@ -47,6 +47,17 @@ describe('hubctl tag and push through the binary', () => {
     expect(missing.stderr).toContain(`Error: No such image: ${reg.host}/library/nope:1`);
   });
 
+  it('tag accepts an image ID from hubctl images, like docker tag 0e5574283393 fedora/httpd:1.0', async () => {
+    const ids = await hubctl(['images', '-q', `${reg.host}/library/ubuntu`], { env });
+    const id = ids.stdout.trim().split('\n')[0]!;
+    expect(id).toMatch(/^[0-9a-f]{12}$/);
+    const t = await hubctl(['tag', id, `${reg.host}/alice/byid:1`], { env });
+    expect(t.code, t.stderr).toBe(0);
+    const ls = await hubctl(['images', '--format', '{{.Repository}}:{{.Tag}} {{.Digest}}'], { env });
+    expect(ls.stdout).toContain(`${reg.host}/alice/byid:1 ${digest}`);
+    expect((await hubctl(['tag', 'ffffffffffff', `${reg.host}/alice/byid:2`], { env })).code).toBe(4);
+  });
+
   it('push mounts from the repository the image was pulled from', async () => {
     const r = await hubctl(['push', `${reg.host}/alice/ubuntu:14.04`], { env });
     expect(r.code, r.stderr).toBe(0);

@@ -94,6 +94,20 @@ describe('hubctl save', () => {
     expect(await skopeoDigest(`oci:${dest2}:app`)).toBe(appDigest);
   });
 
+  it('saves by image ID without a name, as docker does', async () => {
+    const { images } = await import('../../../src/index.js');
+    const row = (await images(c)).find((r) => r.reference === `${reg.host}/library/app:1`)!;
+    const file = join(await tmp('byid'), 'id.tar');
+    await saveTo(c, file, [row.id.slice(7, 19)]);
+    const dir = await tmp('byidx');
+    await runTool('tar', ['-xf', file, '-C', dir]);
+    expect(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'))[0].RepoTags).toBeNull();
+    expect(JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')).manifests[0]).toEqual(
+      expect.not.objectContaining({ annotations: expect.anything() }),
+    );
+    await skopeoCopy(`oci-archive:${file}`, `oci:${await tmp('byido')}:x`);
+  });
+
   it('round-trips through hubctl load into another store with the same digests', async () => {
     const other = createClient({ storeRoot: join(await tmp('rt'), 'store') });
     const r = await load(other, createReadStream(saved));
