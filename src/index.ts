@@ -10,7 +10,7 @@ export { pull, INDEX_DIGEST_ANNOTATION, type PullOptions, type PullResult, type 
 export { images, type ImageSummary } from './api/images.js';
 export { inspect, type InspectOptions, type InspectResult } from './api/inspect.js';
 export { rmi, type RmiResult } from './api/rmi.js';
-export { tag, type TagResult } from './api/tag.js';
+export { tag, resolveLocalImage, type TagResult } from './api/tag.js';
 export { push, mountCandidates, type PushOptions, type PushResult, type PushEvent, type PushedTag, type LayerStatus } from './api/push.js';
 export { save, planArchive, type SaveOptions, type SaveResult } from './api/save.js';
 export { load, planLoad, type LoadOptions, type LoadResult, type LoadEvent, type LoadedImage } from './api/load.js';
