@@ -39,7 +39,9 @@ export function parseErrorEnvelope(body: string | Uint8Array | undefined): Regis
   const out: RegistryErrorEntry[] = [];
   for (const e of errors) {
     if (e === null || typeof e !== 'object') continue;
-    const code = typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : 'UNKNOWN';
+    const raw = (e as { code?: unknown }).code;
+    // a missing or empty code must not become an empty HubctlError code
+    const code = typeof raw === 'string' && raw.trim() !== '' ? raw : 'UNKNOWN';
     const message = (e as { message?: unknown }).message;
     const entry: RegistryErrorEntry = { code };
     if (typeof message === 'string') entry.message = message;
