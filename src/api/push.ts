@@ -125,9 +125,9 @@ function explainDenied(e: unknown, repository: string): unknown {
 }
 
 /**
- * Which repositories of the registry are known to hold a blob: store entries named on the same
- * registry (pulled images carry the repository they came from in their reference) whose graph
- * contains it. The target repository itself is left out (HEAD already answered for it).
+ * Which repositories of the registry are known to hold a blob or manifest: store entries named on
+ * the same registry (pulled images carry the repository they came from in their reference) whose
+ * graph contains it. The target repository itself is left out (HEAD already answered for it).
  */
 export async function mountCandidates(store: ImageStore, registry: string, targetRepository: string): Promise<Map<string, string[]>> {
   const map = new Map<string, string[]>();
@@ -145,6 +145,7 @@ export async function mountCandidates(store: ImageStore, registry: string, targe
       const d = stack.pop()!;
       if (seen.has(d.digest) || !isManifestType(d.mediaType) || !(await store.exists(d))) continue;
       seen.add(d.digest);
+      add(d.digest, parsed.repository);
       let parsedManifest: ParsedManifest;
       try {
         parsedManifest = parseManifest(await store.fetchBytes(d, MAX_MANIFEST_BYTES), d.mediaType);
@@ -193,7 +194,7 @@ class PushSession {
     if (parsed.kind === 'index') {
       for (const child of parsed.manifest.manifests) {
         if (!isManifestType(child.mediaType)) continue;
-        await this.pushChildManifest(child);
+        await this.pushChildManifest(child, desc.digest);
       }
     } else {
       await this.pushImageBlobs(parsed);
@@ -211,13 +212,26 @@ class PushSession {
     return { reference: full, tag: tagOrDigest, digest: desc.digest, size: bytes.length, mediaType };
   }
 
-  /** A child of an index: its blobs, then the manifest by digest. Children absent locally must exist remotely. */
-  private async pushChildManifest(child: Descriptor): Promise<void> {
+  /**
+   * A child of an index: its blobs, then the manifest by digest. A child absent locally (a platform
+   * or attestation not pulled) must be in the target already, or is copied registry-side from a
+   * repository of the same registry known to hold the index: manifest read there, blobs mounted.
+   */
+  private async pushChildManifest(child: Descriptor, parent: string): Promise<void> {
     if (this.manifestsDone.has(child.digest)) return;
     if (!(await this.store.exists(child))) {
       if (await this.remote.headManifest(child.digest, this.sig)) {
         this.manifestsDone.add(child.digest);
         return;
+      }
+      const candidates = await this.mountSources();
+      const sources = [...new Set([...(candidates.get(child.digest) ?? []), ...(candidates.get(parent) ?? [])])];
+      for (const source of sources) {
+        if (this.deniedSources.has(source)) continue;
+        if (await this.copyFromSibling(child, source)) {
+          this.manifestsDone.add(child.digest);
+          return;
+        }
       }
       throw notFoundError('INDEX_CHILD_MISSING', `the index refers to ${child.digest}${child.platform ? ` (${child.platform.os}/${child.platform.architecture})` : ''}, which is neither in the local store nor in ${this.ref.registry}/${this.ref.repository}`, {
         hint: 'pull the image with --all-platforms, or push a single platform',
@@ -226,7 +240,7 @@ class PushSession {
     const bytes = await this.store.fetchBytes(child, MAX_MANIFEST_BYTES);
     const parsed = parseManifest(bytes, child.mediaType);
     if (parsed.kind === 'index') {
-      for (const c of parsed.manifest.manifests) if (isManifestType(c.mediaType)) await this.pushChildManifest(c);
+      for (const c of parsed.manifest.manifests) if (isManifestType(c.mediaType)) await this.pushChildManifest(c, child.digest);
     } else {
       await this.pushImageBlobs(parsed);
     }
@@ -245,6 +259,53 @@ class PushSession {
     fresh.slice(this.concurrency).forEach((l) => this.emit({ type: 'layer', status: 'waiting', descriptor: l }));
     await runPool(pushable, this.concurrency, (layer) => this.pushBlob(layer, true), this.options.signal);
     await this.pushBlob(config, false);
+  }
+
+  /**
+   * Copies a manifest the store lacks from `source` (same registry): GET by digest (verified), its
+   * blobs mounted from there, then PUT. False when the source cannot provide it.
+   */
+  private async copyFromSibling(child: Descriptor, source: string): Promise<boolean> {
+    const sibling = new RemoteRepository(this.remote.transport, source);
+    let fetched;
+    try {
+      fetched = await sibling.getManifest(child.digest, this.sig);
+    } catch (e) {
+      if (e instanceof HubctlError && (e.kind === 'notfound' || e.kind === 'auth')) {
+        if (e.kind === 'auth') this.deniedSources.add(source);
+        return false;
+      }
+      throw e;
+    }
+    const parsed = fetched.parsed;
+    if (parsed.kind === 'index') {
+      for (const c of parsed.manifest.manifests) if (isManifestType(c.mediaType)) await this.pushChildManifest(c, child.digest);
+    } else {
+      for (const blob of [...parsed.manifest.layers, parsed.manifest.config]) {
+        if (blob.urls && blob.urls.length > 0) continue;
+        if (await this.store.exists(blob)) {
+          await this.pushBlob(blob, false);
+          continue;
+        }
+        if (await this.remote.blobExists(blob.digest, { forPush: true, ...this.sig })) {
+          this.counts.existed++;
+          continue;
+        }
+        let mounted: boolean;
+        try {
+          mounted = await this.remote.mountBlob(blob, source, this.sig);
+        } catch (e) {
+          if (!(e instanceof HubctlError) || e.kind !== 'auth') throw e;
+          this.deniedSources.add(source);
+          return false;
+        }
+        if (!mounted) return false;
+        this.counts.mounted++;
+      }
+    }
+    this.check();
+    await this.remote.putManifest(child.digest, fetched.bytes, fetched.descriptor.mediaType, this.sig);
+    return true;
   }
 
   private check(): void {

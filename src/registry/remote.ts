@@ -5,7 +5,7 @@ import type { Descriptor } from '../oci/types.js';
 import type { RegistryTransport } from '../http/types.js';
 import { fetchBlobBytes, openBlob, blobExists } from './blobs.js';
 import { getManifest, headManifest, putManifest, type FetchedManifest } from './manifests.js';
-import { uploadBlob, type UploadOptions, type UploadResult } from './upload.js';
+import { mountBlob, uploadBlob, type UploadOptions, type UploadResult } from './upload.js';
 import { pullScope, pushScope } from './scopes.js';
 import { integrityError } from '../errors.js';
 
@@ -51,5 +51,10 @@ export class RemoteRepository implements Fetcher {
 
   uploadBlob(desc: Descriptor, openBody: () => Readable, options: UploadOptions = {}): Promise<UploadResult> {
     return uploadBlob(this.transport, this.repository, desc, openBody, options);
+  }
+
+  /** A cross-repository mount only (no upload): true when the registry mounted the blob from `from`. */
+  mountBlob(desc: Descriptor, from: string, options: FetchOptions = {}): Promise<boolean> {
+    return mountBlob(this.transport, this.repository, desc, from, options.signal);
   }
 }

@@ -87,3 +87,25 @@ function withDigest(location: string, digest: string): string {
   u.searchParams.set('digest', digest);
   return u.toString();
 }
+
+/**
+ * Tries only a cross-repository mount of `desc` from `from` (no upload follows): true when the
+ * registry answered 201. A 202 (the registry opened an upload session instead) is cancelled and
+ * answers false. For blobs the caller does not hold locally.
+ */
+export async function mountBlob(
+  transport: RegistryTransport,
+  repository: string,
+  desc: Descriptor,
+  from: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const scopes = [pushScope(repository), pullScope(from)];
+  const url = `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(desc.digest)}&from=${encodeURIComponent(from)}`;
+  const res = await transport.request({ method: 'POST', url, scopes, retry: true, ...(signal ? { signal } : {}) });
+  await res.discard();
+  if (res.status === 201) return true;
+  const location = res.header('location');
+  if (location) await cancelUpload(transport, new URL(location, res.url).toString(), scopes);
+  return false;
+}

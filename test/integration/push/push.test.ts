@@ -18,6 +18,7 @@ beforeAll(async () => {
     seedImage(reg, 'library/ubuntu:14.04', { layers: [30_000, 20_000, 10_000] }),
     seedImage(reg, 'library/multi:1', { multiArch: true, attestation: false, layers: [4000] }),
     seedImage(reg, 'library/v2s2:1', { format: 'v2s2', layers: [5000] }),
+    seedImage(reg, 'library/attested:1', { multiArch: true, layers: [3000] }),
   ]);
 });
 
@@ -175,6 +176,32 @@ describe('multi-arch index', () => {
     const raw = await skopeoInspect(`${reg.host}/alice/multi:1`, { registry: reg, creds: null, raw: true });
     expect(raw.manifests).toHaveLength(2);
     expect(await servedContentType('alice/multi', '1')).toBe('application/vnd.oci.image.index.v1+json');
+    await c.close();
+  });
+});
+
+describe('an index whose attestation manifest was not pulled', () => {
+  it('copies the missing child registry-side from the repository it was pulled from', async () => {
+    const c = as('alice', await storeRoot());
+    const pulled = await pull(c, `${reg.host}/library/attested:1`, { allPlatforms: true });
+    const index = await skopeoInspect(`${reg.host}/library/attested:1`, { registry: reg, creds: null, raw: true });
+    const attestation = (index.manifests as { digest: string; platform?: { os: string } }[]).find((m) => m.platform?.os === 'unknown')!;
+    expect(attestation).toBeDefined();
+    expect(await (await c.store()).blobSize(attestation.digest)).toBeUndefined(); // --all-platforms skips attestations
+    await tag(c, `${reg.host}/library/attested:1`, `${reg.host}/alice/attested:1`);
+    const r = await push(c, `${reg.host}/alice/attested:1`);
+    expect(r.pushed[0]!.digest).toBe(pulled.digest);
+    expect(await skopeoDigest(`${reg.host}/alice/attested:1`, { registry: reg, creds: null })).toBe(pulled.digest);
+    expect(await skopeoDigest(`${reg.host}/alice/attested@${attestation.digest}`, { registry: reg, creds: null })).toBe(attestation.digest);
+    await c.close();
+  });
+
+  it('without a known source the push fails naming the missing child', async () => {
+    const c = as('alice', await storeRoot());
+    await pull(c, `${reg.host}/library/attested:1`, { allPlatforms: true });
+    await tag(c, `${reg.host}/library/attested:1`, `${reg.host}/alice/orphan:1`);
+    await (await c.store()).untag(`${reg.host}/library/attested:1`);
+    await expect(push(c, `${reg.host}/alice/orphan:1`)).rejects.toMatchObject({ kind: 'notfound', code: 'INDEX_CHILD_MISSING' });
     await c.close();
   });
 });
