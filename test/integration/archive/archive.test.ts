@@ -171,6 +171,42 @@ describe('hubctl load', () => {
     await client.close();
   });
 
+  it('reads the docker view of a hubctl archive (gzip layers kept as tar.gzip, diff_ids checked through gunzip)', async () => {
+    const full = join(await tmp('dv'), 'full.tar');
+    await saveTo(c, full, [`${reg.host}/library/app:1`]);
+    // Keep only the docker archive half: drop oci-layout and index.json.
+    const { extract: tarExtract, pack: tarPack2 } = await import('tar-stream');
+    const dockerOnly = join(await tmp('dv'), 'docker-only.tar');
+    const ex = tarExtract();
+    const p = tarPack2();
+    const out = createWriteStream(dockerOnly);
+    const written = new Promise((resolve) => out.on('finish', resolve));
+    p.pipe(out);
+    createReadStream(full).pipe(ex);
+    for await (const entry of ex) {
+      if (entry.header.name === 'oci-layout' || entry.header.name === 'index.json') {
+        entry.resume();
+        continue;
+      }
+      const chunks: Buffer[] = [];
+      for await (const ch of entry) chunks.push(ch as Buffer);
+      await new Promise<void>((resolve, reject) => p.entry(entry.header, Buffer.concat(chunks), (err) => (err ? reject(err) : resolve())));
+    }
+    p.finalize();
+    await written;
+    const client = createClient({ storeRoot: join(await tmp('dvs'), 'store') });
+    const r = await load(client, createReadStream(dockerOnly));
+    expect(r.format).toBe('docker');
+    expect(r.images.map((i) => i.reference)).toEqual([`${reg.host}/library/app:1`]);
+    const store = await client.store();
+    const manifest = JSON.parse((await store.fetchBytes(r.images[0]!.descriptor, 1 << 20)).toString());
+    expect(manifest.layers.every((l: { mediaType: string }) => l.mediaType === 'application/vnd.docker.image.rootfs.diff.tar.gzip')).toBe(true);
+    const orig = JSON.parse((await (await c.store()).fetchBytes((await (await c.store()).resolve(`${reg.host}/library/app:1`))!, 1 << 20)).toString());
+    expect(manifest.layers.map((l: { digest: string }) => l.digest)).toEqual(orig.layers.map((l: { digest: string }) => l.digest));
+    expect(manifest.config.digest).toBe(orig.config.digest);
+    await client.close();
+  });
+
   it('loads an OCI archive made by skopeo, keeping the digest', async () => {
     const file = join(await tmp('oa'), 'oa.tar');
     await skopeoCopy(`${reg.host}/library/app:1`, `oci-archive:${file}:example.com/ns/app:3`, { src: { registry: reg }, all: false });
