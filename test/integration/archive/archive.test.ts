@@ -175,25 +175,8 @@ describe('hubctl load', () => {
     const full = join(await tmp('dv'), 'full.tar');
     await saveTo(c, full, [`${reg.host}/library/app:1`]);
     // Keep only the docker archive half: drop oci-layout and index.json.
-    const { extract: tarExtract, pack: tarPack2 } = await import('tar-stream');
     const dockerOnly = join(await tmp('dv'), 'docker-only.tar');
-    const ex = tarExtract();
-    const p = tarPack2();
-    const out = createWriteStream(dockerOnly);
-    const written = new Promise((resolve) => out.on('finish', resolve));
-    p.pipe(out);
-    createReadStream(full).pipe(ex);
-    for await (const entry of ex) {
-      if (entry.header.name === 'oci-layout' || entry.header.name === 'index.json') {
-        entry.resume();
-        continue;
-      }
-      const chunks: Buffer[] = [];
-      for await (const ch of entry) chunks.push(ch as Buffer);
-      await new Promise<void>((resolve, reject) => p.entry(entry.header, Buffer.concat(chunks), (err) => (err ? reject(err) : resolve())));
-    }
-    p.finalize();
-    await written;
+    await rewriteTar(full, dockerOnly, (name) => (name === 'oci-layout' || name === 'index.json' ? null : undefined));
     const client = createClient({ storeRoot: join(await tmp('dvs'), 'store') });
     const r = await load(client, createReadStream(dockerOnly));
     expect(r.format).toBe('docker');
@@ -207,6 +190,23 @@ describe('hubctl load', () => {
     await client.close();
   });
 
+  it('reads a nameless OCI index with a manifest.json beside it as the docker archive (RepoTags name the images)', async () => {
+    const full = join(await tmp('nl'), 'full.tar');
+    await saveTo(c, full, [`${reg.host}/library/app:1`]);
+    const nameless = join(await tmp('nl'), 'nameless.tar');
+    await rewriteTar(full, nameless, (name, data) => {
+      if (name !== 'index.json') return undefined;
+      const index = JSON.parse(data.toString());
+      for (const m of index.manifests) delete m.annotations;
+      return Buffer.from(JSON.stringify(index));
+    });
+    const client = createClient({ storeRoot: join(await tmp('nls'), 'store') });
+    const r = await load(client, createReadStream(nameless));
+    expect(r.format).toBe('docker');
+    expect(r.images.map((i) => i.familiar)).toEqual([`${reg.host}/library/app:1`]);
+    await client.close();
+  });
+
   it('loads an OCI archive made by skopeo, keeping the digest', async () => {
     const file = join(await tmp('oa'), 'oa.tar');
     await skopeoCopy(`${reg.host}/library/app:1`, `oci-archive:${file}:example.com/ns/app:3`, { src: { registry: reg }, all: false });
@@ -217,6 +217,28 @@ describe('hubctl load', () => {
     await client.close();
   });
 });
+
+/** Copies a tar, replacing (Buffer), dropping (null) or keeping (undefined) each file entry. */
+async function rewriteTar(src: string, dest: string, change: (name: string, data: Buffer) => Buffer | null | undefined): Promise<void> {
+  const { extract: tarExtract } = await import('tar-stream');
+  const ex = tarExtract();
+  const p = tarPack();
+  const out = createWriteStream(dest);
+  const written = new Promise((resolve) => out.on('finish', resolve));
+  p.pipe(out);
+  createReadStream(src).pipe(ex);
+  for await (const entry of ex) {
+    const chunks: Buffer[] = [];
+    for await (const ch of entry) chunks.push(ch as Buffer);
+    const data = Buffer.concat(chunks);
+    const next = change(entry.header.name, data);
+    if (next === null) continue;
+    const body = next ?? data;
+    await new Promise<void>((resolve, reject) => p.entry({ ...entry.header, size: body.length }, body, (err) => (err ? reject(err) : resolve())));
+  }
+  p.finalize();
+  await written;
+}
 
 /** A tar from a list of entries (for hostile archives). */
 async function writeTar(file: string, entries: { name: string; data?: string | Buffer; type?: 'file' | 'symlink' | 'link'; linkname?: string }[]): Promise<void> {
