@@ -246,3 +246,32 @@ describe('concurrent hubctl processes on one store', () => {
     });
   }
 });
+
+describe('bad input through the binary: a typed error and a clean exit code, never a stack trace', () => {
+  const refs = ['UPPER/Case', 'a@sha256:xyz', 'a:b:c', '..', `${'x'.repeat(300)}`, 'http://host/x', '[::1/x', 'a/../b', 'a//b', 'name:', '@sha256:' + 'a'.repeat(64), 'ünïcode', 'a\tb'];
+  for (const ref of refs) {
+    it(`pull ${JSON.stringify(ref.length > 40 ? `${ref.slice(0, 20)}…` : ref)}: exit 2`, async () => {
+      const r = await hubctl(['pull', ref], { env: envFor() });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^Error: /m);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stdout).toBe('');
+    });
+  }
+
+  // garbage and a wrong shape: exit 7 naming the file; an undecodable auth entry: treated as no credentials
+  for (const [what, text, code] of [['garbage', '\u0000\u0001not json{', 7], ['wrong shape', '{"auths":[1,2,3]}', 7], ['undecodable auth', '{"auths":{"HOST":{"auth":"!!!notbase64"}}}', 0]] as const) {
+    it(`a ${what} config.json: exit ${code}, a typed error naming the file or an anonymous pull, never a crash`, async () => {
+      const env = envFor();
+      const { mkdir, writeFile } = await import('node:fs/promises');
+      await mkdir(env.DOCKER_CONFIG!, { recursive: true });
+      await writeFile(join(env.DOCKER_CONFIG!, 'config.json'), text.replace('HOST', tokenProxy.host));
+      // a token registry: its challenge makes hubctl read the credentials
+      const r = await hubctl(['pull', `${tokenProxy.host}/library/tok:1`], { env });
+      expect(r.code).toBe(code);
+      if (code !== 0) expect(r.stderr).toMatch(/^Error: the docker config file .*config\.json is invalid/m);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stderr).not.toMatch(/internal error/);
+    });
+  }
+});
