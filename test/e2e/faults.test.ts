@@ -259,9 +259,9 @@ describe('bad input through the binary: a typed error and a clean exit code, nev
     });
   }
 
-  // garbage and a wrong shape: exit 7 naming the file; an undecodable auth entry: treated as no credentials
-  for (const [what, text, code] of [['garbage', '\u0000\u0001not json{', 7], ['wrong shape', '{"auths":[1,2,3]}', 7], ['undecodable auth', '{"auths":{"HOST":{"auth":"!!!notbase64"}}}', 0]] as const) {
-    it(`a ${what} config.json: exit ${code}, a typed error naming the file or an anonymous pull, never a crash`, async () => {
+  // garbage, a wrong shape, an undecodable auth entry for the registry: exit 7 naming the file
+  for (const [what, text, code] of [['garbage', '\u0000\u0001not json{', 7], ['wrong shape', '{"auths":[1,2,3]}', 7], ['undecodable auth', '{"auths":{"HOST":{"auth":"!!!notbase64"}}}', 7]] as const) {
+    it(`a ${what} config.json: exit ${code}, a typed error naming the file, never a crash`, async () => {
       const env = envFor();
       const { mkdir, writeFile } = await import('node:fs/promises');
       await mkdir(env.DOCKER_CONFIG!, { recursive: true });
@@ -269,7 +269,7 @@ describe('bad input through the binary: a typed error and a clean exit code, nev
       // a token registry: its challenge makes hubctl read the credentials
       const r = await hubctl(['pull', `${tokenProxy.host}/library/tok:1`], { env });
       expect(r.code).toBe(code);
-      if (code !== 0) expect(r.stderr).toMatch(/^Error: the docker config file .*config\.json is invalid/m);
+      expect(r.stderr).toMatch(/^Error: .*config\.json/m);
       expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(r.stderr).not.toMatch(/internal error/);
     });
