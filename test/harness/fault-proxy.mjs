@@ -19,6 +19,7 @@ import { createServer, connect } from 'node:net';
  *   | { type: 'hang' }
  *   | { type: 'blackhole' }
  *   | { type: 'delay', ms: number }
+ *   | { type: 'response-header', name: string, value: string }
  *   | { type: 'pass' }} FaultAction
  * @typedef {{ method?: string, path?: RegExp | string, nth?: number, times?: number, action: FaultAction }} FaultRule
  * @typedef {{ seq: number, method: string, path: string, headers: Record<string, string>, authorization: boolean,
@@ -275,7 +276,9 @@ export async function startFaultProxy(options) {
       if (contentRange !== undefined) rec.contentRange = contentRange;
       const location = getHeader(parsed.headers, 'location');
       if (location !== undefined) rec.location = location;
-      const resHeaders = [...dropHeader(dropHeader(parsed.headers, 'connection'), 'keep-alive'), /** @type {[string, string]} */ (['Connection', 'close'])];
+      let kept = dropHeader(dropHeader(parsed.headers, 'connection'), 'keep-alive');
+      if (action?.type === 'response-header') kept = [...dropHeader(kept, action.name.toLowerCase()), [action.name, action.value]];
+      const resHeaders = [...kept, /** @type {[string, string]} */ (['Connection', 'close'])];
       client.write(serializeHead(parsed.first, resHeaders));
       const body = head.subarray(end);
       if (body.length > 0) writeBody(body);

@@ -251,6 +251,8 @@ export type FaultAction =
   | { type: 'blackhole' }
   /** hold the request `ms` before sending it on (e.g. until a token has expired) */
   | { type: 'delay'; ms: number }
+  /** forward, but set this header on the server's response (e.g. a wrong Content-Range) */
+  | { type: 'response-header'; name: string; value: string }
   | { type: 'pass' };
 export interface FaultRule {
   method?: string;

@@ -105,6 +105,19 @@ describe('pull through a faulty connection', () => {
     await expectStoreHolds(storeRoot, [big.digest]);
   });
 
+  it('a 206 whose Content-Range does not start where asked is discarded: the blob is fetched again from 0', async () => {
+    proxy.setRules([
+      { method: 'GET', path: blobPath(big.digest), action: { type: 'reset', afterBytes: 150_000 } },
+      { method: 'GET', path: blobPath(big.digest), nth: 2, action: { type: 'response-header', name: 'Content-Range', value: `bytes 7-${big.size - 1}/${big.size}` } },
+    ]);
+    const { c, storeRoot } = await fresh();
+    await pull(c, ref());
+    const gets = proxy.requests('GET', blobPath(big.digest));
+    expect(gets.map((g) => [g.status, g.range === undefined ? 'whole' : 'range'])).toEqual([[200, 'whole'], [206, 'range'], [200, 'whole']]);
+    expect(gets[2]!.bodyBytes).toBe(big.size);
+    await expectStoreHolds(storeRoot, [big.digest]);
+  });
+
   it('a resume after a redirect asks the registry again instead of reusing the (expired) storage URL', async () => {
     proxy.setRules([{ method: 'GET', path: blobPath(big.digest), times: 10, action: { type: 'redirect', to: storage.url } }]);
     storage.setRules([{ method: 'GET', path: `/blobs/${big.digest}`, action: { type: 'reset', afterBytes: 100_000 } }]);
