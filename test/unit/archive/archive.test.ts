@@ -126,6 +126,7 @@ describe('writeArchive and extractArchive', () => {
     ['absolute symlink', [{ name: 'a', type: 'symlink', linkname: '/etc' }], /absolute/],
     ['hardlink escaping', [{ name: 'a', type: 'link', linkname: '../x' }], /escapes/],
     ['device', [{ name: 'null', type: 'character-device' }], /character-device/],
+    ['"./"+"/" symlink escaping (build/safety normalizes .//a to /a)', [{ name: './/a', type: 'symlink', linkname: '../../etc' }], /escapes/],
   ])('refuses an archive entry: %s, writing nothing outside the staging dir', async (_what, entries, message) => {
     const d = await dir();
     await expect(extractArchive(Readable.from([await tarOf(entries)]), d)).rejects.toThrow(message);
@@ -165,6 +166,12 @@ describe('scanLayer', () => {
     const d = await dir();
     await writeFile(join(d, 'evil'), gzipSync(await tarOf([{ name: 'x/../../etc/passwd', data: 'x' }])));
     await expect(scanLayer(join(d, 'evil'), 'l1/layer.tar')).rejects.toMatchObject({ code: 'UNSAFE_LAYER', message: expect.stringContaining('l1/layer.tar') });
+  });
+
+  it('refuses ".//a -> ../../etc" inside a layer', async () => {
+    const d = await dir();
+    await writeFile(join(d, 'evil'), await tarOf([{ name: './/a', type: 'symlink', linkname: '../../etc' }]));
+    await expect(scanLayer(join(d, 'evil'), 'l.tar')).rejects.toThrow(/escapes the layer root/);
   });
 
   it('a corrupt gzip is an integrity error', async () => {
