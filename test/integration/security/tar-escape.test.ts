@@ -43,6 +43,8 @@ const cases: [string, Entry[]][] = [
   ['symlink-out', [{ name: 'out', type: 'symlink', linkname: '../../..' }]],
   ['through-symlink', [{ name: 'etc', type: 'symlink', linkname: '/etc' }, { name: 'etc/passwd', body: 'root::0:0::/:/bin/sh' }]],
   ['hardlink-out', [{ name: 'h', type: 'link', linkname: '../../etc/passwd' }]],
+  // `.//a` once normalized to the absolute `/a`, which let a relative symlink climb from the root
+  ['dot-slash-slash-symlink', [{ name: './/a', type: 'symlink', linkname: '../../etc' }]],
 ];
 
 async function storeEntries(): Promise<number> {
