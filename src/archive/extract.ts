@@ -24,22 +24,13 @@ export interface ExtractOptions {
   onProgress?: (bytes: number) => void;
 }
 
-/**
- * `a//b` -> `a/b` before build/safety sees a name: its normalizeEntryName strips `./` before it
- * collapses slashes, so `.//x` would come out as the absolute `/x` and a link `.//a -> ../../etc`
- * would be judged from `/` (and pass).
- */
-export function collapseSlashes(name: string): string {
-  return name.replace(/\/{2,}/g, '/');
-}
-
 /** build/safety's check on an archive member, worded for the archive rather than a layer. */
 function checkEntry(header: Header): string {
   try {
-    return checkTarEntry({ name: collapseSlashes(header.name), type: header.type ?? 'file', linkname: header.linkname ?? null }, 'archive');
+    return checkTarEntry({ name: header.name, type: header.type ?? 'file', linkname: header.linkname ?? null }, 'archive');
   } catch (e) {
     if (!(e instanceof HubctlError)) throw e;
-    const prefix = `layer archive: entry "${collapseSlashes(header.name)}" `;
+    const prefix = `layer archive: entry "${header.name}" `;
     const why = (e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message).replace(/; refusing the layer$/, '');
     throw unsafe(header.name, why);
   }

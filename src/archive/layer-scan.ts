@@ -6,7 +6,6 @@ import { createGunzip } from 'node:zlib';
 import { extract as tarExtract } from 'tar-stream';
 import { LayerSafetyChecker } from '../build/safety.js';
 import { HubctlError, integrityError } from '../errors.js';
-import { collapseSlashes } from './extract.js';
 
 export type LayerCompression = 'none' | 'gzip' | 'zstd';
 
@@ -54,7 +53,7 @@ export async function scanLayer(path: string, layerName: string): Promise<LayerS
   piping.catch(() => undefined);
   try {
     for await (const entry of extract) {
-      checker.check({ name: collapseSlashes(entry.header.name), type: entry.header.type ?? 'file', linkname: entry.header.linkname ?? null });
+      checker.check({ name: entry.header.name, type: entry.header.type ?? 'file', linkname: entry.header.linkname ?? null });
       entry.resume();
     }
     await piping;

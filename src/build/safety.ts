@@ -27,11 +27,8 @@ function unsafe(layerName: string, entry: string, why: string): HubctlError {
 
 /** `./a/b/` -> `a/b`; `./` and `.` -> `` (the root). Does not resolve `..`. */
 export function normalizeEntryName(name: string): string {
-  let n = name;
-  while (n.startsWith('./')) n = n.slice(2);
-  if (n === '.') n = '';
-  while (n.endsWith('/')) n = n.slice(0, -1);
-  return n.replace(/\/{2,}/g, '/').replace(/\/\.(?=\/|$)/g, '');
+  // Empty and `.` components go (`.//a/./b/` is `a/b`); `..` stays, for the callers to refuse.
+  return name.split('/').filter((c) => c !== '' && c !== '.').join('/');
 }
 
 function hasDotDot(p: string): boolean {
