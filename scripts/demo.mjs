@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm run demo`: hubctl's main job end to end on this machine, no Docker daemon, no internet.
-// Starts a real distribution registry on loopback, seeds it with skopeo (an independent client),
-// then drives the built hubctl binary: pull (single and multi-platform), images, inspect, rmi.
-// Every server is stopped at the end, whatever happens.
+// A real CNCF distribution registry with token auth runs on loopback, seeded with skopeo (an
+// independent client); then the built hubctl binary does what the README's walk-through shows:
+// login, search, pull, build, tag, push (layers mounted from the base), pull elsewhere, save, logout.
+// Every server is stopped and every temp dir removed at the end, whatever happens.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,48 +19,70 @@ if (!tools.ok) {
 }
 
 const work = await mkdtemp(join(tmpdir(), 'hubctl-demo-'));
-const env = { ...process.env, HUBCTL_STORE: join(work, 'store'), DOCKER_CONFIG: join(work, 'docker') };
-const registries = [];
+const env = { ...process.env, HOME: work, HUBCTL_STORE: join(work, 'store'), DOCKER_CONFIG: join(work, 'docker') };
+let reg;
 
-function step(title) {
-  console.log(`\n\u001b[1m== ${title}\u001b[0m`);
-}
+const step = (title) => console.log(`\n\u001b[1m== ${title}\u001b[0m`);
 
-function hubctl(...args) {
-  console.log(`$ hubctl ${args.join(' ')}`);
+function hubctl(args, input) {
+  console.log(`$ hubctl ${args.join(' ')}${input === undefined ? '' : '   (password on stdin)'}`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: [input === undefined ? 'ignore' : 'pipe', 'inherit', 'inherit'] });
+    if (input !== undefined) child.stdin.end(input);
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`hubctl ${args[0]} exited with ${code}`))));
   });
 }
 
 try {
-  step('Start a CNCF distribution registry on loopback and seed it with skopeo');
-  const reg = await startRegistry({ mode: 'open' });
-  registries.push(reg);
-  console.log(`registry at ${reg.url}`);
-  await seedImage(reg, 'library/demo:1.0', { layers: [64 * 1024, 256 * 1024, 1024 * 1024] });
-  await seedImage(reg, 'tools/multi:latest', { multiArch: true, layers: [128 * 1024] });
-  console.log('seeded library/demo:1.0 (3 layers) and tools/multi:latest (linux/amd64 + linux/arm64)');
+  step('A CNCF distribution registry with token auth on loopback, seeded with skopeo');
+  reg = await startRegistry({ mode: 'token' });
+  const R = reg.host;
+  console.log(`registry at ${reg.url}, token server at ${reg.tokenServer.realm}`);
+  await seedImage(reg, 'library/base:1.0', { layers: [256 * 1024, 1024 * 1024], creds: { username: 'admin', password: reg.users.admin } });
+  await seedImage(reg, 'library/tools:latest', { multiArch: true, layers: [64 * 1024], creds: { username: 'admin', password: reg.users.admin } });
+  console.log('seeded library/base:1.0 (2 layers) and library/tools:latest (linux/amd64 + linux/arm64)');
+
+  step('Log in (checked against the registry before anything is stored)');
+  await hubctl(['login', '-u', 'alice', '--password-stdin', R], `${reg.users.alice}\n`);
+
+  step('Search the registry (its catalog, as podman does for registries without /v1/search)');
+  await hubctl(['search', `${R}/library`]);
 
   step('Pull');
-  await hubctl('pull', `${reg.host}/library/demo:1.0`);
-  await hubctl('pull', `${reg.host}/library/demo:1.0`);
-  await hubctl('pull', '--platform', 'linux/arm64', `${reg.host}/tools/multi`);
+  await hubctl(['pull', `${R}/library/base:1.0`]);
+  await hubctl(['pull', `${R}/library/base:1.0`]);
+  await hubctl(['pull', '--platform', 'linux/arm64', `${R}/library/tools`]);
 
-  step('List and inspect the local store');
-  await hubctl('images');
-  await hubctl('images', '--format', '{{.Repository}}:{{.Tag}} {{.ID}} {{.Size}}');
+  step('Build an image on the base from a Dockerfile (no daemon, no RUN), tag it with your user name');
+  const ctx = join(work, 'ctx');
+  await mkdir(ctx, { recursive: true });
+  await writeFile(join(ctx, 'hello.txt'), 'hello from hubctl\n');
+  await writeFile(join(ctx, 'Dockerfile'), `FROM ${R}/library/base:1.0\nCOPY hello.txt /srv/hello.txt\nLABEL demo=true\nCMD ["cat", "/srv/hello.txt"]\n`);
+  await hubctl(['build', '-t', `${R}/alice/hello:1.0`, ctx]);
+  await hubctl(['tag', `${R}/alice/hello:1.0`, `${R}/alice/hello:latest`]);
 
-  step('Remove an image (shared blobs stay)');
-  await hubctl('rmi', `${reg.host}/tools/multi:latest`);
-  await hubctl('images');
+  step('Push (base layers are mounted from library/base, the new layer is uploaded)');
+  await hubctl(['push', `${R}/alice/hello:1.0`]);
+  await hubctl(['push', `${R}/alice/hello:latest`]);
+
+  step('Pull it elsewhere (a second, empty store)');
+  await hubctl(['--root', join(work, 'elsewhere'), 'pull', `${R}/alice/hello:1.0`]);
+
+  step('The local store');
+  await hubctl(['images']);
+  await hubctl(['images', '--format', '{{.Repository}}:{{.Tag}} {{.ID}} {{.Size}}']);
+  await hubctl(['save', '-o', join(work, 'hello.tar'), `${R}/alice/hello:1.0`]);
+  console.log('saved alice/hello:1.0 to hello.tar (an OCI layout and a docker archive in one tar)');
+  await hubctl(['rmi', `${R}/library/tools:latest`]);
+
+  step('Log out');
+  await hubctl(['logout', R]);
   console.log('\ndemo: done');
 } catch (e) {
   console.error(`demo failed: ${e instanceof Error ? e.message : String(e)}`);
   process.exitCode = 1;
 } finally {
-  await Promise.allSettled(registries.map((r) => r.stop()));
+  await reg?.stop();
   await rm(work, { recursive: true, force: true });
 }
