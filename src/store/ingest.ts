@@ -102,9 +102,11 @@ async function ingestLocked(blobs: BlobStore, desc: Descriptor, opener: ContentO
       try {
         const ended = await copyFrom(desc, opener, pos, signal, {
           restart,
-          write: async (buf) => {
-            await fh.write(buf);
-            pos += buf.length;
+          write: async (bufs, length) => {
+            const { bytesWritten } = await fh.writev(bufs);
+            // writev may write less than asked (rare on regular files): the rest goes with write()
+            if (bytesWritten < length) await fh.write(Buffer.concat(bufs, length).subarray(bytesWritten));
+            pos += length;
           },
           update: (chunk) => hash.update(chunk),
           progress,
@@ -144,14 +146,17 @@ async function ingestLocked(blobs: BlobStore, desc: Descriptor, opener: ContentO
 
 interface CopyIo {
   restart: () => Promise<void>;
-  write: (b: Buffer) => Promise<void>;
+  /** Appends the buffers (in order) to the partial file. */
+  write: (bufs: Buffer[], length: number) => Promise<void>;
   update: (b: Buffer) => void;
   progress: (n: number) => void;
 }
 
 /**
- * One attempt: opens at `pos` and copies until the stream ends (returns true). Bytes received
- * before a failure are written (they were hashed already) so the next attempt resumes after them.
+ * One attempt: opens at `pos` and copies until the stream ends (returns true). Chunks are hashed as
+ * they arrive and written in batches of about WRITE_BUFFER_BYTES with one writev (no copying into a
+ * bigger buffer); the stream is paused while a batch is written. Bytes received before a failure
+ * are written (they were hashed already) so the next attempt resumes after them.
  */
 async function copyFrom(desc: Descriptor, opener: ContentOpener, pos: number, signal: AbortSignal | undefined, io: CopyIo): Promise<boolean> {
   const opened = await opener(pos, signal);
@@ -160,14 +165,14 @@ async function copyFrom(desc: Descriptor, opener: ContentOpener, pos: number, si
   signal?.addEventListener('abort', onAbort, { once: true });
   let pending: Buffer[] = [];
   let pendingLen = 0;
-  let written = pos;
+  let received = pos;
   const flush = async () => {
     if (pendingLen === 0) return;
-    const buf = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingLen);
+    const bufs = pending;
+    const length = pendingLen;
     pending = [];
     pendingLen = 0;
-    await io.write(buf);
-    written += buf.length;
+    await io.write(bufs, length);
   };
   try {
     if (opened.offset !== pos) {
@@ -175,20 +180,45 @@ async function copyFrom(desc: Descriptor, opener: ContentOpener, pos: number, si
         throw storeError('BAD_RESUME_OFFSET', `the source resumed ${desc.digest} at ${opened.offset}, not at ${pos} or 0`);
       }
       await io.restart();
-      written = 0;
+      received = 0;
     }
     if (signal?.aborted) throw signal.reason;
-    for await (const raw of stream) {
-      const chunk = typeof raw === 'string' ? Buffer.from(raw) : (raw as Buffer);
-      if (written + pendingLen + chunk.length > desc.size) {
-        throw sizeMismatch(desc, `more than ${desc.size} (at least ${written + pendingLen + chunk.length})`);
-      }
-      io.update(chunk);
-      pending.push(chunk);
-      pendingLen += chunk.length;
-      io.progress(written + pendingLen);
-      if (pendingLen >= WRITE_BUFFER_BYTES) await flush();
-    }
+    await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      let writing: Promise<void> = Promise.resolve();
+      const finish = (err?: unknown) => {
+        if (settled) return;
+        settled = true;
+        stream.off('data', onData);
+        if (err === undefined) resolve();
+        else reject(err);
+      };
+      const onData = (raw: Buffer | string) => {
+        const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
+        if (received + chunk.length > desc.size) {
+          finish(sizeMismatch(desc, `more than ${desc.size} (at least ${received + chunk.length})`));
+          return;
+        }
+        io.update(chunk);
+        pending.push(chunk);
+        pendingLen += chunk.length;
+        received += chunk.length;
+        io.progress(received);
+        if (pendingLen >= WRITE_BUFFER_BYTES) {
+          stream.pause();
+          writing = flush().then(
+            () => {
+              if (!settled) stream.resume();
+            },
+            (e: unknown) => finish(e),
+          );
+        }
+      };
+      stream.on('data', onData);
+      stream.once('end', () => void writing.then(() => finish()));
+      stream.once('error', (e) => void writing.then(() => finish(e)));
+      stream.once('close', () => void writing.then(() => finish(Object.assign(new Error('the response body closed early'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }))));
+    });
     await flush();
     return true;
   } catch (err) {
