@@ -1,77 +1,101 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-write.js';
 import { isPidAlive } from './lock.js';
 
 /**
  * Leases protect blobs a running pull has written (or found present) but not tagged yet from a
  * concurrent gc in another process. Each store instance that writes keeps one lease file
- * `<root>/.hubctl/leases/<host>-<pid>-<rand>.json` = `{pid, host, time, digests}`. A digest is
- * leased *before* its blob is written or checked; gc lists the blob directories first and reads
- * the leases after, so a blob it sees was leased before gc looked. tag() drops the digests it made
- * reachable. A lease of a dead pid on this host is ignored (and deleted by gc); one from another
- * host counts until it is `FOREIGN_LEASE_MAX_AGE_MS` old.
+ * `<root>/.hubctl/leases/<host>-<pid>-<rand>.json`: a JSON header line `{pid, host, time}`, then one
+ * line per change, `+<digest>` when leased and `-<digest>` when released. The file is only ever
+ * appended to through one open handle, so leasing a digest costs one small write (a pull of 200
+ * layers used to rewrite the whole list 200 times). A digest is leased *before* its blob is written
+ * or checked; gc lists the blob directories first and reads the leases after, so a blob it sees was
+ * leased before gc looked. tag() releases the digests it made reachable. A lease of a dead pid on
+ * this host is ignored (and deleted by gc); one from another host counts until it is
+ * `FOREIGN_LEASE_MAX_AGE_MS` old.
  */
 export const LEASES_DIR = join('.hubctl', 'leases');
 export const FOREIGN_LEASE_MAX_AGE_MS = 60 * 60_000;
 
-interface LeaseContent {
+interface LeaseHeader {
   pid: number;
   host: string;
   time: string;
-  digests: string[];
 }
 
 export class Lease {
   private readonly digests = new Set<string>();
   private readonly path: string;
   private chain: Promise<void> = Promise.resolve();
-  private written = false;
+  private file: FileHandle | undefined;
 
   constructor(root: string, private readonly now: () => number) {
     this.path = join(root, LEASES_DIR, `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}.json`);
   }
 
-  /** Leases `digest` (persisted before this resolves). */
+  /** Leases `digest` (on disk before this resolves). */
   add(digest: string): Promise<void> {
     if (this.digests.has(digest)) return this.chain;
     this.digests.add(digest);
-    return this.persist();
+    return this.append(`+${digest}\n`);
   }
 
   /** Drops digests that are now reachable from index.json. */
   release(digests: Iterable<string>): Promise<void> {
-    let changed = false;
-    for (const d of digests) changed = this.digests.delete(d) || changed;
-    return changed ? this.persist() : this.chain;
+    let lines = '';
+    for (const d of digests) if (this.digests.delete(d)) lines += `-${d}\n`;
+    return lines === '' ? this.chain : this.append(lines);
   }
 
   /** Removes the lease file (the store instance is done writing). */
   close(): Promise<void> {
     this.digests.clear();
-    this.chain = this.chain.then(async () => {
-      if (this.written) await fsp.rm(this.path, { force: true });
-      this.written = false;
+    this.chain = this.chain.catch(() => undefined).then(async () => {
+      const file = this.file;
+      this.file = undefined;
+      if (file) {
+        await file.close();
+        await fsp.rm(this.path, { force: true });
+      }
     });
     return this.chain;
   }
 
-  private persist(): Promise<void> {
+  private append(text: string): Promise<void> {
     this.chain = this.chain.catch(() => undefined).then(async () => {
-      if (this.digests.size === 0) {
-        if (this.written) await fsp.rm(this.path, { force: true });
-        this.written = false;
-        return;
+      if (this.file === undefined) {
+        await fsp.mkdir(join(this.path, '..'), { recursive: true });
+        const header: LeaseHeader = { pid: process.pid, host: hostname(), time: new Date(this.now()).toISOString() };
+        const file = await fsp.open(this.path, 'a');
+        await file.write(`${JSON.stringify(header)}\n`);
+        this.file = file;
       }
-      const content: LeaseContent = { pid: process.pid, host: hostname(), time: new Date(this.now()).toISOString(), digests: [...this.digests] };
-      await fsp.mkdir(join(this.path, '..'), { recursive: true });
-      await writeFileAtomic(this.path, JSON.stringify(content), { fsync: false });
-      this.written = true;
+      await this.file.write(text);
     });
     return this.chain;
   }
+}
+
+/** The digests a lease file holds: `+` lines minus later `-` lines (a torn last line is ignored). */
+export function parseLease(text: string): { header: LeaseHeader; digests: Set<string> } | undefined {
+  const lines = text.split('\n');
+  let header: LeaseHeader;
+  try {
+    header = JSON.parse(lines[0] ?? '') as LeaseHeader;
+  } catch {
+    return undefined;
+  }
+  if (typeof header !== 'object' || header === null || typeof header.pid !== 'number' || typeof header.host !== 'string') return undefined;
+  const digests = new Set<string>();
+  for (const line of lines.slice(1)) {
+    if (!/^[+-][a-z0-9]+:[0-9a-f]+$/.test(line)) continue;
+    if (line[0] === '+') digests.add(line.slice(1));
+    else digests.delete(line.slice(1));
+  }
+  return { header, digests };
 }
 
 /** Digests leased by live store instances; deletes lease files of dead processes on this host. */
@@ -88,22 +112,27 @@ export async function readLiveLeases(root: string, now: () => number): Promise<S
   for (const name of names) {
     if (!name.endsWith('.json') || name.startsWith('.')) continue;
     const path = join(dir, name);
-    let content: LeaseContent;
+    let lease: ReturnType<typeof parseLease>;
     let mtimeMs: number;
     try {
       const [text, st] = await Promise.all([fsp.readFile(path, 'utf8'), fsp.stat(path)]);
-      content = JSON.parse(text) as LeaseContent;
+      lease = parseLease(text);
       mtimeMs = st.mtimeMs;
     } catch {
-      continue; // vanished or being replaced: the next gc sees it
+      continue; // vanished meanwhile: the next gc sees it
     }
-    const local = content.host === hostname();
-    const live = local ? isPidAlive(content.pid) : now() - mtimeMs < FOREIGN_LEASE_MAX_AGE_MS;
+    if (lease === undefined) {
+      // header still being written (then no digest is leased yet) or not a lease: removed once old
+      if (now() - mtimeMs > FOREIGN_LEASE_MAX_AGE_MS) await fsp.rm(path, { force: true });
+      continue;
+    }
+    const local = lease.header.host === hostname();
+    const live = local ? isPidAlive(lease.header.pid) : now() - mtimeMs < FOREIGN_LEASE_MAX_AGE_MS;
     if (!live) {
       await fsp.rm(path, { force: true });
       continue;
     }
-    if (Array.isArray(content.digests)) for (const d of content.digests) if (typeof d === 'string') out.add(d);
+    for (const d of lease.digests) out.add(d);
   }
   return out;
 }

@@ -111,7 +111,7 @@ describe('gc', () => {
     const { hostname } = await import('node:os');
     await mkdir(`${dir}/.hubctl/leases`, { recursive: true });
     const leaseFile = `${dir}/.hubctl/leases/dead.json`;
-    await writeFile(leaseFile, JSON.stringify({ pid: 2 ** 22 + 4321, host: hostname(), time: '', digests: [sha256(bytes)] }));
+    await writeFile(leaseFile, `${JSON.stringify({ pid: 2 ** 22 + 4321, host: hostname(), time: '' })}\n+${sha256(bytes)}\n`);
     expect((await store.gc()).removed).toEqual([sha256(bytes)]);
     expect(existsSync(leaseFile)).toBe(false);
   });
