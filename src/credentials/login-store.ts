@@ -41,7 +41,7 @@ export interface SaveResult {
 export async function saveCredential(registry: string, credential: Credential, opts: SaveOptions): Promise<SaveResult> {
   if (!hasSecret(credential)) throw usageError('CREDENTIAL_INCOMPLETE', `nothing to store for ${registry}: no password or token`);
   const config = await readDockerConfig(opts);
-  const prefs = openPreferences(opts);
+  const prefs = await openPreferences(opts);
   const key = configKey(registry);
   const serverUrl = helperServerUrl(registry);
   let choice = helperFor(config, registry);
@@ -50,7 +50,7 @@ export async function saveCredential(registry: string, credential: Credential, o
 
   if (store === 'keychain') {
     await keychainBackend(opts).store(serverUrl, credential);
-    prefs.setStoreFor(registry, 'keychain');
+    await prefs.setStoreFor(registry, 'keychain');
     return { store, where: 'the OS keychain', plaintextWarning: false };
   }
 
@@ -70,14 +70,14 @@ export async function saveCredential(registry: string, credential: Credential, o
     const auths = ensureAuths(config.data);
     auths[key] = stripSecrets(auths[key]);
     await writeDockerConfig(config);
-    prefs.setStoreFor(registry, undefined);
+    await prefs.setStoreFor(registry, undefined);
     return { store, where: `docker-credential-${choice.name}`, plaintextWarning: false, helper: choice.name, path: config.path };
   }
 
   const auths = ensureAuths(config.data);
   auths[key] = encodeAuthEntry(auths[key], credential);
   await writeDockerConfig(config);
-  prefs.setStoreFor(registry, undefined);
+  await prefs.setStoreFor(registry, undefined);
   const result: SaveResult = { store, where: config.path, plaintextWarning: true, path: config.path };
   if (choice !== undefined) result.shadowedBy = choice.chosenBy;
   return result;
@@ -99,7 +99,7 @@ export interface EraseResult {
  */
 export async function eraseCredential(registry: string, opts: CredentialsOptions): Promise<EraseResult> {
   const config = await readDockerConfig(opts);
-  const prefs = openPreferences(opts);
+  const prefs = await openPreferences(opts);
   const serverUrl = helperServerUrl(registry);
   const where: string[] = [];
 
@@ -133,7 +133,7 @@ export async function eraseCredential(registry: string, opts: CredentialsOptions
   }
   if (changed) await writeDockerConfig(config);
   if (fileHadSecret) where.push(config.path);
-  prefs.setStoreFor(registry, undefined);
+  await prefs.setStoreFor(registry, undefined);
 
   const remaining: string[] = [];
   const left = await findInAuthFiles(registry, opts).catch(() => undefined);

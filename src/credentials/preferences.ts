@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import Conf from 'conf';
+import type Conf from 'conf';
 import { storeError } from '../errors.js';
 import { preferencesDir, type CredentialsOptions } from './options.js';
 import { configKey } from './server-key.js';
@@ -25,27 +25,35 @@ interface PreferenceData extends Record<string, unknown> {
 export interface Preferences {
   readonly path: string;
   defaultStore(): StoreKind | undefined;
-  setDefaultStore(kind: StoreKind | undefined): void;
+  setDefaultStore(kind: StoreKind | undefined): Promise<void>;
   storeFor(registry: string): StoreKind | undefined;
-  setStoreFor(registry: string, kind: StoreKind | undefined): void;
+  setStoreFor(registry: string, kind: StoreKind | undefined): Promise<void>;
 }
 
 export function isStoreKind(v: unknown): v is StoreKind {
   return typeof v === 'string' && (STORE_KINDS as readonly string[]).includes(v);
 }
 
-/** Opens the preference file (created on first write, mode 0600). */
-export function openPreferences(opts: CredentialsOptions): Preferences {
+type ConfClass = typeof Conf;
+const loadConf = async (): Promise<ConfClass> => (await import('conf')).default;
+
+/**
+ * Opens the preference file (created on first write, mode 0600). conf (and what it loads) is
+ * imported only when the file exists or something is written: a pull never pays for it.
+ */
+export async function openPreferences(opts: CredentialsOptions): Promise<Preferences> {
   const cwd = preferencesDir(opts);
   const file = path.join(cwd, 'preferences.json');
+  let ConfCtor: ConfClass | undefined = existsSync(file) ? await loadConf() : undefined;
   let conf: Conf<PreferenceData> | undefined;
   // Conf creates its directory when constructed: open it only to write or when the file exists,
   // so that a lookup never leaves ~/.config/hubctl behind.
   const open = (): Conf<PreferenceData> => {
     if (conf !== undefined) return conf;
+    if (ConfCtor === undefined) throw new Error('conf is not loaded');
     try {
       mkdirSync(cwd, { recursive: true, mode: 0o700 });
-      conf = new Conf<PreferenceData>({
+      conf = new ConfCtor<PreferenceData>({
         projectName: 'hubctl',
         cwd,
         configName: 'preferences',
@@ -63,7 +71,11 @@ export function openPreferences(opts: CredentialsOptions): Preferences {
     }
   };
   const read = <K extends keyof PreferenceData>(key: K): PreferenceData[K] | undefined =>
-    conf === undefined && !existsSync(file) ? undefined : open().get(key);
+    conf === undefined && (ConfCtor === undefined || !existsSync(file)) ? undefined : open().get(key);
+  const writable = async (): Promise<Conf<PreferenceData>> => {
+    ConfCtor ??= await loadConf();
+    return open();
+  };
   const servers = (): Record<string, StoreKind> => {
     const s = read('servers');
     return s && typeof s === 'object' ? { ...s } : {};
@@ -74,16 +86,16 @@ export function openPreferences(opts: CredentialsOptions): Preferences {
       const v = read('defaultStore');
       return isStoreKind(v) ? v : undefined;
     },
-    setDefaultStore(kind) {
+    async setDefaultStore(kind) {
       if (kind === undefined) {
-        if (read('defaultStore') !== undefined) open().delete('defaultStore');
-      } else open().set('defaultStore', kind);
+        if (read('defaultStore') !== undefined) (await writable()).delete('defaultStore');
+      } else (await writable()).set('defaultStore', kind);
     },
     storeFor(registry) {
       const v = servers()[configKey(registry)];
       return isStoreKind(v) ? v : undefined;
     },
-    setStoreFor(registry, kind) {
+    async setStoreFor(registry, kind) {
       const all = servers();
       const key = configKey(registry);
       if (kind === undefined) {
@@ -93,7 +105,7 @@ export function openPreferences(opts: CredentialsOptions): Preferences {
         if (all[key] === kind) return;
         all[key] = kind;
       }
-      open().set('servers', all);
+      (await writable()).set('servers', all);
     },
   };
 }

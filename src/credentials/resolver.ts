@@ -79,7 +79,7 @@ export async function findCredential(registry: string, opts: FindOptions): Promi
   const config = await readDockerConfig(opts);
   const serverUrl = helperServerUrl(registry);
 
-  if (openPreferences(opts).storeFor(registry) === 'keychain') {
+  if ((await openPreferences(opts)).storeFor(registry) === 'keychain') {
     const credential = await keychainBackend(opts).get(serverUrl);
     if (credential !== undefined) return { credential, source: 'keychain', key: serverUrl };
   }

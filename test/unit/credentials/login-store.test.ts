@@ -80,7 +80,7 @@ describe('saveCredential', () => {
     const opts = { ...box.opts, loadKeytar: async () => keytar };
     expect(await saveCredential('localhost:5000', { username: 'u', password: 'p' }, { ...opts, store: 'keychain' })).toEqual({ store: 'keychain', where: 'the OS keychain', plaintextWarning: false });
     expect(JSON.parse((await keytar.getPassword('hubctl', 'localhost:5000'))!)).toEqual({ username: 'u', secret: 'p' });
-    expect(openPreferences(opts).storeFor('localhost:5000')).toBe('keychain');
+    expect((await openPreferences(opts)).storeFor('localhost:5000')).toBe('keychain');
     expect(await saveCredential('localhost:5000', { username: 'u2', identityToken: 't' }, opts)).toMatchObject({ store: 'keychain' });
     expect(await findCredential('localhost:5000', opts)).toMatchObject({ source: 'keychain', credential: { username: 'u2', identityToken: 't' } });
     expect(await storedUsername('localhost:5000', opts)).toBe('u2');
@@ -132,7 +132,7 @@ describe('eraseCredential', () => {
     await saveCredential('ghcr.io', { username: 'u', password: 'p' }, { ...opts, store: 'keychain' });
     expect(await eraseCredential('ghcr.io', opts)).toEqual({ erased: true, where: ['the OS keychain'], remaining: [] });
     expect(keytar.items.size).toBe(0);
-    expect(openPreferences(opts).storeFor('ghcr.io')).toBeUndefined();
+    expect((await openPreferences(opts)).storeFor('ghcr.io')).toBeUndefined();
   });
 
   it('reports podman auth.json entries it does not touch', async () => {
@@ -167,11 +167,11 @@ describe('storedUsername', () => {
 
 describe('preferences', () => {
   it('are kept with conf in their own file, hosts with dots intact, 0600', async () => {
-    const p = openPreferences(box.opts);
+    const p = await openPreferences(box.opts);
     expect(p.defaultStore()).toBeUndefined();
-    p.setStoreFor('my.registry.example.com:5000', 'keychain');
-    p.setDefaultStore('file');
-    const again = openPreferences(box.opts);
+    await p.setStoreFor('my.registry.example.com:5000', 'keychain');
+    await p.setDefaultStore('file');
+    const again = await openPreferences(box.opts);
     expect(again.storeFor('my.registry.example.com:5000')).toBe('keychain');
     expect(again.storeFor('docker.io')).toBeUndefined();
     expect(again.defaultStore()).toBe('file');
@@ -183,7 +183,7 @@ describe('preferences', () => {
   it('the default store preference is used when --store is not given', async () => {
     await fakeHelper(box, 'fake');
     await writeConfig({ credsStore: 'fake' });
-    openPreferences(box.opts).setDefaultStore('file');
+    await (await openPreferences(box.opts)).setDefaultStore('file');
     expect(await saveCredential('ghcr.io', { username: 'u', password: 'p' }, box.opts)).toMatchObject({ store: 'file' });
   });
 

@@ -110,13 +110,13 @@ describe('lookup order', () => {
     await keytar.setPassword('hubctl', 'localhost:5000', JSON.stringify({ username: 'kc', secret: 'ks' }));
     await writeConfig({ auths: { 'localhost:5000': { auth: b64('file:x') } } });
     expect((await findCredential('localhost:5000', opts))?.source).toBe('file');
-    openPreferences(opts).setStoreFor('localhost:5000', 'keychain');
+    await (await openPreferences(opts)).setStoreFor('localhost:5000', 'keychain');
     expect(await findCredential('localhost:5000', opts)).toEqual({ credential: { username: 'kc', password: 'ks' }, source: 'keychain', key: 'localhost:5000' });
   });
 
   it('a preferred keychain that cannot load is a clear error pointing to helpers', async () => {
     const opts = { ...box.opts, loadKeytar: async () => { throw Object.assign(new Error('x'), {}); } };
-    openPreferences(opts).setStoreFor('ghcr.io', 'keychain');
+    await (await openPreferences(opts)).setStoreFor('ghcr.io', 'keychain');
     // loadKeytar injected as failing: the error from the loader propagates
     await expect(findCredential('ghcr.io', opts)).rejects.toThrow();
   });
