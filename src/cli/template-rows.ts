@@ -1,5 +1,5 @@
-import { Template } from '../search/template.js';
-import { formatTable } from './table.js';
+import { Template } from '../format/template.js';
+import { alignColumns } from '../format/tabwriter.js';
 
 /**
  * Renders rows of string fields with a docker-style Go template. A `table ` prefix adds a header row
@@ -13,7 +13,7 @@ export function renderTemplateRows(format: string, rows: readonly Record<string,
   const lines = rows.map((r) => template.render(dot(r)));
   if (!isTable) return lines;
   const header = template.render(dot(Object.fromEntries(fields.map((f) => [f, headerName(f)]))), true);
-  return formatTable([header, ...lines].map((l) => l.split('\t')));
+  return alignColumns([header, ...lines].join('\n')).split('\n');
 }
 
 function headerName(field: string): string {

@@ -1,8 +1,8 @@
 import { usageError } from '../errors.js';
-import { alignColumns } from './tabwriter.js';
-import { Template, type TemplateObject } from './template.js';
+import { alignColumns } from '../format/tabwriter.js';
+import { Template, type TemplateObject } from '../format/template.js';
 import type { SearchResult } from './types.js';
-import { cleanText, ellipsis } from './width.js';
+import { cleanText, ellipsis } from '../format/width.js';
 
 /** Fields `--format` templates can use, as docker names them. */
 export const SEARCH_FIELDS = ['Name', 'Description', 'StarCount', 'IsOfficial', 'IsAutomated'] as const;

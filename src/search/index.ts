@@ -42,6 +42,6 @@ export {
   type FormatOptions,
   type CompiledSearchFormat,
 } from './format.js';
-export { Template, type TemplateObject, type TemplateValue } from './template.js';
-export { alignColumns, DOCKER_TABLE, type TabWriterOptions } from './tabwriter.js';
-export { displayWidth, ellipsis, ELLIPSIS, cleanText, flattenLine } from './width.js';
+export { Template, type TemplateObject, type TemplateValue } from '../format/template.js';
+export { alignColumns, DOCKER_TABLE, type TabWriterOptions } from '../format/tabwriter.js';
+export { displayWidth, ellipsis, ELLIPSIS, cleanText, flattenLine } from '../format/width.js';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliRuntime } from '../runtime.js';
-import { formatTable, timeAgo } from '../table.js';
+import { timeAgo } from '../time-ago.js';
+import { alignColumns } from '../../format/tabwriter.js';
 import { formatBytes, shortId } from '../progress.js';
 
 export function registerImages(program: Command, rt: CliRuntime): void {
@@ -43,6 +44,6 @@ export function registerImages(program: Command, rt: CliRuntime): void {
       }
       const header = ['REPOSITORY', 'TAG', ...(opts.digests ? ['DIGEST'] : []), 'IMAGE ID', 'CREATED', 'SIZE'];
       const body = view.map((v) => [v.Repository, v.Tag, ...(opts.digests ? [v.Digest] : []), v.ID, v.CreatedSince, v.Size]);
-      for (const line of formatTable([header, ...body])) rt.out.data(line);
+      for (const line of alignColumns([header, ...body].map((r) => r.join('\t')).join('\n')).split('\n')) rt.out.data(line);
     });
 }
