@@ -1,100 +1,180 @@
 #!/usr/bin/env node
-// `npm run bench`: hubctl against skopeo on the same loopback distribution registry, in one run,
-// alternating which goes first, and writes medians, ranges and ratios to BENCHMARKS.md.
-//   node bench/run.mjs [--runs 5] [--only pull-big,pull-small] [--big-mib 1024] [--out BENCHMARKS.md]
-// Storage (registry data, stores, skopeo's destinations) is on tmpfs (/dev/shm) so disks don't decide.
-import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+// `npm run bench`: hubctl against skopeo on the same loopback distribution registries, in one run,
+// alternating which tool goes first, then medians, ranges, ratios and peak RSS into BENCHMARKS.md.
+//   node bench/run.mjs [--runs 5] [--only pull-big,pull-small,push-big,push-small,start,build,rss-4g] [--big-mib 1024]
+// Registry data, stores and skopeo's destinations live on tmpfs (/dev/shm) so the disk does not decide;
+// the 4 GiB RSS check uses the disk (tmpdir) to leave memory alone.
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { startRegistry, seedImage, checkTools } from '../test/harness/index.mjs';
 import { timed, median, fmtS, fmtMiB, requireGnuTime } from './lib.mjs';
+import { writeRandomTree, gzipOneCoreSeconds } from './data.mjs';
 
+const ALL = ['pull-big', 'pull-small', 'push-big', 'push-small', 'start', 'build', 'rss-4g'];
 const { values: opt } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
-    only: { type: 'string' },
+    only: { type: 'string', default: ALL.join(',') },
     'big-mib': { type: 'string', default: '1024' },
     out: { type: 'string', default: fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url)) },
   },
 });
 const RUNS = Number(opt.runs);
 const BIG_MIB = Number(opt['big-mib']);
+const ONLY = new Set(opt.only.split(','));
 const BIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-const TMP = '/dev/shm';
+const SHM = '/dev/shm';
 
 const tools = checkTools();
 if (!tools.ok) throw new Error(tools.message);
 requireGnuTime();
 
-const work = await mkdtemp(join(TMP, 'hubctl-bench-'));
-const reg = await startRegistry({ mode: 'open', storageDir: work });
-const results = [];
-try {
-  const big = 'bench/big:1';
-  const small = 'bench/small:1';
-  const layerBytes = Math.floor((BIG_MIB * 1024 * 1024) / 4);
-  console.error(`seeding ${BIG_MIB} MiB in 4 incompressible layers and 200 small layers with skopeo...`);
-  await seedImage(reg, big, { layers: [layerBytes, layerBytes, layerBytes, layerBytes], tmpDir: work, timeoutMs: 600_000 });
-  await seedImage(reg, small, { count: 200, size: 16 * 1024, tmpDir: work, timeoutMs: 600_000 });
+const work = await mkdtemp(join(SHM, 'hubctl-bench-'));
+const env = { ...process.env, HOME: work, DOCKER_CONFIG: join(work, 'docker') };
+const hubctl = (args) => timed(process.execPath, [BIN, ...args], { env });
+const skopeo = (args) => timed('skopeo', args);
+const rows = [];
+const notes = [];
+const registries = [];
 
-  const scenarios = [
-    { id: 'pull-big', title: `pull ${BIG_MIB} MiB / 4 layers`, ref: big },
-    { id: 'pull-small', title: 'pull 200 small layers', ref: small },
-  ].filter((s) => !opt.only || opt.only.split(',').includes(s.id));
-
-  for (const s of scenarios) {
-    const hub = [];
-    const sko = [];
-    for (let i = 0; i < RUNS; i++) {
-      const order = i % 2 === 0 ? ['hubctl', 'skopeo'] : ['skopeo', 'hubctl'];
-      for (const who of order) {
-        const dest = await mkdtemp(join(work, `${who}-`));
-        if (who === 'hubctl') {
-          hub.push(await timed(process.execPath, [BIN, '--root', dest, 'pull', '-q', `${reg.host}/${s.ref}`], { env: { ...process.env, HOME: work } }));
-        } else {
-          sko.push(await timed('skopeo', ['copy', '-q', '--src-tls-verify=false', `docker://${reg.host}/${s.ref}`, `oci:${dest}:x`]));
-        }
-        await rm(dest, { recursive: true, force: true });
-      }
-      console.error(`${s.id} run ${i + 1}/${RUNS}: hubctl ${fmtS(hub.at(-1).seconds)} skopeo ${fmtS(sko.at(-1).seconds)}`);
+/** Alternates hubctl and skopeo RUNS times; `prepare(who, i)` gives the command and a cleanup. */
+async function pair(id, title, prepare) {
+  const hub = [];
+  const sko = [];
+  for (let i = 0; i < RUNS; i++) {
+    for (const who of i % 2 === 0 ? ['hubctl', 'skopeo'] : ['skopeo', 'hubctl']) {
+      const { run, cleanup } = await prepare(who, i);
+      (who === 'hubctl' ? hub : sko).push(await run());
+      await cleanup?.();
     }
-    results.push({ ...s, hub, sko });
+    console.error(`${id} ${i + 1}/${RUNS}: hubctl ${fmtS(hub.at(-1).seconds)}, skopeo ${fmtS(sko.at(-1).seconds)}`);
+  }
+  rows.push({ title, hub, sko });
+}
+
+try {
+  const src = await startRegistry({ mode: 'open', storageDir: work });
+  registries.push(src);
+  const layer = Math.floor((BIG_MIB * 1024 * 1024) / 4);
+  const wantBig = ['pull-big', 'push-big'].some((x) => ONLY.has(x));
+  const wantSmall = ['pull-small', 'push-small'].some((x) => ONLY.has(x));
+  console.error('seeding with skopeo...');
+  if (wantBig) await seedImage(src, 'bench/big:1', { layers: [layer, layer, layer, layer], tmpDir: work, timeoutMs: 900_000 });
+  if (wantSmall) await seedImage(src, 'bench/small:1', { count: 200, size: 16 * 1024, tmpDir: work, timeoutMs: 900_000 });
+
+  for (const [id, ref, title] of [['pull-big', 'bench/big:1', `pull ${BIG_MIB} MiB / 4 layers`], ['pull-small', 'bench/small:1', 'pull 200 small layers']]) {
+    if (!ONLY.has(id)) continue;
+    await pair(id, title, async (who) => {
+      const dest = await mkdtemp(join(work, `${who}-`));
+      const run = who === 'hubctl'
+        ? () => hubctl(['--root', dest, 'pull', '-q', `${src.host}/${ref}`])
+        : () => skopeo(['copy', '-q', '--src-tls-verify=false', `docker://${src.host}/${ref}`, `oci:${dest}:x`]);
+      return { run, cleanup: () => rm(dest, { recursive: true, force: true }) };
+    });
+  }
+
+  // Push: both tools read the same hubctl store (skopeo through its oci: transport) and push to a
+  // registry started fresh for that run, so every blob is really uploaded: no cross-repository mount
+  // from an earlier run (hubctl's store or skopeo's blob-info cache would find one), no "already exists".
+  for (const [id, ref, title] of [['push-big', 'bench/big:1', `push ${BIG_MIB} MiB / 4 layers`], ['push-small', 'bench/small:1', 'push 200 small layers']]) {
+    if (!ONLY.has(id)) continue;
+    const store = join(work, `store-${id}`);
+    execFileSync(process.execPath, [BIN, '--root', store, 'pull', '-q', `${src.host}/${ref}`], { env, stdio: 'ignore' });
+    await pair(id, title, async (who) => {
+      const dst = await startRegistry({ mode: 'open', storageDir: work });
+      const target = `${dst.host}/${ref}`;
+      const cleanup = () => dst.stop();
+      if (who === 'hubctl') {
+        execFileSync(process.execPath, [BIN, '--root', store, 'tag', `${src.host}/${ref}`, target], { env, stdio: 'ignore' });
+        return { run: () => hubctl(['--root', store, 'push', '-q', target]), cleanup };
+      }
+      return { run: () => skopeo(['copy', '-q', '--dest-tls-verify=false', `oci:${store}:${src.host}/${ref}`, `docker://${target}`]), cleanup };
+    });
+  }
+
+  if (ONLY.has('start')) {
+    for (const [flag, title] of [['--version', '`hubctl --version`'], ['--help', '`hubctl --help`']]) {
+      const hub = [];
+      const base = [];
+      for (let i = 0; i < Math.max(RUNS, 15); i++) {
+        hub.push(await hubctl([flag]));
+        base.push(await timed(process.execPath, ['-e', '0']));
+      }
+      rows.push({ title: `${title} (against \`node -e 0\`)`, hub, sko: base, against: 'node -e 0' });
+    }
+  }
+
+  if (ONLY.has('build')) {
+    // 1 GiB of files in 4 directories (mixed compressible and random data), one --layer each.
+    const dirs = [];
+    for (let i = 0; i < 4; i++) dirs.push(await writeRandomTree(join(work, `tree${i}`), layer, i));
+    const oneCore = await gzipOneCoreSeconds(dirs[0]);
+    const oneCoreRate = layer / oneCore;
+    const times = [];
+    for (let i = 0; i < RUNS; i++) {
+      const store = join(work, `build-store-${i}`);
+      times.push(await hubctl(['--root', store, 'build', '-q', '-t', 'bench/built:1', ...dirs.flatMap((d) => ['--layer', d])]));
+      await rm(store, { recursive: true, force: true });
+      console.error(`build ${i + 1}/${RUNS}: ${fmtS(times.at(-1).seconds)}`);
+    }
+    const rate = (4 * layer) / median(times.map((t) => t.seconds));
+    rows.push({ title: `build of a ${BIG_MIB} MiB directory tree into 4 layers`, hub: times, rateNote: `${(rate / 2 ** 20).toFixed(0)} MiB/s = ${(rate / oneCoreRate).toFixed(2)} x the one-core gzip rate (${(oneCoreRate / 2 ** 20).toFixed(0)} MiB/s: node zlib level 6 on one 256 MiB tree's tar, one layer alone)` });
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  }
+
+  if (ONLY.has('rss-4g')) {
+    const disk = await mkdtemp(join(tmpdir(), 'hubctl-bench-4g-'));
+    try {
+      const reg = await startRegistry({ mode: 'open', storageDir: disk });
+      registries.push(reg);
+      const g = 1024 * 1024 * 1024;
+      await seedImage(reg, 'bench/huge:1', { layers: [g, g, g, g], tmpDir: disk, timeoutMs: 1_800_000 });
+      const store = join(disk, 'store');
+      const pull = await hubctl(['--root', store, 'pull', '-q', `${reg.host}/bench/huge:1`]);
+      const dst = await startRegistry({ mode: 'open', storageDir: disk });
+      registries.push(dst);
+      execFileSync(process.execPath, [BIN, '--root', store, 'tag', `${reg.host}/bench/huge:1`, `${dst.host}/huge/copy:1`], { env });
+      const push = await timed(process.execPath, [BIN, '--root', store, 'push', '-q', `${dst.host}/huge/copy:1`], { env });
+      notes.push(`4 GiB image (4 x 1 GiB layers, registry and store on disk): hubctl pull ${fmtS(pull.seconds)} with peak RSS ${fmtMiB(pull.rssKiB)}; push ${fmtS(push.seconds)} with peak RSS ${fmtMiB(push.rssKiB)} (one run each).`);
+    } finally {
+      await rm(disk, { recursive: true, force: true });
+    }
   }
 } finally {
-  await reg.stop();
+  await Promise.allSettled(registries.map((r) => r.stop()));
   await rm(work, { recursive: true, force: true });
 }
 
 const skopeoVersion = execFileSync('skopeo', ['--version'], { encoding: 'utf8' }).trim();
+const range = (xs) => `${fmtS(median(xs))} (${fmtS(Math.min(...xs))}-${fmtS(Math.max(...xs))})`;
 const lines = [
   '# Benchmarks',
   '',
-  'hubctl against skopeo on the same loopback CNCF distribution registry (Debian docker-registry 2.8),',
-  'registry storage and destinations on tmpfs, runs alternating which tool goes first. Wall time and peak',
-  'RSS from GNU time. Ratios are hubctl / skopeo medians (below 1 means hubctl is faster).',
+  'hubctl against skopeo on the same loopback CNCF distribution registries (Debian docker-registry 2.8), in one',
+  'run, alternating which tool goes first. Registry storage, stores and destinations on tmpfs. Wall time and',
+  'peak RSS from GNU time. Ratio = hubctl median / skopeo median (below 1: hubctl is faster).',
   '',
-  `- Command: \`npm run bench -- --runs ${RUNS}${opt.only ? ` --only ${opt.only}` : ''}\``,
-  `- Date: ${new Date().toISOString().slice(0, 10)}; machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}; ${skopeoVersion}`,
-  `- hubctl: \`hubctl --root <tmpfs dir> pull -q <ref>\`; skopeo: \`skopeo copy -q --src-tls-verify=false docker://<ref> oci:<tmpfs dir>:x\``,
+  `- Command: \`npm run bench -- --runs ${RUNS}${opt.only === ALL.join(',') ? '' : ` --only ${opt.only}`}${BIG_MIB === 1024 ? '' : ` --big-mib ${BIG_MIB}`}\``,
+  `- Date: ${new Date().toISOString().slice(0, 10)}; ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}; ${skopeoVersion}`,
+  '- pull: `hubctl --root DIR pull -q REF` vs `skopeo copy -q docker://REF oci:DIR:x`; push: `hubctl --root STORE push -q REF` vs `skopeo copy -q oci:STORE:REF docker://REF` (same store, a fresh registry for every run so nothing can be mounted)',
   '',
-  '| measure | hubctl median (min-max) | skopeo median (min-max) | ratio | hubctl peak RSS | skopeo peak RSS |',
+  '| measure | hubctl median (min-max) | other median (min-max) | ratio | hubctl peak RSS | other peak RSS |',
   '|---|---|---|---|---|---|',
 ];
-for (const r of results) {
+for (const r of rows) {
   const h = r.hub.map((x) => x.seconds);
+  const hubRss = fmtMiB(Math.max(...r.hub.map((x) => x.rssKiB)));
+  if (r.rateNote) {
+    lines.push(`| ${r.title} | ${range(h)} | - | ${r.rateNote} | ${hubRss} | - |`);
+    continue;
+  }
   const k = r.sko.map((x) => x.seconds);
-  lines.push(
-    `| ${r.title} | ${fmtS(median(h))} (${fmtS(Math.min(...h))}-${fmtS(Math.max(...h))}) | ${fmtS(median(k))} (${fmtS(Math.min(...k))}-${fmtS(Math.max(...k))}) | ${(median(h) / median(k)).toFixed(2)} | ${fmtMiB(Math.max(...r.hub.map((x) => x.rssKiB)))} | ${fmtMiB(Math.max(...r.sko.map((x) => x.rssKiB)))} |`,
-  );
+  lines.push(`| ${r.title} | ${range(h)} | ${range(k)}${r.against ? '' : ' (skopeo)'} | ${(median(h) / median(k)).toFixed(2)} | ${hubRss} | ${fmtMiB(Math.max(...r.sko.map((x) => x.rssKiB)))} |`);
 }
-lines.push('');
-let previous = '';
-try {
-  previous = await readFile(opt.out, 'utf8');
-} catch {}
-const section = lines.join('\n');
-await writeFile(opt.out, section + (previous.includes('## History') ? previous.slice(previous.indexOf('## History')) : ''));
-console.log(section);
+lines.push('', ...notes.map((x) => `- ${x}`), '');
+await writeFile(opt.out, lines.join('\n'));
+console.log(lines.join('\n'));
