@@ -12,11 +12,26 @@ import { ingestBlob } from './ingest.js';
 export interface BlobStoreOptions {
   now: () => number;
   lockStaleMs?: number;
+  /** Blobs up to this size are fetched whole, without lock or partial file (default SMALL_BLOB_BYTES). */
+  smallBlobBytes?: number;
 }
 
 /** Content-addressed blobs under `blobs/<alg>/<hex>`, verified on the way in. */
 export class BlobStore {
+  /** Algorithm directories known to exist (created once per store instance). */
+  private readonly dirs = new Set<string>();
+
   constructor(readonly layout: Layout, private readonly opts: BlobStoreOptions) {}
+
+  /** Creates `blobs/<alg>/` for a digest once; returns the directory. */
+  async ensureDir(digest: string): Promise<string> {
+    const dir = this.layout.algorithmDir(digestAlgorithm(digest));
+    if (!this.dirs.has(dir)) {
+      await fsp.mkdir(dir, { recursive: true });
+      this.dirs.add(dir);
+    }
+    return dir;
+  }
 
   blobPath(digest: string): string {
     return this.layout.blobPath(digest);
@@ -66,8 +81,7 @@ export class BlobStore {
     verifyBytes(desc, bytes);
     if (await this.exists(desc)) return;
     const final = this.blobPath(desc.digest);
-    const dir = this.layout.algorithmDir(digestAlgorithm(desc.digest));
-    await fsp.mkdir(dir, { recursive: true });
+    const dir = await this.ensureDir(desc.digest);
     const tmp = `${dir}/.${digestHex(desc.digest)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       const fh = await fsp.open(tmp, 'wx', 0o644);
@@ -79,8 +93,9 @@ export class BlobStore {
       }
       // Identical content under the same name: a concurrent writer's rename is harmless.
       await fsp.rename(tmp, final);
-    } finally {
+    } catch (e) {
       await fsp.rm(tmp, { force: true });
+      throw e;
     }
   }
 

@@ -21,6 +21,8 @@ export interface ImageStoreOptions {
   lockTimeoutMs?: number;
   /** Age after which a lock whose holder stopped refreshing it is broken (default 30 s). */
   lockStaleMs?: number;
+  /** Blobs up to this size are fetched whole into memory, without lock or resumable partial file (default 128 KiB; 0 turns it off). */
+  smallBlobBytes?: number;
 }
 
 export interface StoreEntry {
@@ -47,7 +49,11 @@ export class ImageStore implements Storage, Fetcher {
     this.now = options.now ?? Date.now;
     this.lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
     this.lockStaleMs = options.lockStaleMs ?? DEFAULT_LOCK_STALE_MS;
-    this.blobs = new BlobStore(this.layout, { now: this.now, lockStaleMs: this.lockStaleMs });
+    this.blobs = new BlobStore(this.layout, {
+      now: this.now,
+      lockStaleMs: this.lockStaleMs,
+      ...(options.smallBlobBytes !== undefined ? { smallBlobBytes: options.smallBlobBytes } : {}),
+    });
     this.lease = new Lease(root, this.now);
   }
 

@@ -14,7 +14,8 @@ let store: ImageStore;
 
 beforeEach(async () => {
   ({ dir, cleanup } = await tempDir());
-  store = await ImageStore.open(dir);
+  // the streaming path (lock, partial file, resume) for every size; small blobs have their own test
+  store = await ImageStore.open(dir, { smallBlobBytes: 0 });
 });
 afterEach(async () => cleanup());
 
@@ -198,13 +199,30 @@ describe('ImageStore blobs: ingest', () => {
   it('two concurrent ingests of the same blob (two store instances) both succeed; one download', async () => {
     const bytes = randomBytesOf(2_000_000);
     const desc = descOf(bytes);
-    const other = await ImageStore.open(dir);
+    const other = await ImageStore.open(dir, { smallBlobBytes: 0 });
     const a = memoryOpener(bytes, { chunk: 16 * 1024 });
     const b = memoryOpener(bytes, { chunk: 16 * 1024 });
     await Promise.all([store.ingest(desc, a.open), other.ingest(desc, b.open)]);
     expect(a.log.calls.length + b.log.calls.length).toBe(1);
     expect(sha256(await readFile(store.blobPath(desc.digest)))).toBe(desc.digest);
     expect(await blobFiles()).toEqual([desc.digest.slice(7)]);
+  });
+});
+
+describe('ImageStore blobs: small blobs (fetched whole, no lock or partial file)', () => {
+  it('stores a small blob, retries a reset from 0, and refuses wrong bytes without leaving files', async () => {
+    const small = await ImageStore.open(dir);
+    const bytes = randomBytesOf(50_000, 21);
+    const desc = descOf(bytes);
+    const { open, log } = memoryOpener(bytes, { failAfter: (attempt) => (attempt === 0 ? 20_000 : undefined) });
+    await small.ingest(desc, open);
+    expect(log.calls).toEqual([0, 0]);
+    expect(sha256(await readFile(small.blobPath(desc.digest)))).toBe(desc.digest);
+    const other = randomBytesOf(50_000, 22);
+    const wrong = { ...descOf(other), digest: sha256(randomBytesOf(50_000, 23)) };
+    await expect(small.ingest(wrong, memoryOpener(other).open)).rejects.toMatchObject({ kind: 'integrity' });
+    expect(await blobFiles()).toEqual([desc.digest.slice(7)]);
+    await small.close();
   });
 });
 
