@@ -1,4 +1,5 @@
-import { request as undiciRequest, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici } from './undici.js';
 import { HubctlError, internalError, usageError } from '../errors.js';
 import type { HttpMethod, RegistryResponse, ReplayableBody } from './types.js';
 import { RetryPolicy, defaultSleep } from './retry.js';
@@ -120,8 +121,7 @@ export class HttpClient {
       debug?.(`> ${req.method} ${describeUrl(url.href)}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
       let raw: Dispatcher.ResponseData;
       try {
-        raw = await undiciRequest(url, {
-          dispatcher: this.options.dispatcher,
+        raw = await undici.request(this.options.dispatcher, url, {
           method: req.method,
           headers,
           body: bodyFor(req.body),

@@ -1,7 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher, EnvHttpProxyAgent } from 'undici';
+import { undici } from './undici.js';
 import { storeError } from '../errors.js';
 import { errMessage } from './body.js';
 
@@ -82,13 +83,13 @@ function buildDispatcher(config: DispatcherConfig, extraCAs: string[]): Dispatch
     connect,
   };
   const proxy = proxyEnv(config.env);
-  if (proxy.httpProxy === '' && proxy.httpsProxy === '') return new Agent(agentOptions);
+  if (proxy.httpProxy === '' && proxy.httpsProxy === '') return new undici.Agent(agentOptions);
   // Like Go's ProxyFromEnvironment (docker, skopeo): loopback registries are never proxied.
   if (proxy.noProxy.trim() !== '*') proxy.noProxy = [proxy.noProxy, ...LOOPBACK_NO_PROXY].filter((v) => v !== '').join(',');
   // Explicit values (possibly '') so undici never falls back to process.env. `requestTls` carries our CA
   // and verification choice through CONNECT tunnels; plain-HTTP targets go in absolute form (no tunnel).
   const requestTls = { ...tls, ...(config.connectTimeoutMs !== undefined ? { timeout: config.connectTimeoutMs } : {}) };
-  return new EnvHttpProxyAgent({ ...agentOptions, ...proxy, requestTls, proxyTunnel: false } as EnvHttpProxyAgent.Options);
+  return new undici.EnvHttpProxyAgent({ ...agentOptions, ...proxy, requestTls, proxyTunnel: false } as EnvHttpProxyAgent.Options);
 }
 
 /**

@@ -1,0 +1,75 @@
+/**
+ * The hubctl command line (loaded by main.ts): commander glue only. Each command module parses its flags, calls one api
+ * function, and prints. Heavy modules load lazily inside actions so --help and --version stay fast.
+ */
+import { createRequire } from 'node:module';
+import type * as CommanderModule from 'commander';
+import { createOutput } from './output.js';
+import { renderError } from './render-error.js';
+import { EXIT_CODES } from './exit-codes.js';
+import { COMMANDS } from './commands/index.js';
+import type { CliRuntime } from './runtime.js';
+import { VERSION } from '../version.js';
+import { ignoreSelfSignalsAfterInterrupt } from './signals.js';
+
+// commander is CommonJS: require() skips the ESM wrapper's export scan (~20 ms of every start).
+const { Command, CommanderError } = createRequire(import.meta.url)('commander') as typeof CommanderModule;
+
+/** Parses argv, runs one command, and resolves with the exit code. */
+export async function run(argv: string[]): Promise<number> {
+  const out = createOutput();
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    controller.abort();
+    if (interrupts > 1) process.exit(EXIT_CODES.interrupted);
+    // Cleanup gets a moment; the exit code is 130 either way.
+    setTimeout(() => process.exit(EXIT_CODES.interrupted), 900).unref();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  ignoreSelfSignalsAfterInterrupt(() => interrupts > 0);
+
+  const program = new Command('hubctl')
+    .description('Daemonless client for container registries: login, search, pull, push, build')
+    .version(VERSION, '-v, --version', 'print the version')
+    .option('-D, --debug', 'print redacted HTTP traffic and error causes on stderr')
+    .option('--config <dir>', 'docker client config directory (default $DOCKER_CONFIG or ~/.docker)')
+    .option('--root <dir>', 'image store directory (default $HUBCTL_STORE or ~/.local/share/hubctl/store)')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => process.stdout.write(s),
+      writeErr: (s) => process.stderr.write(s),
+    })
+    .exitOverride();
+
+  const runtime: CliRuntime = {
+    out,
+    signal: controller.signal,
+    globals: () => program.opts(),
+    env: process.env,
+  };
+  for (const register of COMMANDS) register(program, runtime);
+
+  try {
+    await program.parseAsync(argv);
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return EXIT_CODES.usage;
+    }
+    if (controller.signal.aborted) {
+      out.info('interrupted');
+      return EXIT_CODES.interrupted;
+    }
+    const { lines, exitCode } = renderError(err, Boolean(program.opts().debug));
+    for (const line of lines) out.info(line);
+    return exitCode;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
