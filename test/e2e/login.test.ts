@@ -291,14 +291,6 @@ describe('logout', () => {
 
 // ---------- the interactive prompt, on a pseudo-terminal ----------
 
-const haveScript = (() => {
-  try {
-    execFileSync('sh', ['-c', 'command -v script'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -345,7 +337,7 @@ function onTty(args: string[], env: NodeJS.ProcessEnv, steps: { expect: string; 
   });
 }
 
-describe.skipIf(!haveScript)('login on a terminal (util-linux script)', () => {
+describe('login on a terminal (util-linux script)', () => {
   it('prompts for the username (echoed) and the password (not echoed), then stores', async () => {
     const { env, config } = await fresh();
     const secret = basic.users.alice!;

@@ -11,12 +11,23 @@ export interface CliResult {
 }
 
 /** Runs the built hubctl binary (npm test builds it first) with no TTY and a bounded time. */
-export function hubctl(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export interface CliOptions {
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+  timeoutMs?: number;
+  /** Run as this user and group (tests running as root use an unprivileged user to meet permissions). */
+  uid?: number;
+  gid?: number;
+}
+
+export function hubctl(args: string[], options: CliOptions = {}): Promise<CliResult> {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build (npm test does it for you)`);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(options.uid !== undefined ? { uid: options.uid } : {}),
+      ...(options.gid !== undefined ? { gid: options.gid } : {}),
     });
     let stdout = '';
     let stderr = '';

@@ -11,9 +11,18 @@ export const REQUIRED_TOOLS = [
   { name: 'umoci', purpose: 'independent OCI layout tool', apt: 'umoci' },
   { name: 'openssl', purpose: 'test CA, TLS and token-signing certificates', apt: 'openssl' },
   { name: 'htpasswd', purpose: 'bcrypt htpasswd files', apt: 'apache2-utils' },
+  { name: 'docker-credential-pass', purpose: 'a real docker credential helper', apt: 'golang-docker-credential-helpers' },
+  { name: 'docker-credential-secretservice', purpose: 'a real docker credential helper (Secret Service)', apt: 'golang-docker-credential-helpers' },
+  { name: 'pass', purpose: 'the password store behind docker-credential-pass', apt: 'pass' },
+  { name: 'gpg', purpose: 'a throw-away key for pass', apt: 'gnupg' },
+  { name: 'gnome-keyring-daemon', purpose: 'the Secret Service for the keychain tests', apt: 'gnome-keyring' },
+  { name: 'dbus-run-session', purpose: 'a private D-Bus session for the Secret Service', apt: 'dbus-daemon' },
+  { name: 'script', purpose: 'a pseudo-terminal for the login prompt tests', apt: 'util-linux' },
+  { name: 'docker', purpose: 'the docker client (no daemon) reading config.json hubctl wrote', apt: 'docker.io' },
 ];
 
-export const INSTALL_COMMAND = 'apt-get install -y docker-registry skopeo umoci apache2-utils';
+export const INSTALL_COMMAND =
+  'apt-get install -y docker-registry skopeo umoci apache2-utils golang-docker-credential-helpers pass gnupg gnome-keyring dbus-daemon dbus-x11 libsecret-1-dev util-linux';
 
 /** @type {Map<string, string | null>} */
 const cache = new Map();

@@ -21,19 +21,6 @@ import {
   type CredentialsOptions,
 } from '../../../src/credentials/index.js';
 
-const have = (cmd: string) => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const available = have('dbus-run-session') && have('gnome-keyring-daemon');
-const haveKeytar = await loadKeytar().then(
-  () => true,
-  () => false,
-);
 
 let root: string;
 let session: ChildProcess | undefined;
@@ -43,7 +30,6 @@ const savedBus = process.env.DBUS_SESSION_BUS_ADDRESS;
 const SERVICE = `hubctl-test-${process.pid}`;
 
 beforeAll(async () => {
-  if (!available) return;
   root = await mkdtemp(path.join(tmpdir(), 'hubctl-kc-'));
   const home = path.join(root, 'home');
   const run = path.join(root, 'run');
@@ -87,7 +73,7 @@ afterAll(async () => {
   if (root !== undefined) await rm(root, { recursive: true, force: true });
 });
 
-describe.skipIf(!available || !haveKeytar)('OS keychain via keytar (Secret Service)', () => {
+describe('OS keychain via keytar (Secret Service)', () => {
   it('backend round trip: get/store/list/erase, JSON items', async () => {
     const kc = createKeychainBackend({ service: SERVICE });
     expect(await kc.get('localhost:5000')).toBeUndefined();
@@ -114,7 +100,7 @@ describe.skipIf(!available || !haveKeytar)('OS keychain via keytar (Secret Servi
   });
 });
 
-describe.skipIf(!available || !have('docker-credential-secretservice'))('docker-credential-secretservice (real helper)', () => {
+describe('docker-credential-secretservice (real helper)', () => {
   it('round trip via credsStore: unknown -> none, store, get, list, erase', async () => {
     const h = createHelperBackend({ name: 'secretservice', env });
     expect(await h.get('never.example:1')).toBeUndefined();
