@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { CredentialSource } from '../credentials/types.js';
-import type { RegistryTransport, RetryPolicyOptions } from '../http/types.js';
+import type { RegistryTransport, RetryPolicyOptions, TransportOptions } from '../http/types.js';
 import { createTransport } from '../auth/index.js';
 import { ImageStore } from '../store/index.js';
 import type { Platform } from '../oci/types.js';
@@ -46,22 +46,27 @@ export class Client {
     let t = this.transports.get(registry);
     if (t === undefined) {
       const o = this.options;
-      t = createTransport({
-        registry,
-        ...(o.credentials ? { credentials: o.credentials } : {}),
-        ...(o.insecure ? { insecure: true } : {}),
-        ...(o.caFile ? { caFile: o.caFile } : {}),
-        ...(o.certsDirs ? { certsDirs: o.certsDirs } : {}),
-        ...(o.env ? { env: o.env } : {}),
-        ...(o.dispatcher ? { dispatcher: o.dispatcher } : {}),
-        ...(o.debug ? { debug: o.debug } : {}),
-        ...(o.retry ? { retry: o.retry } : {}),
-        ...(o.bodyTimeoutMs !== undefined ? { bodyTimeoutMs: o.bodyTimeoutMs } : {}),
-        userAgent: o.userAgent ?? 'hubctl',
-      });
+      t = createTransport({ ...this.transportOptions(registry), ...(o.credentials ? { credentials: o.credentials } : {}) });
       this.transports.set(registry, t);
     }
     return t;
+  }
+
+  /** The connection settings for a registry (TLS, proxy, retries...), without the stored credentials. */
+  transportOptions(registry: string): TransportOptions {
+    const o = this.options;
+    return {
+      registry,
+      ...(o.insecure ? { insecure: true } : {}),
+      ...(o.caFile ? { caFile: o.caFile } : {}),
+      ...(o.certsDirs ? { certsDirs: o.certsDirs } : {}),
+      ...(o.env ? { env: o.env } : {}),
+      ...(o.dispatcher ? { dispatcher: o.dispatcher } : {}),
+      ...(o.debug ? { debug: o.debug } : {}),
+      ...(o.retry ? { retry: o.retry } : {}),
+      ...(o.bodyTimeoutMs !== undefined ? { bodyTimeoutMs: o.bodyTimeoutMs } : {}),
+      userAgent: o.userAgent ?? 'hubctl',
+    };
   }
 
   store(): Promise<ImageStore> {

@@ -8,7 +8,6 @@
  */
 import { usageError } from '../errors.js';
 import { verifyCredentials } from '../auth/login.js';
-import type { TransportOptions } from '../http/types.js';
 import type { CredentialsOptions } from '../credentials/options.js';
 import { readDockerConfig } from '../credentials/config-file.js';
 import { findCredential, helperFor } from '../credentials/resolver.js';
@@ -102,7 +101,7 @@ export async function login(client: Client, server: string | LoginServer | undef
   if (options.password === '') throw usageError('PASSWORD_REQUIRED', 'a password is required to log in');
   await checkLoginStore(target, options);
 
-  const verified = await verifyCredentials(transportOptions(client, target.registry), { username, password: options.password });
+  const verified = await verifyCredentials(client.transportOptions(target.registry), { username, password: options.password });
 
   const credential: Credential =
     verified.identityToken !== undefined ? { username, identityToken: verified.identityToken } : { username, password: options.password };
@@ -126,18 +125,3 @@ export async function storedLogin(server: LoginServer, credentials: CredentialsO
   return { username: c.username, password: c.password };
 }
 
-/** The transport settings the client would use for this registry, without its stored credentials. */
-function transportOptions(client: Client, registry: string): TransportOptions {
-  const o = client.options;
-  return {
-    registry,
-    ...(o.insecure ? { insecure: true } : {}),
-    ...(o.caFile ? { caFile: o.caFile } : {}),
-    ...(o.certsDirs ? { certsDirs: o.certsDirs } : {}),
-    ...(o.env ? { env: o.env } : {}),
-    ...(o.dispatcher ? { dispatcher: o.dispatcher } : {}),
-    ...(o.debug ? { debug: o.debug } : {}),
-    ...(o.retry ? { retry: o.retry } : {}),
-    userAgent: o.userAgent ?? 'hubctl',
-  };
-}
