@@ -306,3 +306,7 @@ export interface FaultProxy {
 }
 /** A loopback HTTP/1.1 proxy on node:net (one exchange per connection) that injects faults per request. */
 export function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy>;
+
+// ---------- credential-stores.mjs ----------
+export function startPassStore(dir: string): Promise<{ env: Record<string, string>; home: string; stop(): void }>;
+export function startKeyringSession(dir: string): Promise<{ env: Record<string, string>; home: string; address: string; stop(): Promise<void> }>;

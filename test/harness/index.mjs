@@ -10,3 +10,4 @@ export { writeHtpasswd, bcryptLine } from './htpasswd.mjs';
 export { bcryptHash } from './bcrypt.mjs';
 export { signJwt, decodeJwt } from './jwt.mjs';
 export { startFaultProxy } from './fault-proxy.mjs';
+export { startPassStore, startKeyringSession } from './credential-stores.mjs';

@@ -6,7 +6,8 @@
  * the test sets DBUS_SESSION_BUS_ADDRESS for this worker process only and restores it afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { startKeyringSession } from '../../harness/index.mjs';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -23,7 +24,7 @@ import {
 
 
 let root: string;
-let session: ChildProcess | undefined;
+let keyring: Awaited<ReturnType<typeof startKeyringSession>> | undefined;
 let env: Record<string, string>;
 let opts: CredentialsOptions;
 const savedBus = process.env.DBUS_SESSION_BUS_ADDRESS;
@@ -31,45 +32,17 @@ const SERVICE = `hubctl-test-${process.pid}`;
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'hubctl-kc-'));
-  const home = path.join(root, 'home');
-  const run = path.join(root, 'run');
-  await mkdir(home);
-  await mkdir(run, { mode: 0o700 });
-  const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, XDG_DATA_HOME: path.join(root, 'data'), XDG_RUNTIME_DIR: run };
-  const child = spawn(
-    'dbus-run-session',
-    ['--', 'sh', '-c', 'printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; echo "BUS=$DBUS_SESSION_BUS_ADDRESS"; exec cat'],
-    { env: base, stdio: ['pipe', 'pipe', 'ignore'] },
-  );
-  session = child;
-  const address = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no bus address from dbus-run-session: ${out}`)), 20_000);
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = /BUS=(\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`dbus-run-session exited (${code}): ${out}`)));
-  });
-  env = { ...base, DBUS_SESSION_BUS_ADDRESS: address, DOCKER_CONFIG: path.join(root, 'docker') };
-  process.env.DBUS_SESSION_BUS_ADDRESS = address;
-  opts = { env, homedir: home, preferencesDir: path.join(root, 'prefs'), keychainService: SERVICE };
+  keyring = await startKeyringSession(root);
+  env = { ...keyring.env, DOCKER_CONFIG: path.join(root, 'docker') };
+  // keytar (libsecret) in this test process reads the bus address from process.env
+  process.env.DBUS_SESSION_BUS_ADDRESS = keyring.address;
+  opts = { env, homedir: keyring.home, preferencesDir: path.join(root, 'prefs'), keychainService: SERVICE };
 });
 
 afterAll(async () => {
   if (savedBus === undefined) delete process.env.DBUS_SESSION_BUS_ADDRESS;
   else process.env.DBUS_SESSION_BUS_ADDRESS = savedBus;
-  if (session !== undefined && session.exitCode === null) {
-    const exited = new Promise<void>((resolve) => session!.once('exit', () => resolve()));
-    session.stdin!.end(); // cat ends -> the session ends -> dbus-daemon and the keyring exit
-    const timer = setTimeout(() => session!.kill('SIGTERM'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await keyring?.stop();
   if (root !== undefined) await rm(root, { recursive: true, force: true });
 });
 

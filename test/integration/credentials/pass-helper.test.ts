@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { startPassStore } from '../../harness/index.mjs';
 import {
   createCredentialSource,
   createHelperBackend,
@@ -22,50 +23,19 @@ let root: string;
 let env: Record<string, string>;
 let opts: CredentialsOptions;
 let configPath: string;
+let passStore: Awaited<ReturnType<typeof startPassStore>> | undefined;
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'hubctl-pass-'));
-  const home = path.join(root, 'home');
-  const gnupg = path.join(root, 'gnupg');
-  await mkdir(home);
-  await mkdir(gnupg, { mode: 0o700 });
-  env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: home,
-    GNUPGHOME: gnupg,
-    PASSWORD_STORE_DIR: path.join(root, 'pass'),
-    DOCKER_CONFIG: path.join(root, 'docker'),
-  };
-  const params = [
-    '%no-protection',
-    'Key-Type: EDDSA',
-    'Key-Curve: ed25519',
-    'Key-Usage: sign',
-    'Subkey-Type: ECDH',
-    'Subkey-Curve: cv25519',
-    'Subkey-Usage: encrypt',
-    'Name-Real: hubctl test',
-    'Name-Email: test@hubctl.invalid',
-    'Expire-Date: 0',
-    '%commit',
-  ].join('\n');
-  execFileSync('gpg', ['--batch', '--gen-key'], { env, input: params, stdio: ['pipe', 'ignore', 'ignore'] });
-  const colons = execFileSync('gpg', ['--list-keys', '--with-colons'], { env, encoding: 'utf8' });
-  const fpr = /^fpr:+([0-9A-F]{40}):/m.exec(colons)?.[1];
-  if (fpr === undefined) throw new Error(`no fingerprint in:\n${colons}`);
-  execFileSync('pass', ['init', fpr], { env, stdio: 'ignore' });
+  passStore = await startPassStore(root);
+  env = { ...passStore.env, DOCKER_CONFIG: path.join(root, 'docker') };
   configPath = path.join(env.DOCKER_CONFIG!, 'config.json');
-  opts = { env, homedir: home, preferencesDir: path.join(root, 'prefs') };
+  opts = { env, homedir: passStore.home, preferencesDir: path.join(root, 'prefs') };
 });
 
 afterAll(async () => {
-  if (root === undefined) return;
-  try {
-    execFileSync('gpgconf', ['--kill', 'gpg-agent'], { env, stdio: 'ignore' });
-  } catch {
-    // the agent may not have started
-  }
-  await rm(root, { recursive: true, force: true });
+  passStore?.stop();
+  if (root !== undefined) await rm(root, { recursive: true, force: true });
 });
 
 async function writeConfig(doc: unknown): Promise<void> {

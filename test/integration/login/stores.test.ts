@@ -11,7 +11,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seedImage, startRegistry, type Registry } from '../../harness/index.mjs';
+import { seedImage, startKeyringSession, startPassStore, startRegistry, type Registry } from '../../harness/index.mjs';
 import { hubctl } from '../../e2e/run-cli.js';
 import { loadKeytar } from '../../../src/credentials/index.js';
 
@@ -51,48 +51,15 @@ describe('docker-credential-pass', () => {
   let env: Record<string, string>;
   let base: string;
 
+  let passStore: Awaited<ReturnType<typeof startPassStore>> | undefined;
+
   beforeAll(async () => {
     base = join(root, 'pass');
-    const home = join(base, 'home');
-    const gnupg = join(base, 'gnupg');
-    await mkdir(home, { recursive: true });
-    await mkdir(gnupg, { mode: 0o700 });
-    env = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: home,
-      GNUPGHOME: gnupg,
-      PASSWORD_STORE_DIR: join(base, 'store'),
-      XDG_CONFIG_HOME: join(home, '.config'),
-      HUBCTL_STORE: join(base, 'images'),
-    };
-    const params = [
-      '%no-protection',
-      'Key-Type: EDDSA',
-      'Key-Curve: ed25519',
-      'Key-Usage: sign',
-      'Subkey-Type: ECDH',
-      'Subkey-Curve: cv25519',
-      'Subkey-Usage: encrypt',
-      'Name-Real: hubctl login test',
-      'Name-Email: login@hubctl.invalid',
-      'Expire-Date: 0',
-      '%commit',
-    ].join('\n');
-    execFileSync('gpg', ['--batch', '--gen-key'], { env, input: params, stdio: ['pipe', 'ignore', 'ignore'] });
-    const colons = execFileSync('gpg', ['--list-keys', '--with-colons'], { env, encoding: 'utf8' });
-    const fpr = /^fpr:+([0-9A-F]{40}):/m.exec(colons)?.[1];
-    if (fpr === undefined) throw new Error(`no fingerprint in:\n${colons}`);
-    execFileSync('pass', ['init', fpr], { env, stdio: 'ignore' });
+    passStore = await startPassStore(base);
+    env = { ...passStore.env, XDG_CONFIG_HOME: join(passStore.home, '.config'), HUBCTL_STORE: join(base, 'images') };
   });
 
-  afterAll(() => {
-    if (env === undefined) return;
-    try {
-      execFileSync('gpgconf', ['--kill', 'gpg-agent'], { env, stdio: 'ignore' });
-    } catch {
-      // the agent may not have started
-    }
-  });
+  afterAll(() => passStore?.stop());
 
   /** A new docker config dir holding `config`. */
   async function dockerDir(config: object | undefined) {
@@ -165,49 +132,18 @@ describe('docker-credential-pass', () => {
 // ---------- the Secret Service: keychain (keytar) and docker-credential-secretservice ----------
 
 describe('Secret Service on a private D-Bus session', () => {
-  let session: ChildProcess | undefined;
+  let keyring: Awaited<ReturnType<typeof startKeyringSession>> | undefined;
   let env: Record<string, string>;
   let base: string;
 
   beforeAll(async () => {
     base = join(root, 'kc');
-    const home = join(base, 'home');
-    const run = join(base, 'run');
-    await mkdir(home, { recursive: true });
-    await mkdir(run, { mode: 0o700 });
-    const start = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, XDG_DATA_HOME: join(base, 'data'), XDG_RUNTIME_DIR: run };
-    const child = spawn(
-      'dbus-run-session',
-      ['--', 'sh', '-c', 'printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; echo "BUS=$DBUS_SESSION_BUS_ADDRESS"; exec cat'],
-      { env: start, stdio: ['pipe', 'pipe', 'ignore'] },
-    );
-    session = child;
-    const address = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`no bus address from dbus-run-session: ${out}`)), 20_000);
-      child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-        out += d;
-        const m = /BUS=(\S+)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-      child.on('exit', (code) => reject(new Error(`dbus-run-session exited (${code}): ${out}`)));
-    });
+    keyring = await startKeyringSession(base);
     // the binary (and keytar in it) reads the bus address from its own environment
-    env = { ...start, DBUS_SESSION_BUS_ADDRESS: address, XDG_CONFIG_HOME: join(home, '.config'), HUBCTL_STORE: join(base, 'images') };
+    env = { ...keyring.env, XDG_CONFIG_HOME: join(keyring.home, '.config'), HUBCTL_STORE: join(base, 'images') };
   });
 
-  afterAll(async () => {
-    if (session !== undefined && session.exitCode === null) {
-      const exited = new Promise<void>((resolve) => session!.once('exit', () => resolve()));
-      session.stdin!.end(); // cat ends -> the session ends -> dbus-daemon and the keyring exit
-      const timer = setTimeout(() => session!.kill('SIGTERM'), 5_000);
-      await exited;
-      clearTimeout(timer);
-    }
-  });
+  afterAll(async () => keyring?.stop());
 
   async function dockerDir(config: object | undefined) {
     const dir = join(base, `docker-${++n}`);
