@@ -9,35 +9,25 @@ import { mkdtemp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRegistry, seedImage, type Registry } from '../harness/index.mjs';
+import { freshHome, startLoginRegistries, type LoginRegistries } from '../integration/login/fixture.js';
 import { BIN, hubctl } from './run-cli.js';
 
 let basic: Registry;
 let token: Registry;
 let root: string;
-let n = 0;
 
 const PLAINTEXT = (path: string) =>
   `WARNING! Your credentials are stored unencrypted in '${path}'.\nConfigure a credential helper to remove this warning. See\nhttps://docs.docker.com/go/credential-store/\n`;
 const P_WARNING = 'WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n';
 
+let fixture: LoginRegistries | undefined;
 beforeAll(async () => {
-  [basic, token] = await Promise.all([startRegistry({ mode: 'htpasswd' }), startRegistry({ mode: 'token', token: { anonymousPull: false } })]);
-  root = await mkdtemp(join(tmpdir(), 'hubctl-e2e-login-'));
-  await Promise.all([seedImage(basic, 'alice/app:1', { layers: [500] }), seedImage(token, 'alice/app:1', { layers: [500] })]);
+  fixture = await startLoginRegistries('hubctl-e2e-login-');
+  ({ basic, token, root } = fixture);
 });
+afterAll(async () => fixture?.stop());
 
-afterAll(async () => {
-  await Promise.all([basic?.stop(), token?.stop()]);
-  if (root) await rm(root, { recursive: true, force: true });
-});
-
-/** A fresh HOME / DOCKER_CONFIG / store for one test. */
-async function fresh() {
-  const home = join(root, `h${++n}`);
-  await mkdir(home, { recursive: true });
-  const env = { HOME: home, DOCKER_CONFIG: join(home, 'docker'), HUBCTL_STORE: join(home, 'store'), XDG_CONFIG_HOME: join(home, 'xdg') };
-  return { home, env, config: join(home, 'docker', 'config.json') };
-}
+const fresh = () => freshHome(root);
 
 async function writeConfig(path: string, text: string) {
   await mkdir(join(path, '..'), { recursive: true, mode: 0o700 });

@@ -12,32 +12,22 @@ import { chmod, lstat, mkdir, mkdtemp, readFile, readlink, rm, stat, symlink, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTool, seedImage, startRegistry, type Registry } from '../../harness/index.mjs';
+import { freshHome, startLoginRegistries, type LoginRegistries } from './fixture.js';
 import { hubctl } from '../../e2e/run-cli.js';
 
 
 let basic: Registry;
 let token: Registry;
 let root: string;
-let n = 0;
 
+let fixture: LoginRegistries | undefined;
 beforeAll(async () => {
-  [basic, token] = await Promise.all([startRegistry({ mode: 'htpasswd' }), startRegistry({ mode: 'token', token: { anonymousPull: false } })]);
-  root = await mkdtemp(join(tmpdir(), 'hubctl-login-interop-'));
-  await Promise.all([seedImage(basic, 'alice/app:1', { layers: [500] }), seedImage(token, 'alice/app:1', { layers: [500] })]);
+  fixture = await startLoginRegistries('hubctl-login-interop-');
+  ({ basic, token, root } = fixture);
 });
+afterAll(async () => fixture?.stop());
 
-afterAll(async () => {
-  await Promise.all([basic?.stop(), token?.stop()]);
-  if (root) await rm(root, { recursive: true, force: true });
-});
-
-async function fresh() {
-  const home = join(root, `h${++n}`);
-  await mkdir(home, { recursive: true });
-  const dir = join(home, 'docker');
-  const env = { HOME: home, DOCKER_CONFIG: dir, HUBCTL_STORE: join(home, 'store'), XDG_CONFIG_HOME: join(home, 'xdg') };
-  return { home, env, dir, config: join(dir, 'config.json') };
-}
+const fresh = () => freshHome(root);
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const loginArgs = (reg: Registry) => ['login', '-u', 'alice', '--password-stdin', reg.host];
@@ -52,10 +42,10 @@ describe('skopeo reads the config.json hubctl wrote', () => {
     ['htpasswd', () => basic],
     ['token (identitytoken)', () => token],
   ])('%s: skopeo inspect --authfile', async (_name, reg) => {
-    const { env, config } = await fresh();
+    const { env, config, home } = await fresh();
     await hubctlLogin(reg(), env);
     // with an empty auth file skopeo is refused...
-    const empty = join(root, `empty-${n}.json`);
+    const empty = join(home, 'empty-auth.json');
     await writeFile(empty, '{}');
     const refused = await runTool('skopeo', ['inspect', '--authfile', empty, '--tls-verify=false', `docker://${reg().host}/alice/app:1`], { timeoutMs: 60_000 }).catch((e: Error) => e);
     expect(refused).toBeInstanceOf(Error);

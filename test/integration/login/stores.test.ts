@@ -12,6 +12,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedImage, startKeyringSession, startPassStore, startRegistry, type Registry } from '../../harness/index.mjs';
+import { freshHome, startLoginRegistries, type LoginRegistries } from './fixture.js';
 import { hubctl } from '../../e2e/run-cli.js';
 import { loadKeytar } from '../../../src/credentials/index.js';
 
@@ -21,16 +22,12 @@ let token: Registry;
 let root: string;
 let n = 0;
 
+let fixture: LoginRegistries | undefined;
 beforeAll(async () => {
-  [basic, token] = await Promise.all([startRegistry({ mode: 'htpasswd' }), startRegistry({ mode: 'token', token: { anonymousPull: false } })]);
-  root = await mkdtemp(join(tmpdir(), 'hubctl-login-stores-'));
-  await Promise.all([seedImage(basic, 'alice/app:1', { layers: [500] }), seedImage(token, 'alice/app:1', { layers: [500] })]);
+  fixture = await startLoginRegistries('hubctl-login-stores-');
+  ({ basic, token, root } = fixture);
 });
-
-afterAll(async () => {
-  await Promise.all([basic?.stop(), token?.stop()]);
-  if (root) await rm(root, { recursive: true, force: true });
-});
+afterAll(async () => fixture?.stop());
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const readJson = async (p: string) => JSON.parse(await readFile(p, 'utf8')) as Record<string, any>;
