@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliRuntime } from '../runtime.js';
+import { collect } from '../parse.js';
 import { usageError } from '../../errors.js';
 
 export function registerBuild(program: Command, rt: CliRuntime): void {
@@ -103,10 +104,6 @@ function keyValues(flag: string, pairs: string[]): Record<string, string> {
 
 function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 interface BuildFlags {

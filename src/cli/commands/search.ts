@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliRuntime } from '../runtime.js';
+import { collect } from '../parse.js';
 
 export function registerSearch(program: Command, rt: CliRuntime): void {
   program
@@ -31,10 +32,6 @@ export function registerSearch(program: Command, rt: CliRuntime): void {
       for (const w of out.warnings) rt.out.warn(w);
       for (const line of renderCompiled(v.compiledFormat, out.results, v.noTrunc)) rt.out.data(line);
     });
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 interface SearchFlags {
