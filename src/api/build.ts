@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildImage, type BuildResult } from '../build/image-builder.js';
+import { buildImage, type BuildImageOptions, type BuildResult } from '../build/image-builder.js';
 import { buildDockerfile } from '../build/dockerfile-build.js';
 import { baseImageSource } from '../build/base-image.js';
 import type { BaseImage, BaseImageSource, BuildLog, ImageFormat } from '../build/types.js';
@@ -29,18 +29,13 @@ interface CommonBuildOptions {
   onPullEvent?: (event: PullEvent) => void;
 }
 
-export interface LayerBuildOptions extends CommonBuildOptions {
+export interface LayerBuildOptions
+  extends CommonBuildOptions,
+    Pick<BuildImageOptions, 'cmd' | 'entrypoint' | 'env' | 'labels' | 'workdir' | 'user' | 'expose'> {
   /** `scratch` (default) or a base image reference. */
   from?: string;
   /** Each a tar, a gzipped tar or a directory. */
   layers?: string[];
-  cmd?: string[];
-  entrypoint?: string[];
-  env?: string[];
-  labels?: Record<string, string>;
-  workdir?: string;
-  user?: string;
-  expose?: string[];
 }
 
 export interface DockerfileBuildApiOptions extends CommonBuildOptions {

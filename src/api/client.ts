@@ -1,30 +1,18 @@
-import type { Dispatcher } from 'undici';
 import type { CredentialSource } from '../credentials/types.js';
-import type { RegistryTransport, RetryPolicyOptions, TransportOptions } from '../http/types.js';
+import type { RegistryTransport, TransportOptions } from '../http/types.js';
 import { createTransport } from '../auth/index.js';
 import { ImageStore } from '../store/index.js';
 import type { Platform } from '../oci/types.js';
 import { hostPlatform } from '../oci/platform.js';
 
-export interface ClientOptions {
+/** Connection settings applied to every registry the client talks to (see TransportOptions for each). */
+export type ConnectionOptions = Omit<TransportOptions, 'registry' | 'credentials'>;
+
+export interface ClientOptions extends ConnectionOptions {
   /** The local OCI image layout (see defaultStoreRoot in src/store). */
   storeRoot: string;
   /** Where registry credentials come from (see createCredentialSource in src/credentials). Anonymous without. */
   credentials?: CredentialSource;
-  /** Allow plain HTTP and unverified TLS to every registry (loopback registries never need it). */
-  insecure?: boolean;
-  caFile?: string;
-  /** docker's certs.d directories (`<dir>/<host:port>/ca.crt`). */
-  certsDirs?: readonly string[];
-  /** Environment for proxies (HTTP_PROXY, HTTPS_PROXY, NO_PROXY). */
-  env?: Readonly<Record<string, string | undefined>>;
-  /** Injected dispatcher for every registry (tests). */
-  dispatcher?: Dispatcher;
-  debug?: (line: string) => void;
-  userAgent?: string;
-  retry?: RetryPolicyOptions;
-  /** Read timeout for response headers and bodies, ms (default 60 s): a stalled transfer fails, then resumes. */
-  bodyTimeoutMs?: number;
   /** Default platform for pulls and builds (default: this machine's). */
   platform?: Platform;
 }
@@ -54,19 +42,8 @@ export class Client {
 
   /** The connection settings for a registry (TLS, proxy, retries...), without the stored credentials. */
   transportOptions(registry: string): TransportOptions {
-    const o = this.options;
-    return {
-      registry,
-      ...(o.insecure ? { insecure: true } : {}),
-      ...(o.caFile ? { caFile: o.caFile } : {}),
-      ...(o.certsDirs ? { certsDirs: o.certsDirs } : {}),
-      ...(o.env ? { env: o.env } : {}),
-      ...(o.dispatcher ? { dispatcher: o.dispatcher } : {}),
-      ...(o.debug ? { debug: o.debug } : {}),
-      ...(o.retry ? { retry: o.retry } : {}),
-      ...(o.bodyTimeoutMs !== undefined ? { bodyTimeoutMs: o.bodyTimeoutMs } : {}),
-      userAgent: o.userAgent ?? 'hubctl',
-    };
+    const { storeRoot: _store, credentials: _credentials, platform: _platform, ...connection } = this.options;
+    return { ...connection, registry, userAgent: connection.userAgent ?? 'hubctl' };
   }
 
   store(): Promise<ImageStore> {
