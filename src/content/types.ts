@@ -7,6 +7,23 @@ export interface OpenedContent {
   offset: number;
 }
 
+/** Receives a body's bytes as views of the source's read buffers; each view is the sink's until it calls `release`. */
+export interface ChunkSink {
+  chunk(view: Buffer, release: () => void): void;
+}
+
+/**
+ * A body stream that can also hand its bytes over without copying (the raw blob reader in
+ * src/http/raw-body.ts). `pump` resolves once every byte was handed to the sink.
+ */
+export interface PumpableStream extends Readable {
+  pump(sink: ChunkSink): Promise<void>;
+}
+
+export function isPumpable(stream: Readable): stream is PumpableStream {
+  return typeof (stream as Partial<PumpableStream>).pump === 'function';
+}
+
 /** Opens a blob from `offset`; a source that cannot seek answers with offset 0. */
 export type ContentOpener = (offset: number, signal?: AbortSignal) => Promise<OpenedContent>;
 

@@ -1,13 +1,16 @@
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { undici } from './undici.js';
 import { HubctlError, internalError, usageError } from '../errors.js';
 import type { HttpMethod, RegistryResponse, ReplayableBody } from './types.js';
 import { RetryPolicy, defaultSleep } from './retry.js';
 import { connectionError, isPullRateLimit, parseErrorEnvelope, statusError } from './errors.js';
-import { LIMITS, discardBody, readPrefix } from './body.js';
+import { LIMITS, discardBody, errMessage, readPrefix } from './body.js';
 import { bufferedResponse, firstHeader, makeResponse, normalizeHeaders } from './response.js';
 import { isLoopbackHost } from './hosts.js';
 import { describeUrl } from './debug.js';
+import { RAW_UNSUPPORTED } from './raw-get.js';
+import type { RawGetFor } from './dispatcher.js';
 
 export const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -25,10 +28,14 @@ export interface SendRequest {
   authorization?: string;
   authOrigin?: string;
   acceptStatus?: readonly number[];
+  /** See RegistryRequest.bulk. */
+  bulk?: boolean;
 }
 
 export interface HttpClientOptions {
   dispatcher: Dispatcher;
+  /** The raw blob reader for bulk GETs (absent with an injected dispatcher: everything goes through it). */
+  rawGetFor?: RawGetFor;
   /** Registry as the user names it, for messages. */
   registry: string;
   insecure: boolean;
@@ -119,14 +126,9 @@ export class HttpClient {
       if (authorization !== undefined) headers.authorization = authorization;
       const started = this.now();
       debug?.(`> ${req.method} ${describeUrl(url.href)}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
-      let raw: Dispatcher.ResponseData;
+      let raw: Exchange;
       try {
-        raw = await undici.request(this.options.dispatcher, url, {
-          method: req.method,
-          headers,
-          body: bodyFor(req.body),
-          signal: req.signal,
-        });
+        raw = await this.exchange(req, url, headers);
       } catch (e) {
         if (req.signal?.aborted) throw connectionError(req.signal.reason ?? e, url.host, this.options.registry, true);
         debug?.(`< error ${describeUrl(url.href)}: ${errCode(e)} ${this.now() - started}ms`);
@@ -164,6 +166,27 @@ export class HttpClient {
       await this.wait(decision.delayMs, req.signal, url);
     }
   }
+
+  /** One request: bulk GETs on the raw reader where it applies (undici again for what it does not read), the rest on undici. */
+  private async exchange(req: SendRequest, url: URL, headers: Record<string, string>): Promise<Exchange> {
+    const rawGet = req.bulk === true && req.method === 'GET' && req.body === undefined ? this.options.rawGetFor?.(url) : undefined;
+    if (rawGet !== undefined) {
+      try {
+        return await rawGet(url, headers, req.signal);
+      } catch (e) {
+        if (errCode(e) !== RAW_UNSUPPORTED) throw e;
+        this.options.debug?.(`* ${describeUrl(url.href)}: ${errMessage(e)}; asking again through undici`);
+      }
+    }
+    return undici.request(this.options.dispatcher, url, { method: req.method, headers, body: bodyFor(req.body), signal: req.signal });
+  }
+}
+
+/** Status, headers and body stream, from undici or the raw reader. */
+interface Exchange {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Readable;
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {

@@ -5,6 +5,8 @@ import type { Agent, Dispatcher, EnvHttpProxyAgent } from 'undici';
 import { undici } from './undici.js';
 import { storeError } from '../errors.js';
 import { errMessage } from './body.js';
+import { createRawGet, type RawGet } from './raw-get.js';
+import { isLoopbackHost } from './hosts.js';
 
 export interface DispatcherConfig {
   /** Names a certs.d directory may use for this registry (`localhost:5000`, `registry-1.docker.io`). */
@@ -62,8 +64,25 @@ const LOOPBACK_NO_PROXY = ['localhost', '127.0.0.1', '[::1]'];
 
 interface PoolEntry {
   dispatcher: Dispatcher;
+  rawGetFor: RawGetFor;
   refs: number;
 }
+
+/** The raw blob reader (raw-get.ts) for a URL, or undefined when requests to it go through a proxy. */
+export type RawGetFor = (url: URL) => RawGet | undefined;
+
+function buildRawGetFor(config: DispatcherConfig, extraCAs: string[]): RawGetFor {
+  const tls: { ca?: string[]; rejectUnauthorized?: boolean } = {};
+  if (extraCAs.length > 0) tls.ca = [...rootCertificates, ...extraCAs];
+  if (config.insecure === true) tls.rejectUnauthorized = false;
+  const rawGet = createRawGet({ tls, connectTimeoutMs: config.connectTimeoutMs, bodyTimeoutMs: config.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS });
+  const proxy = proxyEnv(config.env);
+  const proxied = proxy.httpProxy !== '' || proxy.httpsProxy !== '';
+  // with a proxy configured, only loopback registries (never proxied, see below) are read directly
+  return (url) => (!proxied || isLoopbackHost(url.hostname) ? rawGet : undefined);
+}
+
+const DEFAULT_BODY_TIMEOUT_MS = 60_000;
 
 const pool = new Map<string, PoolEntry>();
 
@@ -73,7 +92,7 @@ function buildDispatcher(config: DispatcherConfig, extraCAs: string[]): Dispatch
   if (config.insecure === true) tls.rejectUnauthorized = false;
   const connect: Record<string, unknown> = { ...tls };
   if (config.connectTimeoutMs !== undefined) connect.timeout = config.connectTimeoutMs;
-  const bodyTimeout = config.bodyTimeoutMs ?? 60_000;
+  const bodyTimeout = config.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const agentOptions = {
     connections: POOL_CONNECTIONS,
     pipelining: 1,
@@ -96,7 +115,7 @@ function buildDispatcher(config: DispatcherConfig, extraCAs: string[]): Dispatch
  * A keep-alive dispatcher for one registry configuration, shared by every transport with the same
  * configuration. Call the returned release() when done; the agent closes when nobody uses it.
  */
-export function acquireDispatcher(config: DispatcherConfig): { dispatcher: Dispatcher; release: () => Promise<void> } {
+export function acquireDispatcher(config: DispatcherConfig): { dispatcher: Dispatcher; rawGetFor: RawGetFor; release: () => Promise<void> } {
   const extraCAs = loadExtraCAs(config);
   const key = JSON.stringify({
     cas: extraCAs,
@@ -107,7 +126,7 @@ export function acquireDispatcher(config: DispatcherConfig): { dispatcher: Dispa
   });
   let entry = pool.get(key);
   if (entry === undefined) {
-    entry = { dispatcher: buildDispatcher(config, extraCAs), refs: 0 };
+    entry = { dispatcher: buildDispatcher(config, extraCAs), rawGetFor: buildRawGetFor(config, extraCAs), refs: 0 };
     pool.set(key, entry);
   }
   entry.refs++;
@@ -115,6 +134,7 @@ export function acquireDispatcher(config: DispatcherConfig): { dispatcher: Dispa
   let released = false;
   return {
     dispatcher: held.dispatcher,
+    rawGetFor: held.rawGetFor,
     release: async () => {
       if (released) return;
       released = true;

@@ -22,6 +22,11 @@ export interface RegistryRequest {
   retry?: boolean;
   /** Follow redirects (default true; Authorization is never sent to another origin). */
   followRedirects?: boolean;
+  /**
+   * A large body the caller will stream to disk (a blob GET): it may be read on a connection of its
+   * own with pooled buffers (raw-get.ts), and the body may then be pumped (content/types.ts).
+   */
+  bulk?: boolean;
 }
 
 export interface RegistryResponse {

@@ -6,6 +6,9 @@ import type { Descriptor } from '../oci/types.js';
 import type { RegistryTransport } from '../http/types.js';
 import { pullScope } from './scopes.js';
 
+/** Blobs at least this large are asked for as bulk GETs (see RegistryRequest.bulk). */
+export const BULK_BLOB_BYTES = 256 * 1024;
+
 const blobPath = (repository: string, digest: string) => `/v2/${repository}/blobs/${digest}`;
 
 /**
@@ -27,6 +30,7 @@ export async function openBlob(
     url: blobPath(repository, desc.digest),
     headers,
     scopes: [pullScope(repository)],
+    bulk: desc.size >= BULK_BLOB_BYTES,
     ...(signal ? { signal } : {}),
   });
   if (offset > 0 && res.status === 206) {

@@ -1,9 +1,10 @@
-import { createReadStream, promises as fsp } from 'node:fs';
+import { constants as fsc, createReadStream, promises as fsp } from 'node:fs';
+import type { Readable } from 'node:stream';
 import type { Hash } from 'node:crypto';
 import { digestAlgorithm, hasherFor } from '../digest/digest.js';
 import { HubctlError, networkError, storeError } from '../errors.js';
 import type { Descriptor } from '../oci/types.js';
-import type { ContentOpener, IngestOptions } from '../content/types.js';
+import { isPumpable, type ContentOpener, type IngestOptions, type PumpableStream } from '../content/types.js';
 import type { BlobStore, BlobStoreOptions } from './blobs.js';
 import { WRITE_BUFFER_BYTES, checkDescriptorShape, digestMismatch, sizeMismatch, statSize } from './verify.js';
 import { acquireLock } from './lock.js';
@@ -93,7 +94,8 @@ async function ingestLocked(blobs: BlobStore, desc: Descriptor, opener: ContentO
   if (existing !== undefined && existing > desc.size) await fsp.rm(partial, { force: true });
   else if (existing !== undefined && existing > 0) pos = await hashFile(partial, hash);
 
-  const fh = await fsp.open(partial, 'a', 0o644);
+  // not O_APPEND: writes go to explicit positions, several at once when the body is pumped
+  const fh = await fsp.open(partial, fsc.O_WRONLY | fsc.O_CREAT, 0o644);
   let closed = false;
   const close = async () => {
     if (!closed) {
@@ -115,10 +117,14 @@ async function ingestLocked(blobs: BlobStore, desc: Descriptor, opener: ContentO
         const ended = await copyFrom(desc, opener, pos, signal, {
           restart,
           write: async (bufs, length) => {
-            const { bytesWritten } = await fh.writev(bufs);
+            const { bytesWritten } = await fh.writev(bufs, pos);
             // writev may write less than asked (rare on regular files): the rest goes with write()
-            if (bytesWritten < length) await fh.write(Buffer.concat(bufs, length).subarray(bytesWritten));
+            if (bytesWritten < length) await writeFully(fh, Buffer.concat(bufs, length).subarray(bytesWritten), pos + bytesWritten);
             pos += length;
+          },
+          writeAt: (view, at) => writeFully(fh, view, at),
+          setLength: (n) => {
+            pos = n;
           },
           update: (chunk) => hash.update(chunk),
           progress,
@@ -191,10 +197,22 @@ async function fetchSmall(desc: Descriptor, opener: ContentOpener, signal: Abort
   }
 }
 
+/** Writes all of `buf` at `position` (write() may write less than asked). */
+async function writeFully(fh: fsp.FileHandle, buf: Buffer, position: number): Promise<void> {
+  for (let done = 0; done < buf.length; ) {
+    const { bytesWritten } = await fh.write(buf, done, buf.length - done, position + done);
+    done += bytesWritten;
+  }
+}
+
 interface CopyIo {
   restart: () => Promise<void>;
   /** Appends the buffers (in order) to the partial file. */
   write: (bufs: Buffer[], length: number) => Promise<void>;
+  /** Writes one buffer at a position (pumped bodies: several writes may be in flight). */
+  writeAt: (view: Buffer, position: number) => Promise<void>;
+  /** The partial file now holds this many bytes (after pumped writes settled). */
+  setLength: (n: number) => void;
   update: (b: Buffer) => void;
   progress: (n: number) => void;
 }
@@ -230,6 +248,10 @@ async function copyFrom(desc: Descriptor, opener: ContentOpener, pos: number, si
       received = 0;
     }
     if (signal?.aborted) throw signal.reason;
+    if (isPumpable(stream)) {
+      await pumpInto(desc, stream, received, io);
+      return true;
+    }
     await new Promise<void>((resolve, reject) => {
       let settled = false;
       let writing: Promise<void> = Promise.resolve();
@@ -275,4 +297,60 @@ async function copyFrom(desc: Descriptor, opener: ContentOpener, pos: number, si
     signal?.removeEventListener('abort', onAbort);
     stream.destroy();
   }
+}
+
+/**
+ * Copies a pumpable body (src/http/raw-body.ts): each view is hashed on arrival and written at its
+ * position while later bytes keep arriving, so hashing (this thread) and file writes (libuv's pool)
+ * run at once; a view goes back to the body's read pool once written. Waits for every write before
+ * returning or throwing, so the partial file then holds exactly the bytes hashed.
+ */
+async function pumpInto(desc: Descriptor, stream: PumpableStream, start: number, io: CopyIo): Promise<void> {
+  let received = start;
+  let failure: unknown;
+  let writeFailed = false;
+  const writes = new Set<Promise<void>>();
+  const stop = (err: unknown) => {
+    failure ??= err;
+    (stream as Readable).destroy(); // the error travels in `failure`: no 'error' event without a listener
+  };
+  try {
+    await stream.pump({
+      chunk: (view, release) => {
+        if (failure !== undefined) return release();
+        if (received + view.length > desc.size) {
+          release();
+          return stop(sizeMismatch(desc, `more than ${desc.size} (at least ${received + view.length})`));
+        }
+        io.update(view);
+        const at = received;
+        received += view.length;
+        io.progress(received);
+        const w: Promise<void> = io.writeAt(view, at).then(
+          () => {
+            writes.delete(w);
+            release();
+          },
+          (e: unknown) => {
+            writes.delete(w);
+            release();
+            writeFailed = true;
+            stop(e);
+          },
+        );
+        writes.add(w);
+      },
+    });
+  } catch (err) {
+    failure ??= err;
+  } finally {
+    while (writes.size > 0) await Promise.all(writes);
+  }
+  if (failure !== undefined) {
+    // bytes hashed and written stay for a resume; after a failed write the file has a gap: start over
+    if (writeFailed) await io.restart();
+    else io.setLength(received);
+    throw failure;
+  }
+  io.setLength(received);
 }

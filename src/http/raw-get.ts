@@ -1,0 +1,156 @@
+import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { RawBody } from './raw-body.js';
+import { MAX_HEAD_BYTES, bodyFraming, headEnd, parseResponseHead, type ResponseHead } from './raw-head.js';
+
+/**
+ * A GET for large blob bodies on a connection of its own, read with the socket's `onread` buffers.
+ *
+ * Why not undici for these: reading 1 GiB through undici on this 2-core machine costs about 2 CPU
+ * seconds (a new 64 KiB buffer per socket read, the wasm parser's copy, stream machinery), against
+ * 0.45 s for a socket reading into reused 1 MiB buffers; on a pull the registry needs the other core.
+ * Everything else (manifests, tokens, HEADs, uploads, proxies, injected dispatchers) stays on undici,
+ * and responses raw-get does not read (transfer codings) are asked again through undici.
+ *
+ * The request says `Connection: close`: one blob per connection, so a body can end at the end of the
+ * connection and nothing is left to drain or reuse.
+ */
+export interface RawGetOptions {
+  /** CA bundle and verification choice, as the undici agent has them. */
+  tls: Pick<ConnectionOptions, 'ca' | 'rejectUnauthorized'>;
+  connectTimeoutMs?: number;
+  /** Idle limit while waiting for the head and between body reads. */
+  bodyTimeoutMs: number;
+}
+
+export interface RawResponse extends ResponseHead {
+  body: RawBody;
+}
+
+export type RawGet = (url: URL, headers: Record<string, string>, signal?: AbortSignal) => Promise<RawResponse>;
+
+/** Code of the error raw-get gives for a response it does not read; the caller uses undici instead. */
+export const RAW_UNSUPPORTED = 'HUBCTL_RAW_UNSUPPORTED';
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const HEAD_READ_BYTES = 16 * 1024;
+
+const coded = (message: string, code: string) => Object.assign(new Error(message), { code });
+
+export function createRawGet(options: RawGetOptions): RawGet {
+  return (url, headers, signal) => rawGet(url, headers, options, signal);
+}
+
+export function requestHead(url: URL, headers: Record<string, string>): string {
+  const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`, 'connection: close'];
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (lower === 'host' || lower === 'connection' || lower === 'content-length' || lower === 'transfer-encoding') continue;
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || /[\r\n\0]/.test(value)) throw coded(`invalid header ${JSON.stringify(name)}`, 'ERR_INVALID_HTTP_TOKEN');
+    lines.push(`${name}: ${value}`);
+  }
+  return `${lines.join('\r\n')}\r\n\r\n`;
+}
+
+function rawGet(url: URL, headers: Record<string, string>, options: RawGetOptions, signal?: AbortSignal): Promise<RawResponse> {
+  const head = requestHead(url, headers);
+  return new Promise<RawResponse>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    const tlsOn = url.protocol === 'https:';
+    const port = Number(url.port || (tlsOn ? 443 : 80));
+    let body: RawBody | undefined;
+    let headChunks: Buffer[] = [];
+    let headBytes = 0;
+    let settled = false;
+
+    const fail = (err: Error) => {
+      cleanup();
+      if (!settled) {
+        settled = true;
+        socket.destroy();
+        reject(err);
+      } else body?.fail(err);
+    };
+    const onAbort = () => fail(signal?.reason instanceof Error ? signal.reason : coded('aborted', 'ABORT_ERR'));
+    const cleanup = () => signal?.removeEventListener('abort', onAbort);
+
+    const onread = {
+      buffer: () => (body !== undefined ? body.nextBuffer() : Buffer.allocUnsafe(HEAD_READ_BYTES)),
+      callback: (n: number, buf: Buffer): boolean => {
+        if (body !== undefined) return body.onRead(n, buf);
+        headChunks.push(Buffer.from(buf.subarray(0, n)));
+        headBytes += n;
+        return readHead();
+      },
+    };
+    const common = { host, port, onread, noDelay: true } as const;
+    const socket: Socket = tlsOn
+      ? tlsConnect({ ...common, ...options.tls, ALPNProtocols: ['http/1.1'], ...(isIP(host) === 0 ? { servername: host } : {}) })
+      : netConnect(common);
+
+    /** Parses the head once it is complete; false pauses the socket until the consumer reads the body. */
+    const readHead = (): boolean => {
+      for (;;) {
+        const all = headChunks.length === 1 ? headChunks[0]! : Buffer.concat(headChunks);
+        headChunks = [all];
+        const end = headEnd(all);
+        if (end < 0) {
+          if (headBytes > MAX_HEAD_BYTES) fail(coded(`response head from ${url.host} is larger than ${MAX_HEAD_BYTES} bytes`, 'UND_ERR_HEADERS_OVERFLOW'));
+          return true;
+        }
+        let parsed: ResponseHead;
+        let framing: ReturnType<typeof bodyFraming>;
+        try {
+          parsed = parseResponseHead(all.subarray(0, end - 4).toString('latin1'));
+          framing = bodyFraming(parsed);
+        } catch (e) {
+          fail(e as Error);
+          return false;
+        }
+        const rest = all.subarray(end);
+        if (parsed.statusCode >= 100 && parsed.statusCode < 200) {
+          // an interim answer (100, 103): the real head follows
+          headChunks = [rest];
+          headBytes = rest.length;
+          continue;
+        }
+        if (framing.kind === 'unsupported') {
+          fail(coded(`response uses ${framing.why}`, RAW_UNSUPPORTED));
+          return false;
+        }
+        body = new RawBody(socket, framing.kind === 'length' ? framing.length : framing.kind === 'none' ? 0 : undefined);
+        body.start(rest);
+        settled = true;
+        socket.removeListener('timeout', headTimeout);
+        socket.setTimeout(options.bodyTimeoutMs, () => body?.fail(coded(`no data from ${url.host} for ${options.bodyTimeoutMs} ms`, 'UND_ERR_BODY_TIMEOUT')));
+        body.once('close', cleanup);
+        resolve({ statusCode: parsed.statusCode, headers: parsed.headers, body });
+        return false;
+      }
+    };
+
+    const headTimeout = () => fail(coded(`no response head from ${url.host} for ${options.bodyTimeoutMs} ms`, 'UND_ERR_HEADERS_TIMEOUT'));
+    const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const connectTimer = setTimeout(() => fail(coded(`connecting to ${url.host} timed out after ${connectTimeout} ms`, 'UND_ERR_CONNECT_TIMEOUT')), connectTimeout);
+    socket.once(tlsOn ? 'secureConnect' : 'connect', () => {
+      clearTimeout(connectTimer);
+      socket.setTimeout(options.bodyTimeoutMs, headTimeout);
+      socket.write(head);
+    });
+    socket.on('error', (e) => {
+      clearTimeout(connectTimer);
+      fail(e);
+    });
+    socket.on('end', () => {
+      if (body !== undefined) body.onEnd();
+      else fail(coded(`${url.host} closed the connection before answering`, 'ECONNRESET'));
+    });
+    socket.on('close', () => {
+      clearTimeout(connectTimer);
+      if (body === undefined) fail(coded(`${url.host} closed the connection before answering`, 'ECONNRESET'));
+      else body.onEnd();
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
