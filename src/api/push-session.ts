@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { Transform, type Readable } from 'node:stream';
+import type { FileBody } from '../http/types.js';
 import { formatReference, type Reference } from '../ref/reference.js';
 import { runPool } from '../content/pool.js';
 import { interrupted } from '../content/abort.js';
@@ -194,33 +193,27 @@ export class PushSession {
     const mountFrom = this.options.mount === false
       ? undefined
       : (await this.mountSources()).get(desc.digest)?.find((repo) => !this.deniedSources.has(repo));
-    const path = this.store.blobPath(desc.digest);
     let lastEmit = 0;
-    const openBody = (): Readable => {
-      let sent = 0;
-      const counter = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          sent += chunk.length;
-          const now = Date.now();
-          if (now - lastEmit >= 100 || sent === desc.size) {
-            lastEmit = now;
-            layerEvent('pushing', { current: sent, total: desc.size });
-          }
-          cb(null, chunk);
-        },
-      });
-      const file = createReadStream(path);
-      file.on('error', (e) => counter.destroy(e));
-      return file.pipe(counter);
+    const body: FileBody = {
+      kind: 'file',
+      path: this.store.blobPath(desc.digest),
+      size: desc.size,
+      onSent: (sent) => {
+        const now = Date.now();
+        if (now - lastEmit >= 100 || sent === desc.size) {
+          lastEmit = now;
+          layerEvent('pushing', { current: sent, total: desc.size });
+        }
+      },
     };
     let result;
     try {
-      result = await this.remote.uploadBlob(desc, openBody, { ...this.sig, ...(mountFrom ? { mountFrom } : {}) });
+      result = await this.remote.uploadBlob(desc, body, { ...this.sig, ...(mountFrom ? { mountFrom } : {}) });
     } catch (e) {
       // A token may not cover pull on the mount source (another user's repository): upload plainly.
       if (mountFrom === undefined || !(e instanceof HubctlError) || e.kind !== 'auth') throw e;
       this.deniedSources.add(mountFrom);
-      result = await this.remote.uploadBlob(desc, openBody, this.sig);
+      result = await this.remote.uploadBlob(desc, body, this.sig);
     }
     if (result.kind === 'mounted') {
       this.counts.mounted++;

@@ -4,7 +4,7 @@ import { registryApiHost } from '../ref/reference.js';
 import type { RegistryRequest, RegistryResponse, RegistryTransport, TransportOptions } from '../http/types.js';
 import { HttpClient } from '../http/client.js';
 import { RetryPolicy } from '../http/retry.js';
-import { acquireDispatcher, type RawGetFor } from '../http/dispatcher.js';
+import { acquireDispatcher, type RawClientFor } from '../http/dispatcher.js';
 import { statusError } from '../http/errors.js';
 import { allHeaders } from '../http/response.js';
 import { LIMITS, readPrefix } from '../http/body.js';
@@ -43,7 +43,7 @@ export class RegistrySession implements RegistryTransport {
     this.now = options.now ?? Date.now;
     let dispatcher = options.dispatcher;
     let release = async () => undefined as void;
-    let rawGetFor: RawGetFor | undefined;
+    let rawClientFor: RawClientFor | undefined;
     if (dispatcher === undefined) {
       const held = acquireDispatcher({
         hostNames: [...new Set([options.registry, this.apiHost])],
@@ -55,13 +55,13 @@ export class RegistrySession implements RegistryTransport {
         connectTimeoutMs: options.connectTimeoutMs,
       });
       dispatcher = held.dispatcher;
-      rawGetFor = held.rawGetFor;
+      rawClientFor = held.rawClientFor;
       release = held.release;
     }
     this.release = release;
     this.client = new HttpClient({
       dispatcher,
-      rawGetFor,
+      rawClientFor,
       registry: options.registry,
       insecure: options.insecure === true,
       policy: new RetryPolicy(options.retry),

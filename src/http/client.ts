@@ -1,8 +1,10 @@
-import type { Readable } from 'node:stream';
+import { createReadStream } from 'node:fs';
+import { Transform, type Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { undici } from './undici.js';
 import { HubctlError, internalError, usageError } from '../errors.js';
-import type { HttpMethod, RegistryResponse, ReplayableBody } from './types.js';
+import type { FileBody, HttpMethod, RegistryResponse, ReplayableBody } from './types.js';
+import { UPLOAD_SLAB_BYTES } from './raw-upload.js';
 import { RetryPolicy, defaultSleep } from './retry.js';
 import { connectionError, isPullRateLimit, parseErrorEnvelope, statusError } from './errors.js';
 import { LIMITS, discardBody, errMessage, readPrefix } from './body.js';
@@ -10,7 +12,7 @@ import { bufferedResponse, firstHeader, makeResponse, normalizeHeaders } from '.
 import { isLoopbackHost } from './hosts.js';
 import { describeUrl } from './debug.js';
 import { RAW_UNSUPPORTED } from './raw-get.js';
-import type { RawGetFor } from './dispatcher.js';
+import type { RawClientFor } from './dispatcher.js';
 
 export const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -34,8 +36,8 @@ export interface SendRequest {
 
 export interface HttpClientOptions {
   dispatcher: Dispatcher;
-  /** The raw blob reader for bulk GETs (absent with an injected dispatcher: everything goes through it). */
-  rawGetFor?: RawGetFor;
+  /** The raw blob requests for bulk GETs and file uploads (absent with an injected dispatcher: everything goes through it). */
+  rawClientFor?: RawClientFor;
   /** Registry as the user names it, for messages. */
   registry: string;
   insecure: boolean;
@@ -167,12 +169,16 @@ export class HttpClient {
     }
   }
 
-  /** One request: bulk GETs on the raw reader where it applies (undici again for what it does not read), the rest on undici. */
+  /**
+   * One request: bulk GETs and file uploads on a raw connection where one applies (a GET is asked
+   * again through undici when raw-get does not read the answer), everything else on undici.
+   */
   private async exchange(req: SendRequest, url: URL, headers: Record<string, string>): Promise<Exchange> {
-    const rawGet = req.bulk === true && req.method === 'GET' && req.body === undefined ? this.options.rawGetFor?.(url) : undefined;
-    if (rawGet !== undefined) {
+    const raw = this.options.rawClientFor?.(url);
+    if (raw !== undefined && isFileBody(req.body)) return raw.send(req.method, url, headers, req.body, req.signal);
+    if (raw !== undefined && req.bulk === true && req.method === 'GET' && req.body === undefined) {
       try {
-        return await rawGet(url, headers, req.signal);
+        return await raw.get(url, headers, req.signal);
       } catch (e) {
         if (errCode(e) !== RAW_UNSUPPORTED) throw e;
         this.options.debug?.(`* ${describeUrl(url.href)}: ${errMessage(e)}; asking again through undici`);
@@ -193,10 +199,31 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
   return Object.keys(headers).some((k) => k.toLowerCase() === name);
 }
 
+function isFileBody(body: ReplayableBody | undefined): body is FileBody {
+  return typeof body === 'object' && !(body instanceof Uint8Array) && body.kind === 'file';
+}
+
 function bodyFor(body: ReplayableBody | undefined): Dispatcher.RequestOptions['body'] {
   if (body === undefined) return undefined;
   if (typeof body === 'function') return body();
+  if (isFileBody(body)) return fileStream(body);
   return body;
+}
+
+/** A file body for undici: the file read in large pieces, counted into `onSent` as they pass. */
+function fileStream(body: FileBody): Readable {
+  const file = createReadStream(body.path, { highWaterMark: UPLOAD_SLAB_BYTES, start: 0, ...(body.size > 0 ? { end: body.size - 1 } : {}) });
+  const onSent = body.onSent;
+  if (onSent === undefined) return file;
+  let sent = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      onSent((sent += chunk.length));
+      cb(null, chunk);
+    },
+  });
+  file.on('error', (e) => counter.destroy(e));
+  return file.pipe(counter);
 }
 
 function errCode(e: unknown): string {

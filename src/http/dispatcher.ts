@@ -5,7 +5,7 @@ import type { Agent, Dispatcher, EnvHttpProxyAgent } from 'undici';
 import { undici } from './undici.js';
 import { storeError } from '../errors.js';
 import { errMessage } from './body.js';
-import { createRawGet, type RawGet } from './raw-get.js';
+import { createRawClient, type RawClient } from './raw-get.js';
 import { isLoopbackHost } from './hosts.js';
 
 export interface DispatcherConfig {
@@ -64,22 +64,22 @@ const LOOPBACK_NO_PROXY = ['localhost', '127.0.0.1', '[::1]'];
 
 interface PoolEntry {
   dispatcher: Dispatcher;
-  rawGetFor: RawGetFor;
+  rawClientFor: RawClientFor;
   refs: number;
 }
 
-/** The raw blob reader (raw-get.ts) for a URL, or undefined when requests to it go through a proxy. */
-export type RawGetFor = (url: URL) => RawGet | undefined;
+/** The raw blob requests (raw-get.ts) for a URL, or undefined when requests to it go through a proxy. */
+export type RawClientFor = (url: URL) => RawClient | undefined;
 
-function buildRawGetFor(config: DispatcherConfig, extraCAs: string[]): RawGetFor {
+function buildRawClientFor(config: DispatcherConfig, extraCAs: string[]): RawClientFor {
   const tls: { ca?: string[]; rejectUnauthorized?: boolean } = {};
   if (extraCAs.length > 0) tls.ca = [...rootCertificates, ...extraCAs];
   if (config.insecure === true) tls.rejectUnauthorized = false;
-  const rawGet = createRawGet({ tls, connectTimeoutMs: config.connectTimeoutMs, bodyTimeoutMs: config.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS });
+  const raw = createRawClient({ tls, connectTimeoutMs: config.connectTimeoutMs, bodyTimeoutMs: config.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS });
   const proxy = proxyEnv(config.env);
   const proxied = proxy.httpProxy !== '' || proxy.httpsProxy !== '';
   // with a proxy configured, only loopback registries (never proxied, see below) are read directly
-  return (url) => (!proxied || isLoopbackHost(url.hostname) ? rawGet : undefined);
+  return (url) => (!proxied || isLoopbackHost(url.hostname) ? raw : undefined);
 }
 
 const DEFAULT_BODY_TIMEOUT_MS = 60_000;
@@ -115,7 +115,7 @@ function buildDispatcher(config: DispatcherConfig, extraCAs: string[]): Dispatch
  * A keep-alive dispatcher for one registry configuration, shared by every transport with the same
  * configuration. Call the returned release() when done; the agent closes when nobody uses it.
  */
-export function acquireDispatcher(config: DispatcherConfig): { dispatcher: Dispatcher; rawGetFor: RawGetFor; release: () => Promise<void> } {
+export function acquireDispatcher(config: DispatcherConfig): { dispatcher: Dispatcher; rawClientFor: RawClientFor; release: () => Promise<void> } {
   const extraCAs = loadExtraCAs(config);
   const key = JSON.stringify({
     cas: extraCAs,
@@ -126,7 +126,7 @@ export function acquireDispatcher(config: DispatcherConfig): { dispatcher: Dispa
   });
   let entry = pool.get(key);
   if (entry === undefined) {
-    entry = { dispatcher: buildDispatcher(config, extraCAs), rawGetFor: buildRawGetFor(config, extraCAs), refs: 0 };
+    entry = { dispatcher: buildDispatcher(config, extraCAs), rawClientFor: buildRawClientFor(config, extraCAs), refs: 0 };
     pool.set(key, entry);
   }
   entry.refs++;
@@ -134,7 +134,7 @@ export function acquireDispatcher(config: DispatcherConfig): { dispatcher: Dispa
   let released = false;
   return {
     dispatcher: held.dispatcher,
-    rawGetFor: held.rawGetFor,
+    rawClientFor: held.rawClientFor,
     release: async () => {
       if (released) return;
       released = true;

@@ -2,9 +2,12 @@ import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { RawBody } from './raw-body.js';
 import { MAX_HEAD_BYTES, bodyFraming, headEnd, parseResponseHead, type ResponseHead } from './raw-head.js';
+import { sendFile } from './raw-upload.js';
+import type { FileBody } from './types.js';
 
 /**
- * A GET for large blob bodies on a connection of its own, read with the socket's `onread` buffers.
+ * Requests that move a large blob, each on a connection of its own: a GET whose body is read with the
+ * socket's `onread` buffers, or an upload whose file body is sent from reused buffers (raw-upload.ts).
  *
  * Why not undici for these: reading 1 GiB through undici on this 2-core machine costs about 2 CPU
  * seconds (a new 64 KiB buffer per socket read, the wasm parser's copy, stream machinery), against
@@ -28,6 +31,13 @@ export interface RawResponse extends ResponseHead {
 }
 
 export type RawGet = (url: URL, headers: Record<string, string>, signal?: AbortSignal) => Promise<RawResponse>;
+export type RawSend = (method: string, url: URL, headers: Record<string, string>, body: FileBody, signal?: AbortSignal) => Promise<RawResponse>;
+
+/** The raw requests for one connection configuration. */
+export interface RawClient {
+  get: RawGet;
+  send: RawSend;
+}
 
 /** Code of the error raw-get gives for a response it does not read; the caller uses undici instead. */
 export const RAW_UNSUPPORTED = 'HUBCTL_RAW_UNSUPPORTED';
@@ -38,11 +48,21 @@ const HEAD_READ_BYTES = 16 * 1024;
 const coded = (message: string, code: string) => Object.assign(new Error(message), { code });
 
 export function createRawGet(options: RawGetOptions): RawGet {
-  return (url, headers, signal) => rawGet(url, headers, options, signal);
+  return (url, headers, signal) => rawRequest('GET', url, headers, undefined, options, signal);
 }
 
-export function requestHead(url: URL, headers: Record<string, string>): string {
-  const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`, 'connection: close'];
+export function createRawClient(options: RawGetOptions): RawClient {
+  return {
+    get: createRawGet(options),
+    send: (method, url, headers, body, signal) => rawRequest(method, url, headers, body, options, signal),
+  };
+}
+
+/** The request line and headers; `content-length` is the upload's size (none for a GET). */
+export function requestHead(url: URL, headers: Record<string, string>, method = 'GET', contentLength?: number): string {
+  if (!/^[A-Z]+$/.test(method)) throw coded(`invalid method ${JSON.stringify(method)}`, 'ERR_INVALID_HTTP_TOKEN');
+  const lines = [`${method} ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`, 'connection: close'];
+  if (contentLength !== undefined) lines.push(`content-length: ${contentLength}`);
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
     if (lower === 'host' || lower === 'connection' || lower === 'content-length' || lower === 'transfer-encoding') continue;
@@ -52,8 +72,8 @@ export function requestHead(url: URL, headers: Record<string, string>): string {
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
-function rawGet(url: URL, headers: Record<string, string>, options: RawGetOptions, signal?: AbortSignal): Promise<RawResponse> {
-  const head = requestHead(url, headers);
+function rawRequest(method: string, url: URL, headers: Record<string, string>, upload: FileBody | undefined, options: RawGetOptions, signal?: AbortSignal): Promise<RawResponse> {
+  const head = requestHead(url, headers, method, upload?.size);
   return new Promise<RawResponse>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
@@ -137,6 +157,13 @@ function rawGet(url: URL, headers: Record<string, string>, options: RawGetOption
       clearTimeout(connectTimer);
       socket.setTimeout(options.bodyTimeoutMs, headTimeout);
       socket.write(head);
+      if (upload !== undefined) {
+        // an answer that comes before the whole body went out ends the sending; a send failure after
+        // an answer is that answer's business (the connection closes anyway)
+        sendFile(socket, upload, () => settled).catch((e: unknown) => {
+          if (!settled) fail(e instanceof Error ? e : new Error(String(e)));
+        });
+      }
     });
     socket.on('error', (e) => {
       clearTimeout(connectTimer);

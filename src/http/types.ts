@@ -4,8 +4,19 @@ import type { CredentialSource } from '../credentials/types.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** A body that can be sent again after a 401 or a retry: bytes, or a factory giving a fresh stream each time. */
-export type ReplayableBody = Uint8Array | string | (() => Readable);
+/**
+ * A file sent whole as a request body (a blob upload). Raw connections (raw-upload.ts) read it into
+ * reused buffers; through undici it is a file stream. `onSent` reports bytes handed to the socket.
+ */
+export interface FileBody {
+  kind: 'file';
+  path: string;
+  size: number;
+  onSent?: (bytes: number) => void;
+}
+
+/** A body that can be sent again after a 401 or a retry: bytes, a factory giving a fresh stream each time, or a file. */
+export type ReplayableBody = Uint8Array | string | (() => Readable) | FileBody;
 
 export interface RegistryRequest {
   method: HttpMethod;

@@ -1,7 +1,6 @@
-import type { Readable } from 'node:stream';
 import { internalError } from '../errors.js';
 import type { Descriptor } from '../oci/types.js';
-import type { RegistryResponse, RegistryTransport } from '../http/types.js';
+import type { RegistryResponse, RegistryTransport, ReplayableBody } from '../http/types.js';
 import { pullScope, pushScope } from './scopes.js';
 
 export interface UploadOptions {
@@ -22,7 +21,7 @@ export async function uploadBlob(
   transport: RegistryTransport,
   repository: string,
   desc: Descriptor,
-  openBody: () => Readable,
+  body: ReplayableBody,
   options: UploadOptions = {},
 ): Promise<UploadResult> {
   const { signal, mountFrom } = options;
@@ -41,7 +40,7 @@ export async function uploadBlob(
       method: 'PATCH',
       url: location,
       headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
-      body: openBody,
+      body,
       scopes,
       retry: false,
       ...(signal ? { signal } : {}),
