@@ -11,7 +11,7 @@ import { LIMITS, discardBody, errMessage, readPrefix } from './body.js';
 import { bufferedResponse, firstHeader, makeResponse, normalizeHeaders } from './response.js';
 import { isLoopbackHost } from './hosts.js';
 import { describeUrl } from './debug.js';
-import { RAW_UNSUPPORTED } from './raw-get.js';
+import { RAW_MIN_BYTES, RAW_UNSUPPORTED } from './raw-get.js';
 import type { RawClientFor } from './dispatcher.js';
 
 export const MAX_REDIRECTS = 5;
@@ -175,7 +175,7 @@ export class HttpClient {
    */
   private async exchange(req: SendRequest, url: URL, headers: Record<string, string>): Promise<Exchange> {
     const raw = this.options.rawClientFor?.(url);
-    if (raw !== undefined && isFileBody(req.body)) return raw.send(req.method, url, headers, req.body, req.signal);
+    if (raw !== undefined && isFileBody(req.body) && req.body.size >= RAW_MIN_BYTES) return raw.send(req.method, url, headers, req.body, req.signal);
     if (raw !== undefined && req.bulk === true && req.method === 'GET' && req.body === undefined) {
       try {
         return await raw.get(url, headers, req.signal);

@@ -39,6 +39,12 @@ export interface RawClient {
   send: RawSend;
 }
 
+/**
+ * Bodies smaller than this stay on undici's keep-alive connections: for them a connection of their
+ * own (a TLS handshake on a remote registry) costs more than the copies it saves.
+ */
+export const RAW_MIN_BYTES = 256 * 1024;
+
 /** Code of the error raw-get gives for a response it does not read; the caller uses undici instead. */
 export const RAW_UNSUPPORTED = 'HUBCTL_RAW_UNSUPPORTED';
 

@@ -5,9 +5,10 @@ import type { OpenedContent } from '../content/types.js';
 import type { Descriptor } from '../oci/types.js';
 import type { RegistryTransport } from '../http/types.js';
 import { pullScope } from './scopes.js';
+import { RAW_MIN_BYTES } from '../http/raw-get.js';
 
 /** Blobs at least this large are asked for as bulk GETs (see RegistryRequest.bulk). */
-export const BULK_BLOB_BYTES = 256 * 1024;
+export const BULK_BLOB_BYTES = RAW_MIN_BYTES;
 
 const blobPath = (repository: string, digest: string) => `/v2/${repository}/blobs/${digest}`;
 
