@@ -1,0 +1,114 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRawClient } from '../../../src/http/raw-get.js';
+import { UPLOAD_SLAB_BYTES } from '../../../src/http/raw-upload.js';
+import { readBytes } from '../../../src/http/body.js';
+
+const servers: Server[] = [];
+const sockets = new Set<Socket>();
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hubctl-raw-upload-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+afterEach(async () => {
+  for (const s of sockets) s.destroy();
+  sockets.clear();
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+interface Received {
+  head: string;
+  body: Buffer;
+}
+
+/**
+ * A loopback server reading one request: the head, then Content-Length bytes (or none when
+ * `answerEarly`), then answering with `status`.
+ */
+async function serve(status: string, answerEarly = false): Promise<{ url: URL; received: Promise<Received> }> {
+  let resolveReceived!: (r: Received) => void;
+  const received = new Promise<Received>((r) => (resolveReceived = r));
+  const server = createServer((s) => {
+    sockets.add(s);
+    s.on('error', () => undefined);
+    let buf = Buffer.alloc(0);
+    let head: string | undefined;
+    let want = 0;
+    s.on('data', (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      if (head === undefined) {
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        head = buf.subarray(0, end + 4).toString('latin1');
+        buf = buf.subarray(end + 4);
+        want = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? 0);
+        if (answerEarly) {
+          resolveReceived({ head, body: Buffer.alloc(0) });
+          s.end(`HTTP/1.1 ${status}\r\ncontent-length: 2\r\n\r\nno`);
+          return;
+        }
+      }
+      if (buf.length >= want && !answerEarly) {
+        resolveReceived({ head, body: buf });
+        s.end(`HTTP/1.1 ${status}\r\nlocation: /next\r\ncontent-length: 0\r\n\r\n`);
+      }
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v2/a/blobs/uploads/x?_state=1`), received };
+}
+
+const client = createRawClient({ tls: {}, bodyTimeoutMs: 5000 });
+
+describe('raw uploads', () => {
+  it('sends the whole file after the head, with its length, reporting progress up to the size', async () => {
+    const data = randomBytes(UPLOAD_SLAB_BYTES * 3 + 12345);
+    const path = join(dir, 'blob');
+    await writeFile(path, data);
+    const { url, received } = await serve('202 Accepted');
+    const sent: number[] = [];
+    const res = await client.send('PATCH', url, { 'content-type': 'application/octet-stream', 'content-length': String(data.length) }, { kind: 'file', path, size: data.length, onSent: (n) => sent.push(n) });
+    expect(res.statusCode).toBe(202);
+    expect(res.headers.location).toBe('/next');
+    await readBytes(res.body, 1024);
+    const got = await received;
+    expect(got.head).toMatch(/^PATCH \/v2\/a\/blobs\/uploads\/x\?_state=1 HTTP\/1\.1\r\n/);
+    // one content-length, the file's size, even though the caller passed one too
+    expect(got.head.match(/content-length/gi)).toHaveLength(1);
+    expect(got.head).toContain(`content-length: ${data.length}`);
+    expect(createHash('sha256').update(got.body).digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
+    expect(sent.at(-1)).toBe(data.length);
+    expect([...sent].sort((a, b) => a - b)).toEqual(sent);
+  });
+
+  it('an empty file sends a zero-length body', async () => {
+    const path = join(dir, 'empty');
+    await writeFile(path, '');
+    const { url, received } = await serve('202 Accepted');
+    const res = await client.send('PUT', url, {}, { kind: 'file', path, size: 0 });
+    expect(res.statusCode).toBe(202);
+    expect((await received).head).toContain('content-length: 0');
+  });
+
+  it('an answer before the body was sent (401) resolves at once and the rest is not sent', async () => {
+    const path = join(dir, 'big');
+    await writeFile(path, randomBytes(UPLOAD_SLAB_BYTES * 8));
+    const { url } = await serve('401 Unauthorized', true);
+    const res = await client.send('PATCH', url, {}, { kind: 'file', path, size: UPLOAD_SLAB_BYTES * 8 });
+    expect(res.statusCode).toBe(401);
+    expect((await readBytes(res.body, 1024)).toString()).toBe('no');
+  });
+
+  it('a file shorter than its descriptor fails the request instead of hanging', async () => {
+    const path = join(dir, 'short');
+    await writeFile(path, Buffer.alloc(1000));
+    const { url } = await serve('202 Accepted');
+    await expect(client.send('PATCH', url, {}, { kind: 'file', path, size: 5000 })).rejects.toMatchObject({ code: 'ERR_FILE_TRUNCATED' });
+  });
+});
