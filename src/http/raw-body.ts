@@ -17,22 +17,30 @@ type Mode = 'hold' | 'stream' | 'pump' | 'done';
  * The body of a response read by raw-get.ts. It is a Readable like undici's bodies (so error bodies,
  * discard and `text()` work unchanged), and it can also `pump()` its bytes to a sink as views of the
  * socket's own read buffers: no copy, no per-read allocation, and the pool bounds memory. Bytes
- * that came with the head are held until the consumer picks one way or the other.
+ * that came with the head (and, over TLS, records already decrypted when the socket was paused) are
+ * held until the consumer picks one way or the other.
+ *
+ * The idle timeout runs only while bytes are wanted: it is stopped while the socket is paused for a
+ * slow consumer (a disk stall is not a dead registry), as undici does for its bodies.
  */
 export class RawBody extends Readable {
   private mode: Mode = 'hold';
   private received = 0;
-  private held: Buffer | undefined;
+  private held: Buffer[] = [];
   private pool: ReadPool | undefined;
   private sink: ChunkSink | undefined;
   private pumping: { resolve: () => void; reject: (e: unknown) => void } | undefined;
   private pausedForRoom = false;
   private failure: Error | undefined;
+  /** A close-delimited body whose connection ended while no consumer had come yet. */
+  private ended = false;
 
   constructor(
     private readonly socket: Socket,
     /** Body length from Content-Length, or undefined to read until the connection ends. */
     private readonly length: number | undefined,
+    /** Idle limit between reads, ms (the socket's 'timeout' listener is raw-get's). */
+    private readonly idleMs: number,
   ) {
     super({ highWaterMark: STREAM_READ_BYTES });
   }
@@ -42,17 +50,22 @@ export class RawBody extends Readable {
     return this.pool !== undefined ? this.pool.next() : Buffer.allocUnsafe(STREAM_READ_BYTES);
   }
 
-  /** Starts with the body bytes that arrived with the head. */
+  /** Starts with the body bytes that arrived with the head; the socket stays paused until a consumer comes. */
   start(leftover: Buffer): void {
-    if (leftover.length > 0) this.held = leftover;
-    if (this.length === 0 || (this.length !== undefined && leftover.length >= this.length)) {
-      this.held = leftover.subarray(0, this.length);
-      this.received = this.length;
-    } else this.received = leftover.length;
+    this.socket.setTimeout(0);
+    this.accept(leftover);
   }
 
   private get complete(): boolean {
-    return this.length !== undefined && this.received >= this.length;
+    return this.ended || (this.length !== undefined && this.received >= this.length);
+  }
+
+  /** Counts `view` against the length: the part that belongs to the body (bytes past it are dropped). */
+  private accept(view: Buffer): Buffer {
+    const body = this.length !== undefined && this.received + view.length > this.length ? view.subarray(0, this.length - this.received) : view;
+    this.received += body.length;
+    if (this.mode === 'hold' && body.length > 0) this.held.push(body);
+    return body;
   }
 
   /** One socket read of `n` bytes into `buf`; returns false to pause the socket. */
@@ -62,27 +75,35 @@ export class RawBody extends Readable {
     let release: () => void = noop;
     if (this.pool?.owns(buf) === true) ({ view, release } = this.pool.claim(buf, n));
     else view = buf.subarray(0, n);
-    if (this.length !== undefined && this.received + view.length > this.length) view = view.subarray(0, this.length - this.received);
-    this.received += view.length;
+    if (this.mode === 'hold') {
+      // a read after the pause (TLS hands over what it already decrypted): keep it for the consumer
+      this.accept(view);
+      return false;
+    }
+    view = this.accept(view);
     if (this.mode === 'pump') {
-      this.sink?.chunk(view, release);
+      if (view.length > 0) this.sink?.chunk(view, release);
+      else release();
       if (this.complete) return this.finish(), false;
       if (this.pool !== undefined && !this.pool.hasRoom()) {
         this.pausedForRoom = true;
+        this.socket.setTimeout(0);
         return false;
       }
       return true;
     }
-    const more = this.push(view);
+    const more = view.length === 0 || this.push(view);
     if (this.complete) return this.finish(), false;
+    if (!more) this.socket.setTimeout(0);
     return more;
   }
 
   /** The connection ended (FIN): the end of a close-delimited body, early otherwise. */
   onEnd(): void {
     if (this.mode === 'done') return;
-    if (this.length === undefined) this.finish();
-    else this.fail(prematureClose(this.received, this.length));
+    if (this.length !== undefined) this.fail(prematureClose(this.received, this.length));
+    else if (this.mode === 'hold') this.ended = true;
+    else this.finish();
   }
 
   fail(err: Error): void {
@@ -112,15 +133,14 @@ export class RawBody extends Readable {
     this.pool.onRoom = () => {
       if (this.pausedForRoom && this.mode === 'pump') {
         this.pausedForRoom = false;
-        this.socket.resume();
+        this.flow();
       }
     };
     return new Promise<void>((resolve, reject) => {
       this.pumping = { resolve, reject };
-      const held = this.takeHeld();
-      if (held !== undefined) sink.chunk(held, noop);
+      for (const held of this.takeHeld()) sink.chunk(held, noop);
       if (this.complete) this.finish();
-      else this.socket.resume();
+      else this.flow();
     });
   }
 
@@ -132,11 +152,10 @@ export class RawBody extends Readable {
   override _read(): void {
     if (this.mode === 'hold') {
       this.mode = 'stream';
-      const held = this.takeHeld();
-      if (held !== undefined) this.push(held);
+      for (const held of this.takeHeld()) this.push(held);
       if (this.complete) return this.finish();
     }
-    if (this.mode === 'stream') this.socket.resume();
+    if (this.mode === 'stream') this.flow();
   }
 
   override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
@@ -149,9 +168,15 @@ export class RawBody extends Readable {
     cb(err);
   }
 
-  private takeHeld(): Buffer | undefined {
+  /** Reads on, with the idle timeout running again. */
+  private flow(): void {
+    this.socket.setTimeout(this.idleMs);
+    this.socket.resume();
+  }
+
+  private takeHeld(): Buffer[] {
     const held = this.held;
-    this.held = undefined;
+    this.held = [];
     return held;
   }
 

@@ -79,7 +79,12 @@ export function requestHead(url: URL, headers: Record<string, string>, method = 
 }
 
 function rawRequest(method: string, url: URL, headers: Record<string, string>, upload: FileBody | undefined, options: RawGetOptions, signal?: AbortSignal): Promise<RawResponse> {
-  const head = requestHead(url, headers, method, upload?.size);
+  let head: string;
+  try {
+    head = requestHead(url, headers, method, upload?.size);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   return new Promise<RawResponse>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
@@ -145,11 +150,12 @@ function rawRequest(method: string, url: URL, headers: Record<string, string>, u
           fail(coded(`response uses ${framing.why}`, RAW_UNSUPPORTED));
           return false;
         }
-        body = new RawBody(socket, framing.kind === 'length' ? framing.length : framing.kind === 'none' ? 0 : undefined);
-        body.start(rest);
+        const raw = new RawBody(socket, framing.kind === 'length' ? framing.length : framing.kind === 'none' ? 0 : undefined, options.bodyTimeoutMs);
+        body = raw;
         settled = true;
         socket.removeListener('timeout', headTimeout);
-        socket.setTimeout(options.bodyTimeoutMs, () => body?.fail(coded(`no data from ${url.host} for ${options.bodyTimeoutMs} ms`, 'UND_ERR_BODY_TIMEOUT')));
+        socket.on('timeout', () => raw.fail(coded(`no data from ${url.host} for ${options.bodyTimeoutMs} ms`, 'UND_ERR_BODY_TIMEOUT')));
+        raw.start(rest);
         body.once('close', cleanup);
         resolve({ statusCode: parsed.statusCode, headers: parsed.headers, body });
         return false;

@@ -3,7 +3,8 @@
  * a few large slabs, each read's bytes are given to the receiver as a view, and a slab is reused once
  * every view of it was released (e.g. its file write finished). When every slab is busy, the socket
  * is paused; a read that still arrives goes into a small parking buffer and is copied out once a slab
- * frees up, so memory stays bounded at `slabs` x `slabBytes`.
+ * frees up, so the pool stays at `slabs` x `slabBytes`. (A read that lands while every slab is still
+ * held, which only TLS does after a pause, gets a copy of its own.)
  */
 export const SLAB_BYTES = 1024 * 1024;
 export const SLABS = 4;
@@ -65,8 +66,15 @@ export class ReadPool {
   claim(buf: Buffer, n: number): { view: Buffer; release: () => void } {
     let slab = this.armedSlab;
     if (slab === undefined) {
-      // read into the parking buffer: copy it into a slab (one is free again, or a spare is made)
-      slab = this.take() ?? this.make();
+      const free = this.take();
+      if (free === undefined) {
+        // a read while every slab is held (TLS delivers records it decrypted before the pause): a
+        // copy of its own, outside the pool, so the pool never grows
+        this.armed = undefined;
+        return { view: Buffer.from(buf.subarray(0, n)), release: () => undefined };
+      }
+      // read into the parking buffer after a slab came free: copy it in
+      slab = free;
       this.current = slab;
       buf.copy(slab.buf, 0, 0, n);
     }
