@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ClientOptions } from '../api/client.js';
+import type { CredentialsOptions } from '../credentials/options.js';
 import { defaultStoreRoot } from '../store/layout.js';
 import { redactSecrets } from '../errors.js';
 import type { CliRuntime } from './runtime.js';
@@ -13,6 +14,11 @@ export interface ConnectionFlags {
 /** docker's config directory: --config, else $DOCKER_CONFIG, else ~/.docker. */
 export function dockerConfigDir(rt: CliRuntime): string {
   return rt.globals().config ?? rt.env.DOCKER_CONFIG ?? join(homedir(), '.docker');
+}
+
+/** Options for the credentials code (login, logout): docker's config dir from --config / $DOCKER_CONFIG / ~/.docker. */
+export function credentialsOptions(rt: CliRuntime): CredentialsOptions {
+  return { env: { ...rt.env, DOCKER_CONFIG: dockerConfigDir(rt) }, homedir: homedir() };
 }
 
 /** Resolves every effect the library needs from flags and the environment, once. */

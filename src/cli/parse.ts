@@ -7,8 +7,3 @@ export function parsePositiveInt(value: string, flag: string, max = 1000): numbe
   }
   return n;
 }
-
-/** commander option parser for repeatable flags: `--env A=1 --env B=2` -> ['A=1', 'B=2']. */
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}

@@ -1,13 +1,13 @@
 /**
- * The hubctl command line (loaded by main.ts): commander glue only. Each command module parses its flags, calls one api
- * function, and prints. Heavy modules load lazily inside actions so --help and --version stay fast.
+ * The hubctl command line (loaded by main.ts): commander glue only. commands/table.ts declares every command;
+ * the invoked command's module (which calls one api function and prints) loads only when its action runs,
+ * so help loads nothing but commander and the table.
  */
 import { createRequire } from 'node:module';
 import type * as CommanderModule from 'commander';
 import { createOutput } from './output.js';
-import { renderError } from './render-error.js';
 import { EXIT_CODES } from './exit-codes.js';
-import { COMMANDS } from './commands/index.js';
+import { declareCommands } from './commands/table.js';
 import type { CliRuntime } from './runtime.js';
 import { VERSION } from '../version.js';
 import { ignoreSelfSignalsAfterInterrupt } from './signals.js';
@@ -50,7 +50,7 @@ export async function run(argv: string[]): Promise<number> {
     globals: () => program.opts(),
     env: process.env,
   };
-  for (const register of COMMANDS) register(program, runtime);
+  declareCommands(program, runtime);
 
   try {
     await program.parseAsync(argv);
@@ -64,6 +64,7 @@ export async function run(argv: string[]): Promise<number> {
       out.info('interrupted');
       return EXIT_CODES.interrupted;
     }
+    const { renderError } = await import('./render-error.js');
     const { lines, exitCode } = renderError(err, Boolean(program.opts().debug));
     for (const line of lines) out.info(line);
     return exitCode;

@@ -1,6 +1,6 @@
 /**
- * `hubctl login [SERVER]` and `hubctl logout [SERVER]`, docker's way (docker/cli
- * cli/command/registry/login.go, logout.go and cli/command/registry.go PromptUserForCredentials):
+ * `hubctl login [SERVER]` (declared in table.ts; logout is in logout.ts), docker's way (docker/cli
+ * cli/command/registry/login.go and cli/command/registry.go PromptUserForCredentials):
  *
  * - `-p` prints docker's warning; `--password-stdin` needs `-u` and strips one trailing `\n`, then one `\r`;
  * - no username/password given: stored username+password are tried first ("Authenticating with
@@ -10,20 +10,20 @@
  *
  * Prompts and notes go to stderr (docker prints them on stdout; hubctl keeps stdout for results).
  */
-import { homedir } from 'node:os';
-import type { Command } from 'commander';
+import * as api from '../../api/login.js';
+import { createClient } from '../../api/client.js';
 import { HubctlError, usageError } from '../../errors.js';
 import type { CredentialsOptions } from '../../credentials/options.js';
 import type { StoreKind } from '../../credentials/preferences.js';
+import { clientOptions, credentialsOptions } from '../client-options.js';
 import type { CliRuntime } from '../runtime.js';
-import { registerLogout } from './logout.js';
 
 export const PASSWORD_FLAG_WARNING = 'WARNING! Using --password via the CLI is insecure. Use --password-stdin.';
 const REGISTER_SUGGEST =
   "Log in with your Docker ID or email address to push and pull images from Docker Hub. If you don't have a Docker ID, head over to https://hub.docker.com/ to create one.";
 const MAX_STDIN_BYTES = 1024 * 1024;
 
-interface LoginFlags {
+export interface LoginFlags {
   username?: string;
   password?: string;
   passwordStdin?: boolean;
@@ -33,117 +33,90 @@ interface LoginFlags {
   caFile?: string;
 }
 
-/** Registers `login` and `logout`. */
-export function registerLoginCommands(program: Command, rt: CliRuntime): void {
-  registerLogin(program, rt);
-  registerLogout(program, rt);
-}
+export async function loginCommand(rt: CliRuntime, serverArg: string | undefined, flags: LoginFlags): Promise<void> {
+  const out = rt.out;
 
-export function registerLogin(program: Command, rt: CliRuntime): void {
-  program
-    .command('login')
-    .description('Log in to a registry (Docker Hub when no server is given)')
-    .argument('[server]', 'registry: host[:port], https://host:port/, or docker.io (default)')
-    .option('-u, --username <username>', 'username')
-    .option('-p, --password <password>', 'password or access token (insecure: prefer --password-stdin)')
-    .option('--password-stdin', 'read the password or access token from stdin')
-    .option('--store <kind>', 'where to keep the credentials: file, helper or keychain (default: the helper docker config names, else file)')
-    .option('--helper <name>', 'store with docker-credential-<name> and record it in credHelpers for this server')
-    .option('--insecure', 'allow plain HTTP and unverified TLS for this registry')
-    .option('--ca-file <pem>', 'trust this CA for the registry')
-    .action(async (serverArg: string | undefined, flags: LoginFlags) => {
-      const api = await import('../../api/login.js');
-      const out = rt.out;
+  let password = flags.password;
+  if (password !== undefined && password !== '') {
+    out.info(PASSWORD_FLAG_WARNING);
+    if (flags.passwordStdin) throw usageError('CONFLICTING_FLAGS', '--password and --password-stdin are mutually exclusive');
+  }
+  const store = parseStoreKind(flags.store);
+  const server = api.resolveServer(serverArg);
+  const credentials = credentialsOptions(rt);
+  const storeChoice = { credentials, ...(store ? { store } : {}), ...(flags.helper !== undefined ? { helper: flags.helper } : {}) };
+  // a corrupt config.json, a missing keychain binding or --store helper without a helper fail here,
+  // before any prompt or network traffic
+  await api.checkLoginStore(server, storeChoice);
 
-      let password = flags.password;
-      if (password !== undefined && password !== '') {
-        out.info(PASSWORD_FLAG_WARNING);
-        if (flags.passwordStdin) throw usageError('CONFLICTING_FLAGS', '--password and --password-stdin are mutually exclusive');
-      }
-      const store = parseStoreKind(flags.store);
-      const server = api.resolveServer(serverArg);
-      const credentials = await credentialsOptions(rt);
-      const storeChoice = { credentials, ...(store ? { store } : {}), ...(flags.helper !== undefined ? { helper: flags.helper } : {}) };
-      // a corrupt config.json, a missing keychain binding or --store helper without a helper fail here,
-      // before any prompt or network traffic
-      await api.checkLoginStore(server, storeChoice);
+  let username = flags.username?.trim() ?? '';
+  if (flags.passwordStdin) {
+    if (username === '') throw usageError('USERNAME_REQUIRED', 'Must provide --username with --password-stdin');
+    password = stripOneNewline(await readStdin());
+    if (password === '') {
+      throw usageError('PASSWORD_REQUIRED', 'no password on stdin (--password-stdin)', {
+        hint: 'pipe the password or token in, e.g. printf %s "$TOKEN" | hubctl login -u USER --password-stdin SERVER',
+      });
+    }
+  }
 
-      let username = flags.username?.trim() ?? '';
-      if (flags.passwordStdin) {
-        if (username === '') throw usageError('USERNAME_REQUIRED', 'Must provide --username with --password-stdin');
-        password = stripOneNewline(await readStdin());
-        if (password === '') {
-          throw usageError('PASSWORD_REQUIRED', 'no password on stdin (--password-stdin)', {
-            hint: 'pipe the password or token in, e.g. printf %s "$TOKEN" | hubctl login -u USER --password-stdin SERVER',
-          });
+  const client = createClient(await clientOptions(rt, flags));
+  try {
+    const run = (user: string, pass: string) => api.login(client, server, { ...storeChoice, username: user, password: pass });
+    let result: Awaited<ReturnType<typeof run>> | undefined;
+
+    // docker: with neither -u nor -p, the stored username and password are tried first
+    if (username === '' && (password === undefined || password === '')) {
+      const stored = await api.storedLogin(server, credentials).catch(() => undefined);
+      if (stored !== undefined) {
+        out.info(`Authenticating with existing credentials... [Username: ${stored.username}]`);
+        out.info("To login with a different account, run 'hubctl logout' followed by 'hubctl login'");
+        try {
+          result = await run(stored.username, stored.password);
+        } catch (e) {
+          if (!(e instanceof HubctlError && e.kind === 'auth' && e.code === 'UNAUTHORIZED') || !interactive()) throw e;
+          out.info('Stored credentials invalid or expired');
         }
       }
+    }
 
-      const [{ createClient }, { clientOptions }] = await Promise.all([import('../../api/client.js'), import('../client-options.js')]);
-      const client = createClient(await clientOptions(rt, flags));
-      try {
-        const run = (user: string, pass: string) => api.login(client, server, { ...storeChoice, username: user, password: pass });
-        let result: Awaited<ReturnType<typeof run>> | undefined;
-
-        // docker: with neither -u nor -p, the stored username and password are tried first
-        if (username === '' && (password === undefined || password === '')) {
-          const stored = await api.storedLogin(server, credentials).catch(() => undefined);
-          if (stored !== undefined) {
-            out.info(`Authenticating with existing credentials... [Username: ${stored.username}]`);
-            out.info("To login with a different account, run 'hubctl logout' followed by 'hubctl login'");
-            try {
-              result = await run(stored.username, stored.password);
-            } catch (e) {
-              if (!(e instanceof HubctlError && e.kind === 'auth' && e.code === 'UNAUTHORIZED') || !interactive()) throw e;
-              out.info('Stored credentials invalid or expired');
-            }
-          }
-        }
-
-        if (result === undefined) {
-          const needUser = username === '';
-          const needPassword = password === undefined || password.trim() === '';
-          if ((needUser || needPassword) && !interactive()) {
-            throw usageError('NON_TTY_LOGIN', 'Cannot perform an interactive login from a non TTY device', {
-              hint: `give the username with -u and the password on stdin: printf %s "$TOKEN" | hubctl login -u USER --password-stdin${serverArg ? ` ${serverArg}` : ''}`,
-            });
-          }
-          if (needUser || needPassword) {
-            const { createPrompt } = await import('../prompt.js');
-            const prompt = createPrompt({ input: process.stdin, output: process.stderr, signal: rt.signal });
-            if (needUser) {
-              if (server.registry === 'docker.io') out.info(REGISTER_SUGGEST);
-              const fallback = await storedUsername(server.registry, credentials);
-              const answer = (await prompt.ask(fallback ? `Username (${fallback}): ` : 'Username: ')).trim();
-              username = answer === '' ? (fallback ?? '') : answer;
-              if (username === '') throw usageError('USERNAME_REQUIRED', 'a username is required');
-            }
-            if (needPassword) {
-              password = await prompt.askHidden('Password: ');
-              if (password === '') throw usageError('PASSWORD_REQUIRED', 'a password is required');
-            }
-          }
-          result = await run(username, password!);
-        }
-
-        if (result.saved.plaintextWarning && result.saved.path !== undefined) {
-          const { plaintextWarningText } = await import('../../credentials/messages.js');
-          out.info(plaintextWarningText(result.saved.path));
-        }
-        if (result.saved.shadowedBy !== undefined) {
-          out.warn(`the credentials were stored in ${result.saved.where}, but ${result.saved.shadowedBy} in it is asked first for ${server.display}`);
-        }
-        out.data(result.status);
-      } finally {
-        await client.close();
+    if (result === undefined) {
+      const needUser = username === '';
+      const needPassword = password === undefined || password.trim() === '';
+      if ((needUser || needPassword) && !interactive()) {
+        throw usageError('NON_TTY_LOGIN', 'Cannot perform an interactive login from a non TTY device', {
+          hint: `give the username with -u and the password on stdin: printf %s "$TOKEN" | hubctl login -u USER --password-stdin${serverArg ? ` ${serverArg}` : ''}`,
+        });
       }
-    });
-}
+      if (needUser || needPassword) {
+        const { createPrompt } = await import('../prompt.js');
+        const prompt = createPrompt({ input: process.stdin, output: process.stderr, signal: rt.signal });
+        if (needUser) {
+          if (server.registry === 'docker.io') out.info(REGISTER_SUGGEST);
+          const fallback = await storedUsername(server.registry, credentials);
+          const answer = (await prompt.ask(fallback ? `Username (${fallback}): ` : 'Username: ')).trim();
+          username = answer === '' ? (fallback ?? '') : answer;
+          if (username === '') throw usageError('USERNAME_REQUIRED', 'a username is required');
+        }
+        if (needPassword) {
+          password = await prompt.askHidden('Password: ');
+          if (password === '') throw usageError('PASSWORD_REQUIRED', 'a password is required');
+        }
+      }
+      result = await run(username, password!);
+    }
 
-/** Options for the credentials code: docker's config dir from --config / $DOCKER_CONFIG / ~/.docker. */
-export async function credentialsOptions(rt: CliRuntime): Promise<CredentialsOptions> {
-  const { dockerConfigDir } = await import('../client-options.js');
-  return { env: { ...rt.env, DOCKER_CONFIG: dockerConfigDir(rt) }, homedir: homedir() };
+    if (result.saved.plaintextWarning && result.saved.path !== undefined) {
+      const { plaintextWarningText } = await import('../../credentials/messages.js');
+      out.info(plaintextWarningText(result.saved.path));
+    }
+    if (result.saved.shadowedBy !== undefined) {
+      out.warn(`the credentials were stored in ${result.saved.where}, but ${result.saved.shadowedBy} in it is asked first for ${server.display}`);
+    }
+    out.data(result.status);
+  } finally {
+    await client.close();
+  }
 }
 
 function interactive(): boolean {
