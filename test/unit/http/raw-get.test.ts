@@ -350,8 +350,6 @@ describe('raw GET over TLS', () => {
     expect(err?.code).toMatch(/CERT|SIGNATURE|ISSUER/);
   });
 
-  // The body goes out only once the client holds the response. (Head and a large body in one flight
-  // over TLS is not covered: TLS delivers records after the head's pause and the body mixes them up.)
   it('pumps a large body sent after the head', async () => {
     const body = randomBytes(3 * 1024 * 1024);
     const { url, seen } = await serve((s) => s.write(headOf('200 OK', { 'content-length': body.length })), true);
@@ -359,5 +357,50 @@ describe('raw GET over TLS', () => {
     seen.sockets[0]!.write(body);
     const { bytes } = await pumpAll(res.body, true);
     expect(sha(bytes)).toBe(sha(body));
+  });
+
+  // TLS hands over records it already decrypted after the socket was paused at the end of the head:
+  // they must be kept in order behind the head's bytes, whichever way the body is then read.
+  it('keeps the order when the head and a large body come in one flight, pumped or streamed', async () => {
+    const body = randomBytes(5 * 1024 * 1024 + 7);
+    const flight = Buffer.concat([Buffer.from(headOf('200 OK', { 'content-length': body.length })), body]);
+    const { url } = await serve((s) => s.write(flight), true);
+    const slabs = vi.spyOn(Buffer, 'allocUnsafeSlow');
+    try {
+      const pumped = await rawGet({ tls: { ca: certs.ca } })(new URL(url), {});
+      await new Promise((r) => setTimeout(r, 50)); // let the late records arrive before anyone reads
+      expect(sha((await pumpAll(pumped.body, true)).bytes)).toBe(sha(body));
+      expect(slabs.mock.calls.filter(([n]) => n === SLAB_BYTES).length).toBeLessThanOrEqual(SLABS);
+    } finally {
+      slabs.mockRestore();
+    }
+    const streamed = await rawGet({ tls: { ca: certs.ca } })(new URL(url), {});
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sha(await readAll(streamed.body))).toBe(sha(body));
+  });
+});
+
+describe('raw GET: a slow consumer is not a dead server', () => {
+  it('does not time out while the socket is paused for the sink, only when the server is idle', async () => {
+    const body = randomBytes(8 * 1024 * 1024);
+    const { url } = await serve((s) => s.write(Buffer.concat([Buffer.from(headOf('200 OK', { 'content-length': body.length })), body])));
+    const res = await rawGet({ bodyTimeoutMs: 200 })(new URL(`${url}/blob`), {});
+    const out: Buffer[] = [];
+    const held: Array<() => void> = [];
+    let timer: NodeJS.Timeout | undefined;
+    await res.body.pump({
+      chunk: (view, release) => {
+        held.push(() => {
+          out.push(Buffer.from(view));
+          release();
+        });
+        // hold every view for longer than the idle limit, then let them all go
+        clearTimeout(timer);
+        timer = setTimeout(() => held.splice(0).forEach((f) => f()), 400);
+      },
+    });
+    clearTimeout(timer);
+    held.splice(0).forEach((f) => f());
+    expect(sha(Buffer.concat(out))).toBe(sha(body));
   });
 });
