@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRegistry, seedImage, type Registry } from '../../harness/index.mjs';
-import { createClient, pull, closeAllTransports, type Credential } from '../../../src/index.js';
+import { createClient, pull, push, tag, closeAllTransports, type Credential } from '../../../src/index.js';
 
 let basic: Registry;
 let token: Registry;
@@ -22,6 +22,8 @@ beforeAll(async () => {
     seedImage(token, 'alice/app:1', { layers: [3000, 4000] }),
     seedImage(token, 'private/secret:1', { layers: [1000], creds: { username: 'admin', password: token.users.admin! } }),
     seedImage(tls, 'ns/app:1', { layers: [1000] }),
+    // layers of 256 KiB and more go over raw connections (src/http/raw-get.ts), here through TLS
+    seedImage(tls, 'ns/big:1', { layers: [3 * 1024 * 1024 + 5, 700_000] }),
   ]);
 });
 
@@ -105,6 +107,31 @@ describe('TLS registry with a test CA', () => {
     const r = await pull(c, `${tls.host}/ns/app:1`);
     expect(r.bytesDownloaded).toBeGreaterThan(0);
     await c.close();
+  });
+
+  it('pulls and uploads layers of several MiB over TLS, verified by digest both ways', async () => {
+    // a second TLS registry, so the push uploads every blob (nothing to mount from on the first)
+    const tls2 = await startRegistry({ mode: 'open', tls: true });
+    try {
+      const { mkdir, copyFile } = await import('node:fs/promises');
+      const certsD = join(root, 'certs-two');
+      for (const r of [tls, tls2]) {
+        await mkdir(join(certsD, r.host), { recursive: true });
+        await copyFile(r.caFile!, join(certsD, r.host, 'ca.crt'));
+      }
+      const c = createClient({ storeRoot: await storeRoot(), certsDirs: [certsD] });
+      const pulled = await pull(c, `${tls.host}/ns/big:1`);
+      expect(pulled.bytesDownloaded).toBeGreaterThan(3 * 1024 * 1024);
+      await tag(c, `${tls.host}/ns/big:1`, `${tls2.host}/ns/copy:1`);
+      const pushed = await push(c, `${tls2.host}/ns/copy:1`);
+      expect(pushed.blobs.uploaded).toBe(3);
+      expect(pushed.pushed[0]?.digest).toBe(pulled.digest);
+      const again = createClient({ storeRoot: await storeRoot(), certsDirs: [certsD] });
+      expect((await pull(again, `${tls2.host}/ns/copy:1`)).digest).toBe(pulled.digest);
+      await Promise.all([c.close(), again.close()]);
+    } finally {
+      await tls2.stop();
+    }
   });
 
   it('pulls with a docker certs.d directory', async () => {
