@@ -1,7 +1,8 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { Readable } from 'node:stream';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { RawBody } from './raw-body.js';
-import { MAX_HEAD_BYTES, bodyFraming, headEnd, parseResponseHead, type ResponseHead } from './raw-head.js';
+import { MAX_HEAD_BYTES, bodyFraming, decodeChunked, headEnd, parseResponseHead, type ResponseHead } from './raw-head.js';
 import { sendFile } from './raw-upload.js';
 import type { FileBody } from './types.js';
 
@@ -27,7 +28,26 @@ export interface RawGetOptions {
 }
 
 export interface RawResponse extends ResponseHead {
-  body: RawBody;
+  /** A RawBody (pumpable), or for a chunked answer to an upload its decoded bytes. */
+  body: Readable;
+}
+
+/** Bodies of chunked upload answers are read whole, up to this much. */
+const MAX_CHUNKED_ANSWER_BYTES = 1024 * 1024;
+
+async function* dechunked(body: RawBody): AsyncGenerator<Buffer> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const part of body) {
+    size += (part as Buffer).length;
+    if (size > MAX_CHUNKED_ANSWER_BYTES) {
+      body.destroy();
+      throw coded(`a chunked answer larger than ${MAX_CHUNKED_ANSWER_BYTES} bytes`, 'HPE_INVALID_RESPONSE');
+    }
+    parts.push(part as Buffer);
+  }
+  const data = decodeChunked(Buffer.concat(parts));
+  if (data.length > 0) yield data;
 }
 
 export type RawGet = (url: URL, headers: Record<string, string>, signal?: AbortSignal) => Promise<RawResponse>;
@@ -146,8 +166,8 @@ function rawRequest(method: string, url: URL, headers: Record<string, string>, u
           headBytes = rest.length;
           continue;
         }
-        if (framing.kind === 'unsupported') {
-          fail(coded(`response uses ${framing.why}`, RAW_UNSUPPORTED));
+        if (framing.kind === 'unsupported' || (framing.kind === 'chunked' && upload === undefined)) {
+          fail(coded(`response uses ${framing.kind === 'chunked' ? 'transfer-encoding chunked' : framing.why}`, RAW_UNSUPPORTED));
           return false;
         }
         const raw = new RawBody(socket, framing.kind === 'length' ? framing.length : framing.kind === 'none' ? 0 : undefined, options.bodyTimeoutMs);
@@ -157,7 +177,9 @@ function rawRequest(method: string, url: URL, headers: Record<string, string>, u
         socket.on('timeout', () => raw.fail(coded(`no data from ${url.host} for ${options.bodyTimeoutMs} ms`, 'UND_ERR_BODY_TIMEOUT')));
         raw.start(rest);
         body.once('close', cleanup);
-        resolve({ statusCode: parsed.statusCode, headers: parsed.headers, body });
+        // the answer to an upload cannot be asked for again: a chunked one is read (it is short) and decoded
+        const answer = framing.kind === 'chunked' ? Readable.from(dechunked(raw), { objectMode: false }) : raw;
+        resolve({ statusCode: parsed.statusCode, headers: parsed.headers, body: answer });
         return false;
       }
     };

@@ -36,21 +36,43 @@ export function parseResponseHead(text: string): ResponseHead {
 
 /**
  * How the body ends: after `length` bytes, at end of connection (`close`, allowed for responses to a
- * `Connection: close` request), not at all (`none`), or in a way raw-get does not read (`unsupported`:
- * transfer codings such as chunked; the caller asks again through undici).
+ * `Connection: close` request), not at all (`none`), in chunks (`chunked`: raw-get reads it only for
+ * the short answer to an upload, see decodeChunked), or in a way raw-get does not read
+ * (`unsupported`: other transfer codings; a GET is asked again through undici).
  */
-export type BodyFraming = { kind: 'length'; length: number } | { kind: 'close' } | { kind: 'none' } | { kind: 'unsupported'; why: string };
+export type BodyFraming = { kind: 'length'; length: number } | { kind: 'close' } | { kind: 'none' } | { kind: 'chunked' } | { kind: 'unsupported'; why: string };
 
 export function bodyFraming(head: ResponseHead): BodyFraming {
   const s = head.statusCode;
   if ((s >= 100 && s < 200) || s === 204 || s === 304) return { kind: 'none' };
-  if (head.headers['transfer-encoding'] !== undefined) return { kind: 'unsupported', why: 'transfer-encoding' };
+  const te = head.headers['transfer-encoding'];
+  if (te !== undefined) {
+    const codings = (Array.isArray(te) ? te : [te]).flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase());
+    return codings.length === 1 && codings[0] === 'chunked' ? { kind: 'chunked' } : { kind: 'unsupported', why: `transfer-encoding ${codings.join(', ')}` };
+  }
   const cl = head.headers['content-length'];
   if (cl === undefined) return { kind: 'close' };
   const values = new Set((Array.isArray(cl) ? cl : [cl]).flatMap((v) => v.split(',')).map((v) => v.trim()));
   const [only] = values;
   if (values.size !== 1 || only === undefined || !/^\d{1,15}$/.test(only)) throw malformed(`bad Content-Length ${JSON.stringify(cl)}`);
   return { kind: 'length', length: Number(only) };
+}
+
+/** The payload of a whole chunked body (chunk extensions and trailers are dropped). */
+export function decodeChunked(data: Buffer): Buffer {
+  const out: Buffer[] = [];
+  for (let i = 0; ; ) {
+    const eol = data.indexOf('\r\n', i);
+    if (eol < 0) throw malformed('a chunked body ended inside a chunk size line');
+    const sizeText = data.toString('latin1', i, eol).split(';')[0]!.trim();
+    if (!/^[0-9a-fA-F]{1,8}$/.test(sizeText)) throw malformed(`bad chunk size ${JSON.stringify(sizeText.slice(0, 20))}`);
+    const size = parseInt(sizeText, 16);
+    i = eol + 2;
+    if (size === 0) return Buffer.concat(out);
+    if (i + size + 2 > data.length || data.toString('latin1', i + size, i + size + 2) !== '\r\n') throw malformed('a chunked body ended inside a chunk');
+    out.push(data.subarray(i, i + size));
+    i += size + 2;
+  }
 }
 
 function malformed(what: string): Error {

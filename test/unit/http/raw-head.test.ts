@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bodyFraming, headEnd, parseResponseHead, type ResponseHead } from '../../../src/http/raw-head.js';
+import { bodyFraming, decodeChunked, headEnd, parseResponseHead, type ResponseHead } from '../../../src/http/raw-head.js';
 
 const head = (statusCode: number, headers: ResponseHead['headers'] = {}): ResponseHead => ({ statusCode, headers });
 
@@ -74,9 +74,16 @@ describe('bodyFraming', () => {
     expect(bodyFraming(head(status, { 'content-length': '10', 'transfer-encoding': 'chunked' }))).toEqual({ kind: 'none' });
   });
 
-  it('calls any transfer coding unsupported, even next to a Content-Length', () => {
-    expect(bodyFraming(head(200, { 'transfer-encoding': 'chunked' }))).toEqual({ kind: 'unsupported', why: 'transfer-encoding' });
+  it('tells chunked apart, and calls any other transfer coding unsupported, even next to a Content-Length', () => {
+    expect(bodyFraming(head(200, { 'transfer-encoding': 'chunked' }))).toEqual({ kind: 'chunked' });
+    expect(bodyFraming(head(200, { 'transfer-encoding': 'Chunked', 'content-length': '5' }))).toEqual({ kind: 'chunked' });
     expect(bodyFraming(head(200, { 'transfer-encoding': 'gzip, chunked', 'content-length': '5' })).kind).toBe('unsupported');
+  });
+
+  it('decodes a whole chunked body, dropping extensions and trailers, and refuses a cut one', () => {
+    expect(decodeChunked(Buffer.from('3;x=y\r\nabc\r\nA\r\n0123456789\r\n0\r\nt: 1\r\n\r\n')).toString()).toBe('abc0123456789');
+    expect(decodeChunked(Buffer.from('0\r\n\r\n')).length).toBe(0);
+    for (const bad of ['3\r\nab', '3\r\nabcd\r\n0\r\n\r\n', 'zz\r\n', '3']) expect(() => decodeChunked(Buffer.from(bad))).toThrow(/malformed/);
   });
 
   it('reads to the end of the connection without a length', () => {

@@ -30,7 +30,7 @@ interface Received {
  * A loopback server reading one request: the head, then Content-Length bytes (or none when
  * `answerEarly`), then answering with `status`.
  */
-async function serve(status: string, answerEarly = false): Promise<{ url: URL; received: Promise<Received> }> {
+async function serve(status: string, answerEarly = false, answer?: string): Promise<{ url: URL; received: Promise<Received> }> {
   let resolveReceived!: (r: Received) => void;
   const received = new Promise<Received>((r) => (resolveReceived = r));
   const server = createServer((s) => {
@@ -55,7 +55,7 @@ async function serve(status: string, answerEarly = false): Promise<{ url: URL; r
       }
       if (buf.length >= want && !answerEarly) {
         resolveReceived({ head, body: buf });
-        s.end(`HTTP/1.1 ${status}\r\nlocation: /next\r\ncontent-length: 0\r\n\r\n`);
+        s.end(answer ?? `HTTP/1.1 ${status}\r\nlocation: /next\r\ncontent-length: 0\r\n\r\n`);
       }
     });
   });
@@ -85,6 +85,16 @@ describe('raw uploads', () => {
     expect(createHash('sha256').update(got.body).digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
     expect(sent.at(-1)).toBe(data.length);
     expect([...sent].sort((a, b) => a - b)).toEqual(sent);
+  });
+
+  it('reads a chunked answer (a proxy in front of the registry may send one): status, headers and the decoded body', async () => {
+    const path = join(dir, 'chunked');
+    await writeFile(path, randomBytes(300_000));
+    const answer = 'HTTP/1.1 400 Bad Request\r\ntransfer-encoding: chunked\r\n\r\n7;ext=1\r\n{"error\r\n5\r\ns":1}\r\n0\r\ntrailer: x\r\n\r\n';
+    const { url } = await serve('400 Bad Request', false, answer);
+    const res = await client.send('PATCH', url, {}, { kind: 'file', path, size: 300_000 });
+    expect(res.statusCode).toBe(400);
+    expect((await readBytes(res.body, 1024)).toString()).toBe('{"errors":1}');
   });
 
   it('an empty file sends a zero-length body', async () => {
