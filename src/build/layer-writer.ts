@@ -37,7 +37,7 @@ export interface PreparedLayer extends BuiltLayer {
 export interface PrepareOptions {
   /** Where temp files go (default os.tmpdir()); the store's own temp dir avoids a cross-device copy. */
   tmpDir?: string;
-  /** Layers compressed at once (default: number of CPUs). */
+  /** Layers compressed at once (default: defaultConcurrency(), twice the CPUs up to the threadpool size). */
   concurrency?: number;
   onLog?: BuildLog;
   signal?: AbortSignal;

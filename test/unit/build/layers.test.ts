@@ -119,6 +119,30 @@ describe('layer writer', () => {
     expect(store.blobs.size).toBe(0);
   });
 
+  it('gives the bytes of one-shot zlib level 6 on the tar, whatever the read and zlib buffer sizes', async () => {
+    const dir = await tempDir();
+    const tree = join(dir, 'tree');
+    await mkdir(tree);
+    // larger than one file read and many zlib output buffers; half compressible, half not
+    const big = Buffer.alloc((5 << 20) + 7);
+    for (let i = 0, x = 1; i < big.length; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      big[i] = i % (2 << 20) < 1 << 20 ? x >>> 24 : 97 + (x % 5);
+    }
+    await writeFile(join(tree, 'big.bin'), big);
+    await writeFile(join(tree, 'small.txt'), 'small');
+    await writeFile(join(tree, 'empty'), '');
+    const tarBytes = await collect(directoryTar(tree));
+    const store = new FakeStore();
+    const r = await buildImage({ storage: store, layers: [tree, join(dir, 'tree')], concurrency: 2 });
+    const blob = store.blobs.get(r.layers[0]!.digest)!;
+    expect(blob.equals(gzipSync(tarBytes, { level: 6 }))).toBe(true);
+    expect(r.layers[0]!.diffId).toBe(sha(tarBytes));
+    expect(r.layers[1]).toEqual(r.layers[0]);
+    expect((await listTar(blob)).map((e) => e.name)).toEqual(['big.bin', 'empty', 'small.txt']);
+    expect(tarBytes.subarray(512, 512 + big.length).equals(big)).toBe(true);
+  });
+
   it('removes its temp files', async () => {
     const dir = await tempDir();
     const tmp = await tempDir();
