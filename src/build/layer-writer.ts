@@ -106,6 +106,31 @@ function failurePromise(signal?: AbortSignal): Failure {
   return { failed, fail, check };
 }
 
+/**
+ * Joins small chunks into chunks of at least `size` bytes (the last one may be smaller); larger
+ * chunks pass through uncopied. A tar of small files arrives as a 512-byte header, a small body and
+ * its padding per file: written as they come, each would be a gzip job on the threadpool, a
+ * callback and a safety-checker write of its own.
+ */
+export async function* batches(src: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
+  let pending: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of src) {
+    if (pending.length === 0 && chunk.length >= size) {
+      yield chunk;
+      continue;
+    }
+    pending.push(chunk);
+    bytes += chunk.length;
+    if (bytes >= size) {
+      yield Buffer.concat(pending, bytes);
+      pending = [];
+      bytes = 0;
+    }
+  }
+  if (bytes > 0) yield pending.length === 1 ? pending[0]! : Buffer.concat(pending, bytes);
+}
+
 /** tar -> sha256 (diff_id) + safety check + gzip -> sha256 -> temp file, in one pass. */
 async function prepareTar(input: LayerInput, blobPath: string, signal?: AbortSignal): Promise<PreparedLayer> {
   const { failed, fail, check } = failurePromise(signal);
@@ -118,7 +143,7 @@ async function prepareTar(input: LayerInput, blobPath: string, signal?: AbortSig
   validator.done.catch(fail);
   const src: Readable = input.open();
   try {
-    for await (const chunk of src as AsyncIterable<Buffer>) {
+    for await (const chunk of batches(src as AsyncIterable<Buffer>, GZIP_CHUNK)) {
       check();
       diff.update(chunk);
       await writeTo(validator.sink, chunk, failed);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { gzipSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildImage, openLayerSource, prepareLayers, directoryTar } from '../../../src/build/index.js';
+import { packTar, type PackItem } from '../../../src/build/tar-pack.js';
 import { MediaType } from '../../../src/oci/media-types.js';
 import { FakeStore } from './fake-storage.js';
 import { listTar, makeTar, sha, tempDir } from './helpers.js';
@@ -182,6 +183,50 @@ describe('special files', () => {
     const one = await buildImage({ storage: new FakeStore(), layers: paths, concurrency: 1 });
     const many = await buildImage({ storage: new FakeStore(), layers: paths, concurrency: 4 });
     expect(many.manifestDescriptor.digest).toBe(one.manifestDescriptor.digest);
+  });
+});
+
+describe('packing ahead', () => {
+  it('reads small files ahead but packs an entry of another tar before asking for the next item', async () => {
+    const dir = await tempDir();
+    for (let i = 0; i < 40; i++) await writeFile(join(dir, `s${i}`), `small ${i}`);
+    await writeFile(join(dir, 'big'), Buffer.alloc(200_000, 7));
+    // like an ADD archive: resuming the generator discards the body that was not read yet
+    async function* items(): AsyncGenerator<PackItem> {
+      for (let i = 0; i < 40; i++) {
+        yield { name: `s${i}`, type: 'file', mode: 0o644, size: `small ${i}`.length, sourcePath: join(dir, `s${i}`) };
+        if (i % 10 === 0) {
+          let live = true;
+          const body = `from archive ${i}`;
+          yield {
+            name: `a${i}`, type: 'file', mode: 0o644, size: body.length,
+            body: (async function* () {
+              if (!live) throw new Error('body read after the next item was asked for');
+              yield Buffer.from(body);
+            })(),
+          };
+          live = false;
+        }
+      }
+      yield { name: 'big', type: 'file', mode: 0o644, size: 200_000, sourcePath: join(dir, 'big') };
+    }
+    const entries = await listTar(await collect(packTar(items(), { mtime: new Date(0) })));
+    const expected: [string, string][] = [];
+    for (let i = 0; i < 40; i++) {
+      expected.push([`s${i}`, `small ${i}`]);
+      if (i % 10 === 0) expected.push([`a${i}`, `from archive ${i}`]);
+    }
+    expect(entries.slice(0, -1).map((e) => [e.name, e.body])).toEqual(expected);
+    expect(entries.at(-1)!.body).toBe(Buffer.alloc(200_000, 7).toString());
+  });
+
+  it('fails a small file that changed size since it was listed', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'f'), 'grown since');
+    const items = (async function* (): AsyncGenerator<PackItem> {
+      yield { name: 'f', type: 'file', mode: 0o644, size: 3, sourcePath: join(dir, 'f') };
+    })();
+    await expect(collect(packTar(items, { mtime: new Date(0) }))).rejects.toThrow(/Size mismatch/);
   });
 });
 
