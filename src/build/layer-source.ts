@@ -3,7 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { notFoundError, usageError } from '../errors.js';
-import { packTar, walkDirectory } from './tar-pack.js';
+import { FILE_READ_CHUNK, packTar, walkDirectory } from './tar-pack.js';
 import type { BuildLog, LayerInput } from './types.js';
 
 export interface LayerSourceOptions {
@@ -73,12 +73,12 @@ export async function openLayerSource(path: string, options: LayerSourceOptions 
   if (!st.isFile()) throw usageError('INVALID_LAYER', `layer ${path} is neither a file nor a directory`);
   const compression = await sniffFile(path);
   if (compression === 'gzip') {
-    return { name, kind: 'gzip', createdBy, filePath: path, open: () => createReadStream(path) };
+    return { name, kind: 'gzip', createdBy, filePath: path, open: () => createReadStream(path, { highWaterMark: FILE_READ_CHUNK }) };
   }
   if (compression !== 'none') {
     throw usageError('UNSUPPORTED_LAYER_COMPRESSION', `layer ${path} is ${compression}-compressed`, {
       hint: 'give a plain tar, a gzipped tar or a directory',
     });
   }
-  return { name, kind: 'tar', createdBy, open: () => createReadStream(path) };
+  return { name, kind: 'tar', createdBy, open: () => createReadStream(path, { highWaterMark: FILE_READ_CHUNK }) };
 }

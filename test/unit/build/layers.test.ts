@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { gzipSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildImage, openLayerSource, prepareLayers, directoryTar } from '../../../src/build/index.js';
+import { packTar, type PackItem } from '../../../src/build/tar-pack.js';
 import { MediaType } from '../../../src/oci/media-types.js';
 import { FakeStore } from './fake-storage.js';
 import { listTar, makeTar, sha, tempDir } from './helpers.js';
@@ -119,6 +120,30 @@ describe('layer writer', () => {
     expect(store.blobs.size).toBe(0);
   });
 
+  it('gives the bytes of one-shot zlib level 6 on the tar, whatever the read and zlib buffer sizes', async () => {
+    const dir = await tempDir();
+    const tree = join(dir, 'tree');
+    await mkdir(tree);
+    // larger than one file read and many zlib output buffers; half compressible, half not
+    const big = Buffer.alloc((5 << 20) + 7);
+    for (let i = 0, x = 1; i < big.length; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      big[i] = i % (2 << 20) < 1 << 20 ? x >>> 24 : 97 + (x % 5);
+    }
+    await writeFile(join(tree, 'big.bin'), big);
+    await writeFile(join(tree, 'small.txt'), 'small');
+    await writeFile(join(tree, 'empty'), '');
+    const tarBytes = await collect(directoryTar(tree));
+    const store = new FakeStore();
+    const r = await buildImage({ storage: store, layers: [tree, join(dir, 'tree')], concurrency: 2 });
+    const blob = store.blobs.get(r.layers[0]!.digest)!;
+    expect(blob.equals(gzipSync(tarBytes, { level: 6 }))).toBe(true);
+    expect(r.layers[0]!.diffId).toBe(sha(tarBytes));
+    expect(r.layers[1]).toEqual(r.layers[0]);
+    expect((await listTar(blob)).map((e) => e.name)).toEqual(['big.bin', 'empty', 'small.txt']);
+    expect(tarBytes.subarray(512, 512 + big.length).equals(big)).toBe(true);
+  });
+
   it('removes its temp files', async () => {
     const dir = await tempDir();
     const tmp = await tempDir();
@@ -158,6 +183,50 @@ describe('special files', () => {
     const one = await buildImage({ storage: new FakeStore(), layers: paths, concurrency: 1 });
     const many = await buildImage({ storage: new FakeStore(), layers: paths, concurrency: 4 });
     expect(many.manifestDescriptor.digest).toBe(one.manifestDescriptor.digest);
+  });
+});
+
+describe('packing ahead', () => {
+  it('reads small files ahead but packs an entry of another tar before asking for the next item', async () => {
+    const dir = await tempDir();
+    for (let i = 0; i < 40; i++) await writeFile(join(dir, `s${i}`), `small ${i}`);
+    await writeFile(join(dir, 'big'), Buffer.alloc(200_000, 7));
+    // like an ADD archive: resuming the generator discards the body that was not read yet
+    async function* items(): AsyncGenerator<PackItem> {
+      for (let i = 0; i < 40; i++) {
+        yield { name: `s${i}`, type: 'file', mode: 0o644, size: `small ${i}`.length, sourcePath: join(dir, `s${i}`) };
+        if (i % 10 === 0) {
+          let live = true;
+          const body = `from archive ${i}`;
+          yield {
+            name: `a${i}`, type: 'file', mode: 0o644, size: body.length,
+            body: (async function* () {
+              if (!live) throw new Error('body read after the next item was asked for');
+              yield Buffer.from(body);
+            })(),
+          };
+          live = false;
+        }
+      }
+      yield { name: 'big', type: 'file', mode: 0o644, size: 200_000, sourcePath: join(dir, 'big') };
+    }
+    const entries = await listTar(await collect(packTar(items(), { mtime: new Date(0) })));
+    const expected: [string, string][] = [];
+    for (let i = 0; i < 40; i++) {
+      expected.push([`s${i}`, `small ${i}`]);
+      if (i % 10 === 0) expected.push([`a${i}`, `from archive ${i}`]);
+    }
+    expect(entries.slice(0, -1).map((e) => [e.name, e.body])).toEqual(expected);
+    expect(entries.at(-1)!.body).toBe(Buffer.alloc(200_000, 7).toString());
+  });
+
+  it('fails a small file that changed size since it was listed', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'f'), 'grown since');
+    const items = (async function* (): AsyncGenerator<PackItem> {
+      yield { name: 'f', type: 'file', mode: 0o644, size: 3, sourcePath: join(dir, 'f') };
+    })();
+    await expect(collect(packTar(items, { mtime: new Date(0) }))).rejects.toThrow(/Size mismatch/);
   });
 });
 
