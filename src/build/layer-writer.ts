@@ -32,6 +32,8 @@ export interface PreparedLayer extends BuiltLayer {
   createdBy?: string;
   /** The blob's bytes: a temp file, or the user's own gzip file when it was used as it is. */
   blobPath: string;
+  /** blobPath is this build's temp file, hashed as it was written: the store may take it by rename. */
+  temp: boolean;
 }
 
 export interface PrepareOptions {
@@ -158,7 +160,7 @@ async function prepareTar(input: LayerInput, blobPath: string, signal?: AbortSig
     gzip.destroy();
     throw e;
   }
-  return withMeta(input, { blobPath, digest: blob.digest(), size: blob.bytes, diffId: `sha256:${diff.digest('hex')}` });
+  return withMeta(input, { blobPath, temp: true, digest: blob.digest(), size: blob.bytes, diffId: `sha256:${diff.digest('hex')}` });
 }
 
 /** gzip as it is: compressed bytes hashed (and copied to a temp file unless a file), diff_id via gunzip. */
@@ -206,7 +208,7 @@ async function prepareGzip(input: LayerInput, tempPath: string, signal?: AbortSi
     throw e;
   }
   const blobPath = input.filePath ?? tempPath;
-  return withMeta(input, { blobPath, digest: `sha256:${blob.digest('hex')}`, size, diffId: `sha256:${diff.digest('hex')}` });
+  return withMeta(input, { blobPath, temp: blobPath === tempPath, digest: `sha256:${blob.digest('hex')}`, size, diffId: `sha256:${diff.digest('hex')}` });
 }
 
 function withMeta(input: LayerInput, l: Omit<PreparedLayer, 'name' | 'createdBy'>): PreparedLayer {
@@ -242,19 +244,22 @@ export async function prepareLayers(inputs: readonly LayerInput[], options: Prep
   }
 }
 
-/** Ingests prepared layers into the store (skipping blobs it already holds), in order. */
+/**
+ * Puts prepared layers into the store (skipping blobs it already holds), in order: this build's temp
+ * files are renamed in (hashed once, while written), anything else is ingested (read and verified).
+ */
 export async function commitLayers(storage: Storage, layers: readonly PreparedLayer[], mediaType: string, signal?: AbortSignal): Promise<Descriptor[]> {
   const descs: Descriptor[] = [];
   for (const layer of layers) {
     const desc: Descriptor = { mediaType, digest: layer.digest, size: layer.size };
-    if (!(await storage.exists(desc))) {
-      await storage.ingest(
-        desc,
-        async (offset) => ({ stream: createReadStream(layer.blobPath, { start: offset, highWaterMark: FILE_READ_CHUNK }), offset }),
-        signal ? { signal } : {},
-      );
-    }
     descs.push(desc);
+    if (await storage.exists(desc)) continue;
+    if (layer.temp && storage.adoptFile !== undefined && (await storage.adoptFile(desc, layer.blobPath))) continue;
+    await storage.ingest(
+      desc,
+      async (offset) => ({ stream: createReadStream(layer.blobPath, { start: offset, highWaterMark: FILE_READ_CHUNK }), offset }),
+      signal ? { signal } : {},
+    );
   }
   return descs;
 }

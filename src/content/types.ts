@@ -62,4 +62,9 @@ export interface Storage extends ExistenceChecker {
   ingest(desc: Descriptor, open: ContentOpener, options?: IngestOptions): Promise<void>;
   /** Writes a small blob (manifest, config) given whole; checks the descriptor. */
   putBytes(desc: Descriptor, bytes: Uint8Array, options?: FetchOptions): Promise<void>;
+  /**
+   * Moves in a file the caller wrote and hashed itself (a built layer in the store's temp dir) by
+   * renaming it, without reading it again. False when it cannot (another filesystem): then ingest.
+   */
+  adoptFile?(desc: Descriptor, path: string): Promise<boolean>;
 }

@@ -6,7 +6,7 @@ import type { Descriptor } from '../oci/types.js';
 import type { ContentOpener, IngestOptions, OpenedContent } from '../content/types.js';
 import { fsyncDir } from './atomic-write.js';
 import type { Layout } from './layout.js';
-import { WRITE_BUFFER_BYTES, checkDescriptorShape, statSize, verifyBytes } from './verify.js';
+import { WRITE_BUFFER_BYTES, checkDescriptorShape, sizeMismatch, statSize, verifyBytes } from './verify.js';
 import { ingestBlob } from './ingest.js';
 
 export interface BlobStoreOptions {
@@ -97,6 +97,33 @@ export class BlobStore {
       await fsp.rm(tmp, { force: true });
       throw e;
     }
+  }
+
+  /**
+   * Renames a file the caller wrote and hashed into place (see Storage.adoptFile): its size is
+   * checked and it is synced first, as ingest does; its bytes are not read again. False across
+   * filesystems (EXDEV).
+   */
+  async adoptFile(desc: Descriptor, path: string): Promise<boolean> {
+    checkDescriptorShape(desc);
+    if (await this.exists(desc)) return true;
+    const fh = await fsp.open(path, 'r');
+    try {
+      const { size } = await fh.stat();
+      if (size !== desc.size) throw sizeMismatch(desc, String(size));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await this.ensureDir(desc.digest);
+    try {
+      // identical content under the same name: a concurrent writer's rename is harmless
+      await fsp.rename(path, this.blobPath(desc.digest));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EXDEV') return false;
+      throw e;
+    }
+    return true;
   }
 
   /**

@@ -126,6 +126,12 @@ export class ImageStore implements Storage, Fetcher {
     await this.blobs.ingest(desc, open, options);
   }
 
+  async adoptFile(desc: Descriptor, path: string): Promise<boolean> {
+    checkDescriptorShape(desc);
+    await this.lease.add(desc.digest);
+    return this.blobs.adoptFile(desc, path);
+  }
+
   /** Drops this instance's lease on blobs it wrote but did not tag (call when done writing). */
   close(): Promise<void> {
     return this.lease.close();

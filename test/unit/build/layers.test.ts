@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { gzipSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildImage, openLayerSource, prepareLayers, directoryTar } from '../../../src/build/index.js';
+import { commitLayers } from '../../../src/build/layer-writer.js';
+import { ImageStore } from '../../../src/store/index.js';
 import { packTar, type PackItem } from '../../../src/build/tar-pack.js';
 import { MediaType } from '../../../src/oci/media-types.js';
 import { FakeStore } from './fake-storage.js';
@@ -142,6 +144,27 @@ describe('layer writer', () => {
     expect(r.layers[1]).toEqual(r.layers[0]);
     expect((await listTar(blob)).map((e) => e.name)).toEqual(['big.bin', 'empty', 'small.txt']);
     expect(tarBytes.subarray(512, 512 + big.length).equals(big)).toBe(true);
+  });
+
+  it('moves its own temp blobs into the store by rename, and reads a gzip file used as it is without touching it', async () => {
+    const dir = await tempDir();
+    const root = await tempDir();
+    const store = await ImageStore.open(root);
+    const tmp = join(root, 'tmp-build');
+    await mkdir(tmp);
+    await writeFile(join(dir, 'a.tar'), await makeTar([{ name: 'a', body: 'b' }]));
+    const userGz = join(dir, 'b.tar.gz');
+    await writeFile(userGz, gzipSync(await makeTar([{ name: 'c', body: 'd' }])));
+    const prepared = await prepareLayers([await openLayerSource(join(dir, 'a.tar')), await openLayerSource(userGz)], { tmpDir: tmp });
+    const [built, given] = prepared.layers;
+    expect([built!.temp, given!.temp]).toEqual([true, false]);
+    const descs = await commitLayers(store, prepared.layers, MediaType.OciLayerGzip);
+    // the built blob left the temp dir (renamed), the user's file is still there, both are in the store
+    await expect(readFile(built!.blobPath)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect((await readFile(userGz)).length).toBe(given!.size);
+    for (const d of descs) expect(sha(await readFile(store.blobPath(d.digest)))).toBe(d.digest);
+    await prepared.cleanup();
+    await store.close();
   });
 
   it('removes its temp files', async () => {
