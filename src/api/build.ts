@@ -20,7 +20,7 @@ interface CommonBuildOptions {
   format?: ImageFormat;
   /** SOURCE_DATE_EPOCH: mtimes of tarred directories and every `created` (default 0). */
   sourceDateEpoch?: number;
-  /** Layers compressed at once (default: CPU count). */
+  /** Layers compressed at once (default: twice the CPUs, at most the libuv threadpool size; see src/build/pool.ts). */
   concurrency?: number;
   signal?: AbortSignal;
   onLog?: BuildLog;
