@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import { formatReference, type Reference } from '../ref/reference.js';
 import { runPool } from '../content/pool.js';
@@ -7,10 +7,18 @@ import { MAX_MANIFEST_BYTES, parseManifest, type ParsedManifest } from '../oci/m
 import { isManifestType } from '../oci/media-types.js';
 import type { Descriptor } from '../oci/types.js';
 import { RemoteRepository } from '../registry/remote.js';
+import type { UploadBody } from '../registry/upload.js';
 import { HubctlError, notFoundError } from '../errors.js';
 import type { ImageStore } from '../store/image-store.js';
 import { mountCandidates } from './mount-candidates.js';
 import type { LayerStatus, PushedTag, PushEvent, PushOptions } from './push.js';
+
+/**
+ * Blobs up to this size are read whole (one synchronous read from the store) and sent from memory in
+ * one write; larger ones are streamed from their file. For small layers the stream (open, read,
+ * close on the thread pool, a progress Transform, undici's stream writer) cost more than the bytes.
+ */
+export const PUSH_BUFFER_BYTES = 128 * 1024;
 
 /** One push to one repository: blobs (existing, mounted or uploaded, each once), manifests, tags. */
 export class PushSession {
@@ -195,32 +203,44 @@ export class PushSession {
       ? undefined
       : (await this.mountSources()).get(desc.digest)?.find((repo) => !this.deniedSources.has(repo));
     const path = this.store.blobPath(desc.digest);
-    let lastEmit = 0;
-    const openBody = (): Readable => {
-      let sent = 0;
-      const counter = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          sent += chunk.length;
-          const now = Date.now();
-          if (now - lastEmit >= 100 || sent === desc.size) {
-            lastEmit = now;
-            layerEvent('pushing', { current: sent, total: desc.size });
-          }
-          cb(null, chunk);
-        },
-      });
-      const file = createReadStream(path);
-      file.on('error', (e) => counter.destroy(e));
-      return file.pipe(counter);
-    };
+    let body: UploadBody;
+    if (desc.size <= PUSH_BUFFER_BYTES) {
+      body = readFileSync(path);
+      if (body.length !== desc.size) {
+        throw new HubctlError('integrity', 'SIZE_MISMATCH', `blob ${desc.digest} in the local store is ${body.length} bytes, not ${desc.size}`, {
+          hint: 'the local store is damaged; pull or build the image again',
+        });
+      }
+      // handed to the connection in one write: that is all the progress there is to report
+      layerEvent('pushing', { current: desc.size, total: desc.size });
+    } else {
+      let lastEmit = 0;
+      body = (): Readable => {
+        let sent = 0;
+        const counter = new Transform({
+          transform(chunk: Buffer, _enc, cb) {
+            sent += chunk.length;
+            const now = Date.now();
+            if (now - lastEmit >= 100 || sent === desc.size) {
+              lastEmit = now;
+              layerEvent('pushing', { current: sent, total: desc.size });
+            }
+            cb(null, chunk);
+          },
+        });
+        const file = createReadStream(path);
+        file.on('error', (e) => counter.destroy(e));
+        return file.pipe(counter);
+      };
+    }
     let result;
     try {
-      result = await this.remote.uploadBlob(desc, openBody, { ...this.sig, ...(mountFrom ? { mountFrom } : {}) });
+      result = await this.remote.uploadBlob(desc, body, { ...this.sig, ...(mountFrom ? { mountFrom } : {}) });
     } catch (e) {
       // A token may not cover pull on the mount source (another user's repository): upload plainly.
       if (mountFrom === undefined || !(e instanceof HubctlError) || e.kind !== 'auth') throw e;
       this.deniedSources.add(mountFrom);
-      result = await this.remote.uploadBlob(desc, openBody, this.sig);
+      result = await this.remote.uploadBlob(desc, body, this.sig);
     }
     if (result.kind === 'mounted') {
       this.counts.mounted++;

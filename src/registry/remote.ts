@@ -1,11 +1,10 @@
-import type { Readable } from 'node:stream';
 import type { Fetcher, FetchOptions, OpenedContent } from '../content/types.js';
 import { isManifestType } from '../oci/media-types.js';
 import type { Descriptor } from '../oci/types.js';
 import type { RegistryTransport } from '../http/types.js';
 import { fetchBlobBytes, openBlob, blobExists } from './blobs.js';
 import { getManifest, headManifest, putManifest, type FetchedManifest } from './manifests.js';
-import { mountBlob, uploadBlob, type UploadOptions, type UploadResult } from './upload.js';
+import { mountBlob, uploadBlob, type UploadBody, type UploadOptions, type UploadResult } from './upload.js';
 import { pullScope, pushScope } from './scopes.js';
 import { integrityError } from '../errors.js';
 
@@ -49,8 +48,8 @@ export class RemoteRepository implements Fetcher {
     return blobExists(this.transport, this.repository, digest, [scope], options.signal);
   }
 
-  uploadBlob(desc: Descriptor, openBody: () => Readable, options: UploadOptions = {}): Promise<UploadResult> {
-    return uploadBlob(this.transport, this.repository, desc, openBody, options);
+  uploadBlob(desc: Descriptor, body: UploadBody, options: UploadOptions = {}): Promise<UploadResult> {
+    return uploadBlob(this.transport, this.repository, desc, body, options);
   }
 
   /** A cross-repository mount only (no upload): true when the registry mounted the blob from `from`. */
