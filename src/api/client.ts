@@ -1,7 +1,9 @@
 import type { CredentialSource } from '../credentials/types.js';
 import type { RegistryTransport, TransportOptions } from '../http/types.js';
-import { createTransport } from '../auth/index.js';
-import { ImageStore } from '../store/index.js';
+// The modules themselves rather than the folders' index files: a command loads only what it uses
+// (the auth index also loads login, the store index gc, validate and describe).
+import { createTransport } from '../auth/session.js';
+import { ImageStore } from '../store/image-store.js';
 import type { Platform } from '../oci/types.js';
 import { hostPlatform } from '../oci/platform.js';
 

@@ -1,4 +1,4 @@
-import type { FileBody } from '../http/types.js';
+import { readFileSync } from 'node:fs';
 import { formatReference, type Reference } from '../ref/reference.js';
 import { runPool } from '../content/pool.js';
 import { interrupted } from '../content/abort.js';
@@ -6,10 +6,18 @@ import { MAX_MANIFEST_BYTES, parseManifest, type ParsedManifest } from '../oci/m
 import { isManifestType } from '../oci/media-types.js';
 import type { Descriptor } from '../oci/types.js';
 import { RemoteRepository } from '../registry/remote.js';
+import type { UploadBody } from '../registry/upload.js';
 import { HubctlError, notFoundError } from '../errors.js';
 import type { ImageStore } from '../store/image-store.js';
 import { mountCandidates } from './mount-candidates.js';
 import type { LayerStatus, PushedTag, PushEvent, PushOptions } from './push.js';
+
+/**
+ * Blobs up to this size are read whole (one synchronous read from the store) and sent from memory in
+ * one write; larger ones are streamed from their file. For small layers the stream (open, read,
+ * close on the thread pool, a progress Transform, undici's stream writer) cost more than the bytes.
+ */
+export const PUSH_BUFFER_BYTES = 128 * 1024;
 
 /** One push to one repository: blobs (existing, mounted or uploaded, each once), manifests, tags. */
 export class PushSession {
@@ -193,19 +201,32 @@ export class PushSession {
     const mountFrom = this.options.mount === false
       ? undefined
       : (await this.mountSources()).get(desc.digest)?.find((repo) => !this.deniedSources.has(repo));
-    let lastEmit = 0;
-    const body: FileBody = {
-      kind: 'file',
-      path: this.store.blobPath(desc.digest),
-      size: desc.size,
-      onSent: (sent) => {
-        const now = Date.now();
-        if (now - lastEmit >= 100 || sent === desc.size) {
-          lastEmit = now;
-          layerEvent('pushing', { current: sent, total: desc.size });
-        }
-      },
-    };
+    const path = this.store.blobPath(desc.digest);
+    let body: UploadBody;
+    if (desc.size <= PUSH_BUFFER_BYTES) {
+      body = readFileSync(path);
+      if (body.length !== desc.size) {
+        throw new HubctlError('integrity', 'SIZE_MISMATCH', `blob ${desc.digest} in the local store is ${body.length} bytes, not ${desc.size}`, {
+          hint: 'the local store is damaged; pull or build the image again',
+        });
+      }
+      // handed to the connection in one write: that is all the progress there is to report
+      layerEvent('pushing', { current: desc.size, total: desc.size });
+    } else {
+      let lastEmit = 0;
+      body = {
+        kind: 'file',
+        path,
+        size: desc.size,
+        onSent: (sent) => {
+          const now = Date.now();
+          if (now - lastEmit >= 100 || sent === desc.size) {
+            lastEmit = now;
+            layerEvent('pushing', { current: sent, total: desc.size });
+          }
+        },
+      };
+    }
     let result;
     try {
       result = await this.remote.uploadBlob(desc, body, { ...this.sig, ...(mountFrom ? { mountFrom } : {}) });

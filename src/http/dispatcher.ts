@@ -22,6 +22,17 @@ export interface DispatcherConfig {
 /** Connections per origin: enough for parallel blob transfers. */
 export const POOL_CONNECTIONS = 16;
 
+/**
+ * Keeps the connection after a HEAD. undici closes it by default, for servers that wrongly send a
+ * body with a HEAD response (undici#258); registries do not (docker's and skopeo's Go clients reuse
+ * these connections too), and a push HEADs every blob: 200 small layers cost 200 new connections,
+ * each a handshake and a new server-side connection, before this. A request that sets `reset` itself
+ * keeps its choice.
+ */
+export function keepAliveAfterHead(dispatch: Dispatcher['dispatch']): Dispatcher['dispatch'] {
+  return (opts, handler) => dispatch(opts.method === 'HEAD' && opts.reset === undefined ? { ...opts, reset: false } : opts, handler);
+}
+
 /** Reads the extra CA certificates for a registry: `caFile`, then `<certsDir>/<host>/*.crt`. */
 export function loadExtraCAs(config: Pick<DispatcherConfig, 'caFile' | 'certsDirs' | 'hostNames'>): string[] {
   const pems: string[] = [];
@@ -102,13 +113,13 @@ function buildDispatcher(config: DispatcherConfig, extraCAs: string[]): Dispatch
     connect,
   };
   const proxy = proxyEnv(config.env);
-  if (proxy.httpProxy === '' && proxy.httpsProxy === '') return new undici.Agent(agentOptions);
+  if (proxy.httpProxy === '' && proxy.httpsProxy === '') return new undici.Agent(agentOptions).compose(keepAliveAfterHead);
   // Like Go's ProxyFromEnvironment (docker, skopeo): loopback registries are never proxied.
   if (proxy.noProxy.trim() !== '*') proxy.noProxy = [proxy.noProxy, ...LOOPBACK_NO_PROXY].filter((v) => v !== '').join(',');
   // Explicit values (possibly '') so undici never falls back to process.env. `requestTls` carries our CA
   // and verification choice through CONNECT tunnels; plain-HTTP targets go in absolute form (no tunnel).
   const requestTls = { ...tls, ...(config.connectTimeoutMs !== undefined ? { timeout: config.connectTimeoutMs } : {}) };
-  return new undici.EnvHttpProxyAgent({ ...agentOptions, ...proxy, requestTls, proxyTunnel: false } as EnvHttpProxyAgent.Options);
+  return new undici.EnvHttpProxyAgent({ ...agentOptions, ...proxy, requestTls, proxyTunnel: false } as EnvHttpProxyAgent.Options).compose(keepAliveAfterHead);
 }
 
 /**

@@ -1,10 +1,10 @@
 import type { Fetcher, FetchOptions, OpenedContent } from '../content/types.js';
 import { isManifestType } from '../oci/media-types.js';
 import type { Descriptor } from '../oci/types.js';
-import type { RegistryTransport, ReplayableBody } from '../http/types.js';
+import type { RegistryTransport } from '../http/types.js';
 import { fetchBlobBytes, openBlob, blobExists } from './blobs.js';
 import { getManifest, headManifest, putManifest, type FetchedManifest } from './manifests.js';
-import { mountBlob, uploadBlob, type UploadOptions, type UploadResult } from './upload.js';
+import { mountBlob, uploadBlob, type UploadBody, type UploadOptions, type UploadResult } from './upload.js';
 import { pullScope, pushScope } from './scopes.js';
 import { integrityError } from '../errors.js';
 
@@ -48,7 +48,7 @@ export class RemoteRepository implements Fetcher {
     return blobExists(this.transport, this.repository, digest, [scope], options.signal);
   }
 
-  uploadBlob(desc: Descriptor, body: ReplayableBody, options: UploadOptions = {}): Promise<UploadResult> {
+  uploadBlob(desc: Descriptor, body: UploadBody, options: UploadOptions = {}): Promise<UploadResult> {
     return uploadBlob(this.transport, this.repository, desc, body, options);
   }
 

@@ -1,6 +1,6 @@
 import { internalError } from '../errors.js';
 import type { Descriptor } from '../oci/types.js';
-import type { RegistryResponse, RegistryTransport, ReplayableBody } from '../http/types.js';
+import type { FileBody, RegistryResponse, RegistryTransport } from '../http/types.js';
 import { pullScope, pushScope } from './scopes.js';
 
 export interface UploadOptions {
@@ -11,17 +11,23 @@ export interface UploadOptions {
 
 export type UploadResult = { kind: 'mounted'; from: string } | { kind: 'uploaded' };
 
+/** The blob's bytes: in memory (a small blob, sent in one write), or a file (read again for each attempt). */
+export type UploadBody = Uint8Array | FileBody;
+
 /**
- * Uploads one blob: POST (with a mount attempt when `mountFrom` is set), one streamed PATCH to the
- * Location used verbatim, then PUT `?digest=` on the Location the PATCH answered with (the
- * distribution registry's `_state` changes with every response). The session is cancelled with
- * DELETE when anything fails after it was opened.
+ * Uploads one blob: POST (with a mount attempt when `mountFrom` is set), then
+ * - a streamed body: one PATCH to the Location used verbatim, then PUT `?digest=` on the Location the
+ *   PATCH answered with (the distribution registry's `_state` changes with every response);
+ * - a body in memory: one PUT `?digest=` carrying the bytes (the spec's monolithic "POST then PUT",
+ *   as containerd and oras push): a request fewer per blob, which for many small layers is most of
+ *   the work. The bytes can be sent again, so the PUT is retried like the bodiless one.
+ * The session is cancelled with DELETE when anything fails after it was opened.
  */
 export async function uploadBlob(
   transport: RegistryTransport,
   repository: string,
   desc: Descriptor,
-  body: ReplayableBody,
+  body: UploadBody,
   options: UploadOptions = {},
 ): Promise<UploadResult> {
   const { signal, mountFrom } = options;
@@ -36,6 +42,19 @@ export async function uploadBlob(
   if (started.status === 201 && mountFrom !== undefined) return { kind: 'mounted', from: mountFrom };
   let location = locationOf(started);
   try {
+    if (body instanceof Uint8Array) {
+      const done = await transport.request({
+        method: 'PUT',
+        url: withDigest(location, desc.digest),
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(body.length) },
+        body,
+        scopes,
+        retry: true,
+        ...(signal ? { signal } : {}),
+      });
+      await done.discard();
+      return { kind: 'uploaded' };
+    }
     const patched = await transport.request({
       method: 'PATCH',
       url: location,

@@ -1,13 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, promises as fsp } from 'node:fs';
+import { closeSync, createReadStream, fsync, mkdirSync, openSync, promises as fsp, renameSync, rmSync, writeSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { digestAlgorithm, digestHex } from '../digest/digest.js';
 import { integrityError, notFoundError } from '../errors.js';
 import type { Descriptor } from '../oci/types.js';
 import type { ContentOpener, IngestOptions, OpenedContent } from '../content/types.js';
 import { fsyncDir } from './atomic-write.js';
-import type { Layout } from './layout.js';
-import { WRITE_BUFFER_BYTES, checkDescriptorShape, sizeMismatch, statSize, verifyBytes } from './verify.js';
+import { TEMP_SUFFIX, type Layout } from './layout.js';
+import { WRITE_BUFFER_BYTES, checkDescriptorShape, sizeMismatch, statSize, statSizeSync, verifyBytes } from './verify.js';
 import { ingestBlob } from './ingest.js';
+
+const fsyncFd = promisify(fsync);
+
+/** Temp names are `<hex>.<pid>.<random per process>-<counter>.tmp`: unique without a random draw per blob. */
+const TEMP_PREFIX = `${process.pid}.${randomBytes(6).toString('hex')}`;
+let tempCounter = 0;
+
+/**
+ * putBytes writes buffers up to this size with synchronous open/write/close/rename (microseconds each
+ * on a local filesystem: the data only reaches the page cache) and keeps only the fsync, which can
+ * take milliseconds on a disk, on the thread pool. Larger buffers use the promise API throughout.
+ */
+export const SYNC_PUT_BYTES = 1 << 20;
 
 export interface BlobStoreOptions {
   now: () => number;
@@ -33,18 +47,27 @@ export class BlobStore {
     return dir;
   }
 
+  private ensureDirSync(digest: string): string {
+    const dir = this.layout.algorithmDir(digestAlgorithm(digest));
+    if (!this.dirs.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      this.dirs.add(dir);
+    }
+    return dir;
+  }
+
   blobPath(digest: string): string {
     return this.layout.blobPath(digest);
   }
 
-  /** Size of the stored blob, or undefined when absent. */
+  /** Size of the stored blob, or undefined when absent (one synchronous stat, see statSizeSync). */
   async blobSize(digest: string): Promise<number | undefined> {
-    return statSize(this.blobPath(digest));
+    return statSizeSync(this.blobPath(digest));
   }
 
   /** True when the blob is present with the descriptor's size. */
   async exists(desc: Descriptor): Promise<boolean> {
-    return (await this.blobSize(desc.digest)) === desc.size;
+    return statSizeSync(this.blobPath(desc.digest)) === desc.size;
   }
 
   async open(desc: Descriptor, offset = 0): Promise<OpenedContent> {
@@ -75,14 +98,40 @@ export class BlobStore {
     return bytes;
   }
 
-  /** Verifies and writes a small blob (unique temp name, fsync, rename). */
+  /**
+   * Verifies and writes a small blob: unique temp name, write, fsync, rename. The fsync before the
+   * rename stays for every blob: presence is judged by name and size alone (exists()), so a name
+   * must never survive a crash pointing at data that did not (a rename is not ordered after the
+   * data on every filesystem; a later directory sync cannot repair that).
+   */
   async putBytes(desc: Descriptor, bytes: Uint8Array): Promise<void> {
     checkDescriptorShape(desc);
     verifyBytes(desc, bytes);
     if (await this.exists(desc)) return;
     const final = this.blobPath(desc.digest);
-    const dir = await this.ensureDir(desc.digest);
-    const tmp = `${dir}/.${digestHex(desc.digest)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    if (bytes.length > SYNC_PUT_BYTES) return this.putLarge(final, await this.ensureDir(desc.digest), desc, bytes);
+    const tmp = this.tempName(this.ensureDirSync(desc.digest), desc);
+    let fd: number | undefined = openSync(tmp, 'wx', 0o644);
+    try {
+      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+      await fsyncFd(fd);
+      closeSync(fd);
+      fd = undefined;
+      // Identical content under the same name: a concurrent writer's rename is harmless.
+      renameSync(tmp, final);
+    } catch (e) {
+      if (fd !== undefined) closeSync(fd);
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+  }
+
+  private tempName(dir: string, desc: Descriptor): string {
+    return `${dir}/.${digestHex(desc.digest)}.${TEMP_PREFIX}-${tempCounter++}${TEMP_SUFFIX}`;
+  }
+
+  private async putLarge(final: string, dir: string, desc: Descriptor, bytes: Uint8Array): Promise<void> {
+    const tmp = this.tempName(dir, desc);
     try {
       const fh = await fsp.open(tmp, 'wx', 0o644);
       try {
@@ -91,7 +140,6 @@ export class BlobStore {
       } finally {
         await fh.close();
       }
-      // Identical content under the same name: a concurrent writer's rename is harmless.
       await fsp.rename(tmp, final);
     } catch (e) {
       await fsp.rm(tmp, { force: true });

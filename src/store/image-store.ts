@@ -6,13 +6,13 @@ import type { ContentOpener, Fetcher, FetchOptions, IngestOptions, OpenedContent
 import { createFileExclusive } from './atomic-write.js';
 import { BlobStore } from './blobs.js';
 import { checkDescriptorShape } from './verify.js';
-import { collectGarbage, type GcOptions, type GcResult } from './gc.js';
+import type { GcOptions, GcResult } from './gc.js';
 import { walkGraph } from './graph.js';
 import { emptyIndex, entryRefName, makeEntry, normalizeRefName, readIndexFile, serializeIndex, writeIndexFile } from './index-file.js';
 import { Layout, OCI_LAYOUT_CONTENT } from './layout.js';
 import { Lease, readLiveLeases } from './lease.js';
 import { DEFAULT_LOCK_STALE_MS, DEFAULT_LOCK_TIMEOUT_MS, withLock } from './lock.js';
-import { validateStore, type ValidateOptions, type ValidationReport } from './validate.js';
+import type { ValidateOptions, ValidationReport } from './validate.js';
 
 export interface ImageStoreOptions {
   /** Clock (ms since epoch) for lock timestamps, stale-lock detection and gc ages. */
@@ -242,7 +242,9 @@ export class ImageStore implements Storage, Fetcher {
    * Deletes blobs no index.json entry reaches (under the index lock), except blobs leased by live
    * store instances that have not tagged them yet (pulls in progress, in any process).
    */
-  gc(options: GcOptions = {}): Promise<GcResult> {
+  async gc(options: GcOptions = {}): Promise<GcResult> {
+    // loaded when used: pull, push and images never collect garbage
+    const { collectGarbage } = await import('./gc.js');
     return this.withIndexLock(async () => {
       const index = await this.readIndex();
       return collectGarbage(this.blobs, index.manifests, this.now, {
@@ -254,7 +256,8 @@ export class ImageStore implements Storage, Fetcher {
   }
 
   /** Checks index.json and that every blob it references is present (optionally re-hashing them). */
-  validate(options: ValidateOptions = {}): Promise<ValidationReport> {
+  async validate(options: ValidateOptions = {}): Promise<ValidationReport> {
+    const { validateStore } = await import('./validate.js');
     return validateStore(this, options);
   }
 }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, promises as fsp, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { isPidAlive } from './lock.js';
@@ -10,8 +9,10 @@ import { isPidAlive } from './lock.js';
  * concurrent gc in another process. Each store instance that writes keeps one lease file
  * `<root>/.hubctl/leases/<host>-<pid>-<rand>.json`: a JSON header line `{pid, host, time}`, then one
  * line per change, `+<digest>` when leased and `-<digest>` when released. The file is only ever
- * appended to through one open handle, so leasing a digest costs one small write (a pull of 200
- * layers used to rewrite the whole list 200 times). A digest is leased *before* its blob is written
+ * appended to through one open descriptor, so leasing a digest costs one small write (a pull of 200
+ * layers used to rewrite the whole list 200 times). The writes are synchronous: an append of a line
+ * to the page cache takes microseconds, and "on disk" here means visible to a gc in another process,
+ * not durable (a lease only matters while its process lives), so no fsync is needed either. A digest is leased *before* its blob is written
  * or checked; gc lists the blob directories first and reads the leases after, so a blob it sees was
  * leased before gc looked. tag() releases the digests it made reachable. A lease of a dead pid on
  * this host is ignored (and deleted by gc); one from another host counts until it is
@@ -29,54 +30,73 @@ interface LeaseHeader {
 export class Lease {
   private readonly digests = new Set<string>();
   private readonly path: string;
-  private chain: Promise<void> = Promise.resolve();
-  private file: FileHandle | undefined;
+  private fd: number | undefined;
 
   constructor(root: string, private readonly now: () => number) {
     this.path = join(root, LEASES_DIR, `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}.json`);
   }
 
-  /** Leases `digest` (on disk before this resolves). */
+  /** Leases `digest` (in the lease file before this resolves). */
   add(digest: string): Promise<void> {
-    if (this.digests.has(digest)) return this.chain;
+    if (this.digests.has(digest)) return Promise.resolve();
+    try {
+      this.append(`+${digest}\n`);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     this.digests.add(digest);
-    return this.append(`+${digest}\n`);
+    return Promise.resolve();
   }
 
   /** Drops digests that are now reachable from index.json. */
   release(digests: Iterable<string>): Promise<void> {
     let lines = '';
     for (const d of digests) if (this.digests.delete(d)) lines += `-${d}\n`;
-    return lines === '' ? this.chain : this.append(lines);
+    try {
+      if (lines !== '') this.append(lines);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return Promise.resolve();
   }
 
   /** Removes the lease file (the store instance is done writing). */
   close(): Promise<void> {
     this.digests.clear();
-    this.chain = this.chain.catch(() => undefined).then(async () => {
-      const file = this.file;
-      this.file = undefined;
-      if (file) {
-        await file.close();
-        await fsp.rm(this.path, { force: true });
-      }
-    });
-    return this.chain;
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd === undefined) return Promise.resolve();
+    try {
+      closeSync(fd);
+      // Synchronous, so an add() after close() (which starts a new file) cannot be unlinked by it.
+      rmSync(this.path, { force: true });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return Promise.resolve();
   }
 
-  private append(text: string): Promise<void> {
-    this.chain = this.chain.catch(() => undefined).then(async () => {
-      if (this.file === undefined) {
-        await fsp.mkdir(join(this.path, '..'), { recursive: true });
-        const header: LeaseHeader = { pid: process.pid, host: hostname(), time: new Date(this.now()).toISOString() };
-        const file = await fsp.open(this.path, 'a');
-        await file.write(`${JSON.stringify(header)}\n`);
-        this.file = file;
+  private append(text: string): void {
+    if (this.fd === undefined) {
+      mkdirSync(join(this.path, '..'), { recursive: true });
+      const header: LeaseHeader = { pid: process.pid, host: hostname(), time: new Date(this.now()).toISOString() };
+      const fd = openSync(this.path, 'a');
+      try {
+        writeFully(fd, `${JSON.stringify(header)}\n`);
+      } catch (e) {
+        closeSync(fd);
+        throw e;
       }
-      await this.file.write(text);
-    });
-    return this.chain;
+      this.fd = fd;
+    }
+    writeFully(this.fd, text);
   }
+}
+
+/** One append; a short write (not expected for a few bytes on a regular file) is completed. */
+function writeFully(fd: number, text: string): void {
+  const buf = Buffer.from(text);
+  for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off, buf.length - off);
 }
 
 /** The digests a lease file holds: `+` lines minus later `-` lines (a torn last line is ignored). */
