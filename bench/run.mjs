@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { startRegistry, seedImage, checkTools } from '../test/harness/index.mjs';
-import { timed, median, fmtS, fmtMiB, requireGnuTime } from './lib.mjs';
+import { timed, median, fmtS, fmtMiB, requireGnuTime, processCpuSeconds } from './lib.mjs';
 import { writeRandomTree, gzipOneCoreSeconds } from './data.mjs';
 
 const ALL = ['pull-big', 'pull-small', 'push-big', 'push-small', 'start', 'build', 'rss-4g'];
@@ -41,14 +41,22 @@ const rows = [];
 const notes = [];
 const registries = [];
 
-/** Alternates hubctl and skopeo RUNS times; `prepare(who, i)` gives the command and a cleanup. */
+/**
+ * Alternates hubctl and skopeo RUNS times; `prepare(who, i)` gives the command, a cleanup, and the
+ * registry doing the work (its CPU during the run is recorded: on a 2-core machine it shares the
+ * cores with the client).
+ */
 async function pair(id, title, prepare) {
   const hub = [];
   const sko = [];
   for (let i = 0; i < RUNS; i++) {
     for (const who of i % 2 === 0 ? ['hubctl', 'skopeo'] : ['skopeo', 'hubctl']) {
-      const { run, cleanup } = await prepare(who, i);
-      (who === 'hubctl' ? hub : sko).push(await run());
+      const { run, cleanup, registry } = await prepare(who, i);
+      const before = registry?.pid ? processCpuSeconds(registry.pid) : undefined;
+      const sample = await run();
+      const after = registry?.pid ? processCpuSeconds(registry.pid) : undefined;
+      if (before !== undefined && after !== undefined) sample.registryCpuSeconds = after - before;
+      (who === 'hubctl' ? hub : sko).push(sample);
       await cleanup?.();
     }
     console.error(`${id} ${i + 1}/${RUNS}: hubctl ${fmtS(hub.at(-1).seconds)}, skopeo ${fmtS(sko.at(-1).seconds)}`);
@@ -73,7 +81,7 @@ try {
       const run = who === 'hubctl'
         ? () => hubctl(['--root', dest, 'pull', '-q', `${src.host}/${ref}`])
         : () => skopeo(['copy', '-q', '--src-tls-verify=false', `docker://${src.host}/${ref}`, `oci:${dest}:x`]);
-      return { run, cleanup: () => rm(dest, { recursive: true, force: true }) };
+      return { run, cleanup: () => rm(dest, { recursive: true, force: true }), registry: src };
     });
   }
 
@@ -90,9 +98,9 @@ try {
       const cleanup = () => dst.stop();
       if (who === 'hubctl') {
         execFileSync(process.execPath, [BIN, '--root', store, 'tag', `${src.host}/${ref}`, target], { env, stdio: 'ignore' });
-        return { run: () => hubctl(['--root', store, 'push', '-q', target]), cleanup };
+        return { run: () => hubctl(['--root', store, 'push', '-q', target]), cleanup, registry: dst };
       }
-      return { run: () => skopeo(['copy', '-q', '--dest-tls-verify=false', `oci:${store}:${src.host}/${ref}`, `docker://${target}`]), cleanup };
+      return { run: () => skopeo(['copy', '-q', '--dest-tls-verify=false', `oci:${store}:${src.host}/${ref}`, `docker://${target}`]), cleanup, registry: dst };
     });
   }
 
@@ -177,6 +185,23 @@ for (const r of rows) {
   }
   const k = r.sko.map((x) => x.seconds);
   lines.push(`| ${r.title} | ${range(h)} | ${range(k)}${r.against ? '' : ' (skopeo)'} | ${(median(h) / median(k)).toFixed(2)} | ${hubRss} | ${fmtMiB(Math.max(...r.sko.map((x) => x.rssKiB)))} |`);
+}
+const cpuRows = rows.filter((r) => r.sko !== undefined && r.hub.every((x) => x.registryCpuSeconds !== undefined));
+if (cpuRows.length > 0) {
+  const med = (xs, key) => median(xs.map((x) => x[key]));
+  lines.push(
+    '',
+    'CPU seconds per run (medians, user + system): the client from GNU time, the registry from /proc during the run.',
+    'On this 2-core machine client and registry share the cores, so (client + registry) / 2 is a floor for the wall time.',
+    '',
+    '| measure | hubctl CPU | registry CPU (hubctl run) | floor for hubctl | skopeo CPU | registry CPU (skopeo run) |',
+    '|---|---|---|---|---|---|',
+  );
+  for (const r of cpuRows) {
+    const hc = med(r.hub, 'cpuSeconds');
+    const hr = med(r.hub, 'registryCpuSeconds');
+    lines.push(`| ${r.title} | ${fmtS(hc)} | ${fmtS(hr)} | ${fmtS((hc + hr) / 2)} | ${fmtS(med(r.sko, 'cpuSeconds'))} | ${fmtS(med(r.sko, 'registryCpuSeconds'))} |`);
+  }
 }
 lines.push('', ...notes.map((x) => `- ${x}`), '');
 await writeFile(opt.out, lines.join('\n'));
