@@ -56,6 +56,12 @@ export const internalError = (code: string, message: string, opts?: HubctlErrorO
   new HubctlError('internal', code, message, opts);
 
 /**
+ * A plain Error with a Node-style `code` (ECONNRESET, ERR_STREAM_PREMATURE_CLOSE...), for failures that
+ * the retry and resume logic classify by code before they become HubctlErrors.
+ */
+export const codedError = (message: string, code: string): Error & { code: string } => Object.assign(new Error(message), { code });
+
+/**
  * Removes credentials from text that may end up in a message: userinfo in URLs, Authorization
  * header values, token-ish query parameters and JSON fields.
  */

@@ -9,7 +9,7 @@
  * answers `get` for an unknown server with exit 0 and empty Username/Secret: that is "none" too.
  */
 import type { ChildProcess } from 'node:child_process';
-import { authError, HubctlError } from '../errors.js';
+import { authError, codedError, HubctlError } from '../errors.js';
 import { DEFAULT_HELPER_TIMEOUT_MS, defaultSpawn, type SpawnFn } from './options.js';
 import type { CredentialBackend } from './backend.js';
 import type { Credential } from './types.js';
@@ -176,7 +176,7 @@ export function runHelper(program: string, action: HelperAction, input: string, 
     };
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      const err = Object.assign(new Error(`${program} ${action} did not finish within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`), { code: 'ETIMEDOUT' });
+      const err = codedError(`${program} ${action} did not finish within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`, 'ETIMEDOUT');
       finish(err, null);
     }, timeoutMs);
     child.stdout?.setEncoding('utf8').on('data', (d: string) => {

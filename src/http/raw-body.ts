@@ -2,14 +2,13 @@ import { Readable } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { ChunkSink } from '../content/types.js';
 import { ReadPool } from './read-pool.js';
+import { codedError } from '../errors.js';
 
 /** Size of each read while the body is consumed as a plain stream (error bodies, `text()`). */
 const STREAM_READ_BYTES = 64 * 1024;
 
 const prematureClose = (got: number, want: number | undefined) =>
-  Object.assign(new Error(`the connection closed after ${got}${want === undefined ? '' : ` of ${want}`} body bytes`), {
-    code: 'ERR_STREAM_PREMATURE_CLOSE',
-  });
+  codedError(`the connection closed after ${got}${want === undefined ? '' : ` of ${want}`} body bytes`, 'ERR_STREAM_PREMATURE_CLOSE');
 
 type Mode = 'hold' | 'stream' | 'pump' | 'done';
 
@@ -161,7 +160,7 @@ export class RawBody extends Readable {
   override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
     if (this.mode !== 'done') {
       this.mode = 'done';
-      this.pumping?.reject(err ?? Object.assign(new Error('the response body was destroyed'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+      this.pumping?.reject(err ?? codedError('the response body was destroyed', 'ERR_STREAM_PREMATURE_CLOSE'));
       this.pumping = undefined;
     }
     this.socket.destroy();

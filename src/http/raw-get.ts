@@ -5,6 +5,7 @@ import { RawBody } from './raw-body.js';
 import { MAX_HEAD_BYTES, bodyFraming, decodeChunked, headEnd, parseResponseHead, type ResponseHead } from './raw-head.js';
 import { sendFile } from './raw-upload.js';
 import type { FileBody } from './types.js';
+import { codedError } from '../errors.js';
 
 /**
  * Requests that move a large blob, each on a connection of its own: a GET whose body is read with the
@@ -42,7 +43,7 @@ async function* dechunked(body: RawBody): AsyncGenerator<Buffer> {
     size += (part as Buffer).length;
     if (size > MAX_CHUNKED_ANSWER_BYTES) {
       body.destroy();
-      throw coded(`a chunked answer larger than ${MAX_CHUNKED_ANSWER_BYTES} bytes`, 'HPE_INVALID_RESPONSE');
+      throw codedError(`a chunked answer larger than ${MAX_CHUNKED_ANSWER_BYTES} bytes`, 'HPE_INVALID_RESPONSE');
     }
     parts.push(part as Buffer);
   }
@@ -71,8 +72,6 @@ export const RAW_UNSUPPORTED = 'HUBCTL_RAW_UNSUPPORTED';
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const HEAD_READ_BYTES = 16 * 1024;
 
-const coded = (message: string, code: string) => Object.assign(new Error(message), { code });
-
 export function createRawGet(options: RawGetOptions): RawGet {
   return (url, headers, signal) => rawRequest('GET', url, headers, undefined, options, signal);
 }
@@ -86,13 +85,13 @@ export function createRawClient(options: RawGetOptions): RawClient {
 
 /** The request line and headers; `content-length` is the upload's size (none for a GET). */
 export function requestHead(url: URL, headers: Record<string, string>, method = 'GET', contentLength?: number): string {
-  if (!/^[A-Z]+$/.test(method)) throw coded(`invalid method ${JSON.stringify(method)}`, 'ERR_INVALID_HTTP_TOKEN');
+  if (!/^[A-Z]+$/.test(method)) throw codedError(`invalid method ${JSON.stringify(method)}`, 'ERR_INVALID_HTTP_TOKEN');
   const lines = [`${method} ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`, 'connection: close'];
   if (contentLength !== undefined) lines.push(`content-length: ${contentLength}`);
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
     if (lower === 'host' || lower === 'connection' || lower === 'content-length' || lower === 'transfer-encoding') continue;
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || /[\r\n\0]/.test(value)) throw coded(`invalid header ${JSON.stringify(name)}`, 'ERR_INVALID_HTTP_TOKEN');
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || /[\r\n\0]/.test(value)) throw codedError(`invalid header ${JSON.stringify(name)}`, 'ERR_INVALID_HTTP_TOKEN');
     lines.push(`${name}: ${value}`);
   }
   return `${lines.join('\r\n')}\r\n\r\n`;
@@ -123,7 +122,7 @@ function rawRequest(method: string, url: URL, headers: Record<string, string>, u
         reject(err);
       } else body?.fail(err);
     };
-    const onAbort = () => fail(signal?.reason instanceof Error ? signal.reason : coded('aborted', 'ABORT_ERR'));
+    const onAbort = () => fail(signal?.reason instanceof Error ? signal.reason : codedError('aborted', 'ABORT_ERR'));
     const cleanup = () => signal?.removeEventListener('abort', onAbort);
 
     const onread = {
@@ -147,7 +146,7 @@ function rawRequest(method: string, url: URL, headers: Record<string, string>, u
         headChunks = [all];
         const end = headEnd(all);
         if (end < 0) {
-          if (headBytes > MAX_HEAD_BYTES) fail(coded(`response head from ${url.host} is larger than ${MAX_HEAD_BYTES} bytes`, 'UND_ERR_HEADERS_OVERFLOW'));
+          if (headBytes > MAX_HEAD_BYTES) fail(codedError(`response head from ${url.host} is larger than ${MAX_HEAD_BYTES} bytes`, 'UND_ERR_HEADERS_OVERFLOW'));
           return true;
         }
         let parsed: ResponseHead;
@@ -167,14 +166,14 @@ function rawRequest(method: string, url: URL, headers: Record<string, string>, u
           continue;
         }
         if (framing.kind === 'unsupported' || (framing.kind === 'chunked' && upload === undefined)) {
-          fail(coded(`response uses ${framing.kind === 'chunked' ? 'transfer-encoding chunked' : framing.why}`, RAW_UNSUPPORTED));
+          fail(codedError(`response uses ${framing.kind === 'chunked' ? 'transfer-encoding chunked' : framing.why}`, RAW_UNSUPPORTED));
           return false;
         }
         const raw = new RawBody(socket, framing.kind === 'length' ? framing.length : framing.kind === 'none' ? 0 : undefined, options.bodyTimeoutMs);
         body = raw;
         settled = true;
         socket.removeListener('timeout', headTimeout);
-        socket.on('timeout', () => raw.fail(coded(`no data from ${url.host} for ${options.bodyTimeoutMs} ms`, 'UND_ERR_BODY_TIMEOUT')));
+        socket.on('timeout', () => raw.fail(codedError(`no data from ${url.host} for ${options.bodyTimeoutMs} ms`, 'UND_ERR_BODY_TIMEOUT')));
         raw.start(rest);
         body.once('close', cleanup);
         // the answer to an upload cannot be asked for again: a chunked one is read (it is short) and decoded
@@ -184,9 +183,9 @@ function rawRequest(method: string, url: URL, headers: Record<string, string>, u
       }
     };
 
-    const headTimeout = () => fail(coded(`no response head from ${url.host} for ${options.bodyTimeoutMs} ms`, 'UND_ERR_HEADERS_TIMEOUT'));
+    const headTimeout = () => fail(codedError(`no response head from ${url.host} for ${options.bodyTimeoutMs} ms`, 'UND_ERR_HEADERS_TIMEOUT'));
     const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const connectTimer = setTimeout(() => fail(coded(`connecting to ${url.host} timed out after ${connectTimeout} ms`, 'UND_ERR_CONNECT_TIMEOUT')), connectTimeout);
+    const connectTimer = setTimeout(() => fail(codedError(`connecting to ${url.host} timed out after ${connectTimeout} ms`, 'UND_ERR_CONNECT_TIMEOUT')), connectTimeout);
     socket.once(tlsOn ? 'secureConnect' : 'connect', () => {
       clearTimeout(connectTimer);
       socket.setTimeout(options.bodyTimeoutMs, headTimeout);
@@ -205,11 +204,11 @@ function rawRequest(method: string, url: URL, headers: Record<string, string>, u
     });
     socket.on('end', () => {
       if (body !== undefined) body.onEnd();
-      else fail(coded(`${url.host} closed the connection before answering`, 'ECONNRESET'));
+      else fail(codedError(`${url.host} closed the connection before answering`, 'ECONNRESET'));
     });
     socket.on('close', () => {
       clearTimeout(connectTimer);
-      if (body === undefined) fail(coded(`${url.host} closed the connection before answering`, 'ECONNRESET'));
+      if (body === undefined) fail(codedError(`${url.host} closed the connection before answering`, 'ECONNRESET'));
       else body.onEnd();
     });
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -1,3 +1,5 @@
+import { codedError } from '../errors.js';
+
 /** The status line and headers of an HTTP/1.1 response, as raw-get.ts reads them off the socket. */
 export interface ResponseHead {
   statusCode: number;
@@ -76,5 +78,5 @@ export function decodeChunked(data: Buffer): Buffer {
 }
 
 function malformed(what: string): Error {
-  return Object.assign(new Error(`malformed HTTP response: ${what}`), { code: 'HPE_INVALID_RESPONSE' });
+  return codedError(`malformed HTTP response: ${what}`, 'HPE_INVALID_RESPONSE');
 }

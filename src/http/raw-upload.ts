@@ -1,11 +1,10 @@
 import { promises as fsp } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { FileBody } from './types.js';
+import { codedError } from '../errors.js';
 
 /** Size of each file read sent on the socket; two such buffers alternate (one read while the other is sent). */
 export const UPLOAD_SLAB_BYTES = 1024 * 1024;
-
-const coded = (message: string, code: string) => Object.assign(new Error(message), { code });
 
 /**
  * Sends a file body on a raw connection (raw-get.ts) from two reused buffers: a buffer is read again
@@ -23,7 +22,7 @@ export async function sendFile(socket: Socket, body: FileBody, stopped: () => bo
       await inFlight[i];
       const slab = slabs[i]!;
       const { bytesRead } = await fh.read(slab, 0, Math.min(slab.length, body.size - pos), pos);
-      if (bytesRead === 0) throw coded(`${body.path} ended after ${pos} of ${body.size} bytes`, 'ERR_FILE_TRUNCATED');
+      if (bytesRead === 0) throw codedError(`${body.path} ended after ${pos} of ${body.size} bytes`, 'ERR_FILE_TRUNCATED');
       if (stopped() || socket.destroyed) break;
       inFlight[i] = new Promise<void>((resolve, reject) => {
         socket.write(slab.subarray(0, bytesRead), (err) => (err ? reject(err) : resolve()));

@@ -2,7 +2,7 @@ import { constants as fsc, createReadStream, promises as fsp } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Hash } from 'node:crypto';
 import { digestAlgorithm, hasherFor } from '../digest/digest.js';
-import { HubctlError, networkError, storeError } from '../errors.js';
+import { HubctlError, codedError, networkError, storeError } from '../errors.js';
 import type { Descriptor } from '../oci/types.js';
 import { isPumpable, type ContentOpener, type IngestOptions, type PumpableStream } from '../content/types.js';
 import type { BlobStore, BlobStoreOptions } from './blobs.js';
@@ -181,7 +181,7 @@ async function fetchSmall(desc: Descriptor, opener: ContentOpener, signal: Abort
         stream.destroy();
       }
       if (received < desc.size) {
-        throw Object.assign(new Error(`the source ended after ${received} of ${desc.size} bytes`), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+        throw codedError(`the source ended after ${received} of ${desc.size} bytes`, 'ERR_STREAM_PREMATURE_CLOSE');
       }
       return Buffer.concat(chunks, received);
     } catch (err) {
@@ -286,7 +286,7 @@ async function copyFrom(desc: Descriptor, opener: ContentOpener, pos: number, si
       stream.on('data', onData);
       stream.once('end', () => void writing.then(() => finish()));
       stream.once('error', (e) => void writing.then(() => finish(e)));
-      stream.once('close', () => void writing.then(() => finish(Object.assign(new Error('the response body closed early'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }))));
+      stream.once('close', () => void writing.then(() => finish(codedError('the response body closed early', 'ERR_STREAM_PREMATURE_CLOSE'))));
     });
     await flush();
     return true;
