@@ -83,24 +83,28 @@ interface PoolEntry {
 export type RawClientFor = (url: URL) => RawClient | undefined;
 
 function buildRawClientFor(config: DispatcherConfig, extraCAs: string[]): RawClientFor {
-  const tls: { ca?: string[]; rejectUnauthorized?: boolean } = {};
-  if (extraCAs.length > 0) tls.ca = [...rootCertificates, ...extraCAs];
-  if (config.insecure === true) tls.rejectUnauthorized = false;
-  const raw = createRawClient({ tls, connectTimeoutMs: config.connectTimeoutMs, bodyTimeoutMs: config.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS });
-  const proxy = proxyEnv(config.env);
-  const proxied = proxy.httpProxy !== '' || proxy.httpsProxy !== '';
+  const raw = createRawClient({ tls: tlsOptions(config, extraCAs), connectTimeoutMs: config.connectTimeoutMs, bodyTimeoutMs: config.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS });
+  const proxied = hasProxy(proxyEnv(config.env));
   // with a proxy configured, only loopback registries (never proxied, see below) are read directly
   return (url) => (!proxied || isLoopbackHost(url.hostname) ? raw : undefined);
 }
+
+/** Our CA bundle (system roots plus the registry's) and verification choice, for undici and raw connections alike. */
+function tlsOptions(config: DispatcherConfig, extraCAs: string[]): { ca?: string[]; rejectUnauthorized?: boolean } {
+  const tls: { ca?: string[]; rejectUnauthorized?: boolean } = {};
+  if (extraCAs.length > 0) tls.ca = [...rootCertificates, ...extraCAs];
+  if (config.insecure === true) tls.rejectUnauthorized = false;
+  return tls;
+}
+
+const hasProxy = (proxy: ReturnType<typeof proxyEnv>) => proxy.httpProxy !== '' || proxy.httpsProxy !== '';
 
 const DEFAULT_BODY_TIMEOUT_MS = 60_000;
 
 const pool = new Map<string, PoolEntry>();
 
 function buildDispatcher(config: DispatcherConfig, extraCAs: string[]): Dispatcher {
-  const tls: Record<string, unknown> = {};
-  if (extraCAs.length > 0) tls.ca = [...rootCertificates, ...extraCAs];
-  if (config.insecure === true) tls.rejectUnauthorized = false;
+  const tls = tlsOptions(config, extraCAs);
   const connect: Record<string, unknown> = { ...tls };
   if (config.connectTimeoutMs !== undefined) connect.timeout = config.connectTimeoutMs;
   const bodyTimeout = config.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
@@ -113,7 +117,7 @@ function buildDispatcher(config: DispatcherConfig, extraCAs: string[]): Dispatch
     connect,
   };
   const proxy = proxyEnv(config.env);
-  if (proxy.httpProxy === '' && proxy.httpsProxy === '') return new undici.Agent(agentOptions).compose(keepAliveAfterHead);
+  if (!hasProxy(proxy)) return new undici.Agent(agentOptions).compose(keepAliveAfterHead);
   // Like Go's ProxyFromEnvironment (docker, skopeo): loopback registries are never proxied.
   if (proxy.noProxy.trim() !== '*') proxy.noProxy = [proxy.noProxy, ...LOOPBACK_NO_PROXY].filter((v) => v !== '').join(',');
   // Explicit values (possibly '') so undici never falls back to process.env. `requestTls` carries our CA
