@@ -13,7 +13,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   // undici parses HTTP with a WebAssembly build of llhttp. V8 compiles it with Liftoff at once and
   // with TurboFan in the background, and the process then waits for that background compile at exit:
   // about 130 ms of CPU and wall on every command that touched the network, for code that only ever
-  // parses the heads and small bodies undici still reads (large blobs go over raw-get.ts). Liftoff
+  // parses the heads and small bodies undici still reads (large blobs go over raw-request.ts). Liftoff
   // alone is plenty for that. Set before undici loads; the library itself never changes V8 flags.
   setFlagsFromString('--liftoff-only');
   // Every command releases its client (connections, store lease) itself, so the process ends on its own.

@@ -11,7 +11,7 @@ import { LIMITS, discardBody, errMessage, readPrefix } from './body.js';
 import { bufferedResponse, firstHeader, makeResponse, normalizeHeaders } from './response.js';
 import { isLoopbackHost } from './hosts.js';
 import { describeUrl } from './debug.js';
-import { RAW_MIN_BYTES, RAW_UNSUPPORTED } from './raw-get.js';
+import { RAW_MIN_BYTES, RAW_UNSUPPORTED } from './raw-request.js';
 import type { RawClientFor } from './dispatcher.js';
 
 export const MAX_REDIRECTS = 5;
@@ -171,7 +171,7 @@ export class HttpClient {
 
   /**
    * One request: bulk GETs and file uploads on a raw connection where one applies (a GET is asked
-   * again through undici when raw-get does not read the answer), everything else on undici.
+   * again through undici when raw-request does not read the answer), everything else on undici.
    */
   private async exchange(req: SendRequest, url: URL, headers: Record<string, string>): Promise<Exchange> {
     const raw = this.options.rawClientFor?.(url);

@@ -5,7 +5,7 @@ import type { Agent, Dispatcher, EnvHttpProxyAgent } from 'undici';
 import { undici } from './undici.js';
 import { storeError } from '../errors.js';
 import { errMessage } from './body.js';
-import { createRawClient, type RawClient } from './raw-get.js';
+import { createRawClient, type RawClient } from './raw-request.js';
 import { isLoopbackHost } from './hosts.js';
 
 export interface DispatcherConfig {
@@ -79,7 +79,7 @@ interface PoolEntry {
   refs: number;
 }
 
-/** The raw blob requests (raw-get.ts) for a URL, or undefined when requests to it go through a proxy. */
+/** The raw blob requests (raw-request.ts) for a URL, or undefined when requests to it go through a proxy. */
 export type RawClientFor = (url: URL) => RawClient | undefined;
 
 function buildRawClientFor(config: DispatcherConfig, extraCAs: string[]): RawClientFor {

@@ -13,7 +13,7 @@ const prematureClose = (got: number, want: number | undefined) =>
 type Mode = 'hold' | 'stream' | 'pump' | 'done';
 
 /**
- * The body of a response read by raw-get.ts. It is a Readable like undici's bodies (so error bodies,
+ * The body of a response read by raw-request.ts. It is a Readable like undici's bodies (so error bodies,
  * discard and `text()` work unchanged), and it can also `pump()` its bytes to a sink as views of the
  * socket's own read buffers: no copy, no per-read allocation, and the pool bounds memory. Bytes
  * that came with the head (and, over TLS, records already decrypted when the socket was paused) are
@@ -38,13 +38,13 @@ export class RawBody extends Readable {
     private readonly socket: Socket,
     /** Body length from Content-Length, or undefined to read until the connection ends. */
     private readonly length: number | undefined,
-    /** Idle limit between reads, ms (the socket's 'timeout' listener is raw-get's). */
+    /** Idle limit between reads, ms (the socket's 'timeout' listener is raw-request's). */
     private readonly idleMs: number,
   ) {
     super({ highWaterMark: STREAM_READ_BYTES });
   }
 
-  /** Buffer for the next socket read (wired to the socket's onread by raw-get.ts once the head is read). */
+  /** Buffer for the next socket read (wired to the socket's onread by raw-request.ts once the head is read). */
   nextBuffer(): Buffer {
     return this.pool !== undefined ? this.pool.next() : Buffer.allocUnsafe(STREAM_READ_BYTES);
   }

@@ -1,6 +1,6 @@
 import { codedError } from '../errors.js';
 
-/** The status line and headers of an HTTP/1.1 response, as raw-get.ts reads them off the socket. */
+/** The status line and headers of an HTTP/1.1 response, as raw-request.ts reads them off the socket. */
 export interface ResponseHead {
   statusCode: number;
   /** Lower-cased names; repeated headers become arrays. */
@@ -38,8 +38,8 @@ export function parseResponseHead(text: string): ResponseHead {
 
 /**
  * How the body ends: after `length` bytes, at end of connection (`close`, allowed for responses to a
- * `Connection: close` request), not at all (`none`), in chunks (`chunked`: raw-get reads it only for
- * the short answer to an upload, see decodeChunked), or in a way raw-get does not read
+ * `Connection: close` request), not at all (`none`), in chunks (`chunked`: raw-request reads it only for
+ * the short answer to an upload, see decodeChunked), or in a way raw-request does not read
  * (`unsupported`: other transfer codings; a GET is asked again through undici).
  */
 export type BodyFraming = { kind: 'length'; length: number } | { kind: 'close' } | { kind: 'none' } | { kind: 'chunked' } | { kind: 'unsupported'; why: string };

@@ -7,7 +7,7 @@ import { codedError } from '../errors.js';
 export const UPLOAD_SLAB_BYTES = 1024 * 1024;
 
 /**
- * Sends a file body on a raw connection (raw-get.ts) from two reused buffers: a buffer is read again
+ * Sends a file body on a raw connection (raw-request.ts) from two reused buffers: a buffer is read again
  * only once the socket has taken its previous bytes, so at most two buffers are in flight and no
  * per-chunk memory is allocated. `stopped()` turns true when the server answered early (e.g. 401,
  * 413): the rest is not sent.
@@ -15,7 +15,8 @@ export const UPLOAD_SLAB_BYTES = 1024 * 1024;
 export async function sendFile(socket: Socket, body: FileBody, stopped: () => boolean): Promise<void> {
   const fh = await fsp.open(body.path, 'r');
   try {
-    const slabs = [Buffer.allocUnsafeSlow(Math.min(UPLOAD_SLAB_BYTES, Math.max(body.size, 1))), Buffer.allocUnsafeSlow(Math.min(UPLOAD_SLAB_BYTES, Math.max(body.size, 1)))];
+    const slabBytes = Math.min(UPLOAD_SLAB_BYTES, Math.max(body.size, 1));
+    const slabs = [Buffer.allocUnsafeSlow(slabBytes), Buffer.allocUnsafeSlow(slabBytes)];
     const inFlight: Array<Promise<void>> = [Promise.resolve(), Promise.resolve()];
     let pos = 0;
     for (let i = 0; pos < body.size && !stopped(); i ^= 1) {

@@ -35,7 +35,7 @@ export interface RegistryRequest {
   followRedirects?: boolean;
   /**
    * A large body the caller will stream to disk (a blob GET): it may be read on a connection of its
-   * own with pooled buffers (raw-get.ts), and the body may then be pumped (content/types.ts).
+   * own with pooled buffers (raw-request.ts), and the body may then be pumped (content/types.ts).
    */
   bulk?: boolean;
 }

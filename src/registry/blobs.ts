@@ -5,7 +5,7 @@ import type { OpenedContent } from '../content/types.js';
 import type { Descriptor } from '../oci/types.js';
 import type { RegistryTransport } from '../http/types.js';
 import { pullScope } from './scopes.js';
-import { RAW_MIN_BYTES } from '../http/raw-get.js';
+import { RAW_MIN_BYTES } from '../http/raw-request.js';
 
 /** Blobs at least this large are asked for as bulk GETs (see RegistryRequest.bulk). */
 export const BULK_BLOB_BYTES = RAW_MIN_BYTES;

@@ -22,7 +22,7 @@ beforeAll(async () => {
     seedImage(token, 'alice/app:1', { layers: [3000, 4000] }),
     seedImage(token, 'private/secret:1', { layers: [1000], creds: { username: 'admin', password: token.users.admin! } }),
     seedImage(tls, 'ns/app:1', { layers: [1000] }),
-    // layers of 256 KiB and more go over raw connections (src/http/raw-get.ts), here through TLS
+    // layers of 256 KiB and more go over raw connections (src/http/raw-request.ts), here through TLS
     seedImage(tls, 'ns/big:1', { layers: [3 * 1024 * 1024 + 5, 700_000] }),
   ]);
 });

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createTransport } from '../../../src/auth/session.js';
 import type { RegistryTransport } from '../../../src/http/types.js';
 
-// Bulk GETs go through raw-get.ts, which undici's MockAgent never sees: these tests use real loopback servers.
+// Bulk GETs go through raw-request.ts, which undici's MockAgent never sees: these tests use real loopback servers.
 
 const servers: Server[] = [];
 const transports: RegistryTransport[] = [];

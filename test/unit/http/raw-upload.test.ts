@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRawClient } from '../../../src/http/raw-get.js';
+import { createRawClient } from '../../../src/http/raw-request.js';
 import { UPLOAD_SLAB_BYTES } from '../../../src/http/raw-upload.js';
 import { readBytes } from '../../../src/http/body.js';
 

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTlsCerts } from '../../harness/index.mjs';
-import { RAW_UNSUPPORTED, createRawGet, requestHead, type RawGetOptions } from '../../../src/http/raw-get.js';
+import { RAW_UNSUPPORTED, createRawGet, requestHead, type RawClientOptions } from '../../../src/http/raw-request.js';
 import type { RawBody } from '../../../src/http/raw-body.js';
 import { SLABS, SLAB_BYTES } from '../../../src/http/read-pool.js';
 
@@ -61,8 +61,8 @@ async function serve(answer: (s: Socket, head: string) => void, tls = false): Pr
   return { url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, seen };
 }
 
-const options: RawGetOptions = { tls: {}, bodyTimeoutMs: 30_000 };
-const rawGet = (o: Partial<RawGetOptions> = {}) => createRawGet({ ...options, ...o });
+const options: RawClientOptions = { tls: {}, bodyTimeoutMs: 30_000 };
+const rawGet = (o: Partial<RawClientOptions> = {}) => createRawGet({ ...options, ...o });
 const headOf = (status: string, headers: Record<string, string | number> = {}) =>
   `HTTP/1.1 ${status}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');

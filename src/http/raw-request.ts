@@ -14,13 +14,13 @@ import { codedError } from '../errors.js';
  * Why not undici for these: reading 1 GiB through undici on this 2-core machine costs about 2 CPU
  * seconds (a new 64 KiB buffer per socket read, the wasm parser's copy, stream machinery), against
  * 0.45 s for a socket reading into reused 1 MiB buffers; on a pull the registry needs the other core.
- * Everything else (manifests, tokens, HEADs, uploads, proxies, injected dispatchers) stays on undici,
- * and responses raw-get does not read (transfer codings) are asked again through undici.
+ * Everything else (manifests, tokens, HEADs, small blobs, proxied hosts, injected dispatchers) stays
+ * on undici, and a GET answer raw-request does not read (transfer codings) is asked again through it.
  *
  * The request says `Connection: close`: one blob per connection, so a body can end at the end of the
  * connection and nothing is left to drain or reuse.
  */
-export interface RawGetOptions {
+export interface RawClientOptions {
   /** CA bundle and verification choice, as the undici agent has them. */
   tls: Pick<ConnectionOptions, 'ca' | 'rejectUnauthorized'>;
   connectTimeoutMs?: number;
@@ -66,17 +66,17 @@ export interface RawClient {
  */
 export const RAW_MIN_BYTES = 256 * 1024;
 
-/** Code of the error raw-get gives for a response it does not read; the caller uses undici instead. */
+/** Code of the error raw-request gives for a response it does not read; the caller uses undici instead. */
 export const RAW_UNSUPPORTED = 'HUBCTL_RAW_UNSUPPORTED';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const HEAD_READ_BYTES = 16 * 1024;
 
-export function createRawGet(options: RawGetOptions): RawGet {
+export function createRawGet(options: RawClientOptions): RawGet {
   return (url, headers, signal) => rawRequest('GET', url, headers, undefined, options, signal);
 }
 
-export function createRawClient(options: RawGetOptions): RawClient {
+export function createRawClient(options: RawClientOptions): RawClient {
   return {
     get: createRawGet(options),
     send: (method, url, headers, body, signal) => rawRequest(method, url, headers, body, options, signal),
@@ -97,7 +97,7 @@ export function requestHead(url: URL, headers: Record<string, string>, method = 
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
-function rawRequest(method: string, url: URL, headers: Record<string, string>, upload: FileBody | undefined, options: RawGetOptions, signal?: AbortSignal): Promise<RawResponse> {
+function rawRequest(method: string, url: URL, headers: Record<string, string>, upload: FileBody | undefined, options: RawClientOptions, signal?: AbortSignal): Promise<RawResponse> {
   let head: string;
   try {
     head = requestHead(url, headers, method, upload?.size);
@@ -202,10 +202,7 @@ function rawRequest(method: string, url: URL, headers: Record<string, string>, u
       clearTimeout(connectTimer);
       fail(e);
     });
-    socket.on('end', () => {
-      if (body !== undefined) body.onEnd();
-      else fail(codedError(`${url.host} closed the connection before answering`, 'ECONNRESET'));
-    });
+    // 'close' follows every 'end' (no half-open sockets), so the end of the stream is handled there once
     socket.on('close', () => {
       clearTimeout(connectTimer);
       if (body === undefined) fail(codedError(`${url.host} closed the connection before answering`, 'ECONNRESET'));
