@@ -1,23 +1,17 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sha256 } from '../../../src/digest/digest.js';
 import { HubctlError } from '../../../src/errors.js';
 import { ImageStore, MAX_INGEST_RETRIES } from '../../../src/store/index.js';
 import type { ContentOpener, ProgressEvent } from '../../../src/content/types.js';
-import { descOf, memoryOpener, randomBytesOf, tempDir } from './helpers.js';
+import { descOf, memoryOpener, randomBytesOf, useTempStore } from './helpers.js';
 
 let dir: string;
-let cleanup: () => Promise<void>;
 let store: ImageStore;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  // the streaming path (lock, partial file, resume) for every size; small blobs have their own test
-  store = await ImageStore.open(dir, { smallBlobBytes: 0 });
-});
-afterEach(async () => cleanup());
+// the streaming path (lock, partial file, resume) for every size; small blobs have their own test
+useTempStore((t) => ({ dir, store } = t), { smallBlobBytes: 0 });
 
 const blobFiles = async () => (await readdir(`${dir}/blobs/sha256`)).sort();
 

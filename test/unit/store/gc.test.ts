@@ -1,20 +1,14 @@
 import { existsSync } from 'node:fs';
 import { readdir, utimes, writeFile } from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sha256 } from '../../../src/digest/digest.js';
 import { MediaType } from '../../../src/oci/media-types.js';
 import { ImageStore, describeImages } from '../../../src/store/index.js';
-import { descOf, randomBytesOf, tempDir, writeImage, writeIndex } from './helpers.js';
+import { descOf, randomBytesOf, useTempStore, writeImage, writeIndex } from './helpers.js';
 
 let dir: string;
-let cleanup: () => Promise<void>;
 let store: ImageStore;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  store = await ImageStore.open(dir);
-});
-afterEach(async () => cleanup());
+useTempStore((t) => ({ dir, store } = t));
 
 const age = async (path: string, ms: number) => {
   const t = (Date.now() - ms) / 1000;

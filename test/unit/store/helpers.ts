@@ -6,11 +6,29 @@ import { sha256 } from '../../../src/digest/digest.js';
 import { MediaType } from '../../../src/oci/media-types.js';
 import type { Descriptor } from '../../../src/oci/types.js';
 import type { ContentOpener } from '../../../src/content/types.js';
-import type { ImageStore } from '../../../src/store/index.js';
+import { afterEach, beforeEach } from 'vitest';
+import { ImageStore, type ImageStoreOptions } from '../../../src/store/index.js';
 
 export async function tempDir(prefix = 'hubctl-store-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A fresh store in its own temp dir for every test of the file (vitest hooks): `use` receives the
+ * directory and the store before each test; after it the store is closed and the directory removed.
+ */
+export function useTempStore(use: (t: { dir: string; store: ImageStore }) => void, options: ImageStoreOptions = {}): void {
+  let t: { dir: string; store: ImageStore; cleanup: () => Promise<void> } | undefined;
+  beforeEach(async () => {
+    const { dir, cleanup } = await tempDir();
+    t = { dir, cleanup, store: await ImageStore.open(dir, options) };
+    use(t);
+  });
+  afterEach(async () => {
+    await t?.store.close();
+    await t?.cleanup();
+  });
 }
 
 export function descOf(bytes: Uint8Array, mediaType: string = MediaType.OciLayerGzip): Descriptor {

@@ -1,21 +1,15 @@
 import { readFile, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sha256 } from '../../../src/digest/digest.js';
 import { MediaType } from '../../../src/oci/media-types.js';
 import { REF_NAME_ANNOTATION } from '../../../src/oci/types.js';
 import { ImageStore, defaultStoreRoot, isValidOciRefName } from '../../../src/store/index.js';
-import { tempDir, writeImage } from './helpers.js';
+import { useTempStore, writeImage } from './helpers.js';
 
 let dir: string;
-let cleanup: () => Promise<void>;
 let store: ImageStore;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  store = await ImageStore.open(dir);
-});
-afterEach(async () => cleanup());
+useTempStore((t) => ({ dir, store } = t));
 
 const indexJson = async () => JSON.parse(await readFile(`${dir}/index.json`, 'utf8')) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
 

@@ -1,22 +1,17 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sha256 } from '../../../src/digest/digest.js';
 import { ImageStore } from '../../../src/store/index.js';
 import { isPumpable, type ChunkSink, type ContentOpener, type PumpableStream } from '../../../src/content/types.js';
-import { descOf, randomBytesOf, tempDir } from './helpers.js';
+import { descOf, randomBytesOf, useTempStore } from './helpers.js';
 
 // The pump path of ingest (a body that hands over views of its read buffers, like src/http/raw-body.ts).
 
 let dir: string;
-let cleanup: () => Promise<void>;
 let store: ImageStore;
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  store = await ImageStore.open(dir, { smallBlobBytes: 0 });
-});
-afterEach(async () => cleanup());
+useTempStore((t) => ({ dir, store } = t), { smallBlobBytes: 0 });
 
 const blobFiles = async () => (await readdir(`${dir}/blobs/sha256`)).sort();
 const partialOf = (digest: string) => `${dir}/blobs/sha256/.${digest.slice(7)}.partial`;

@@ -1,25 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sha256 } from '../../../src/digest/digest.js';
 import { ImageStore } from '../../../src/store/index.js';
 import { Lease, LEASES_DIR, parseLease } from '../../../src/store/lease.js';
 import { SYNC_PUT_BYTES } from '../../../src/store/blobs.js';
-import { descOf, randomBytesOf, tempDir } from './helpers.js';
+import { descOf, randomBytesOf, useTempStore } from './helpers.js';
 
 let dir: string;
-let cleanup: () => Promise<void>;
 let store: ImageStore;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  store = await ImageStore.open(dir);
-});
-afterEach(async () => {
-  await store.close();
-  await cleanup();
-});
+useTempStore((t) => ({ dir, store } = t));
 
 const entries = async () => (await readdir(`${dir}/blobs/sha256`)).sort();
 
