@@ -43,6 +43,10 @@ function textLike(size, seed) {
 export async function gzipOneCoreSeconds(dir) {
   const tar = spawn('tar', ['-C', dir, '-cf', '-', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const start = process.hrtime.bigint();
-  await pipeline(tar.stdout, createGzip({ level: 6, memLevel: 9, strategy: constants.Z_DEFAULT_STRATEGY }), new Writable({ write: (_c, _e, cb) => cb() }));
+  await pipeline(
+    tar.stdout,
+    createGzip({ level: 6, memLevel: 9, strategy: constants.Z_DEFAULT_STRATEGY }),
+    new Writable({ write: (_c, _e, cb) => cb() }),
+  );
   return Number(process.hrtime.bigint() - start) / 1e9;
 }

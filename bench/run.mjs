@@ -4,7 +4,7 @@
 //   node bench/run.mjs [--runs 5] [--only pull-big,pull-small,push-big,push-small,start,build,rss-4g] [--big-mib 1024]
 // Registry data, stores and skopeo's destinations live on tmpfs (/dev/shm) so the disk does not decide;
 // the 4 GiB RSS check uses the disk (tmpdir) to leave memory alone.
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile, } from 'node:fs/promises';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,13 +74,17 @@ try {
   if (wantBig) await seedImage(src, 'bench/big:1', { layers: [layer, layer, layer, layer], tmpDir: work, timeoutMs: 900_000 });
   if (wantSmall) await seedImage(src, 'bench/small:1', { count: 200, size: 16 * 1024, tmpDir: work, timeoutMs: 900_000 });
 
-  for (const [id, ref, title] of [['pull-big', 'bench/big:1', `pull ${BIG_MIB} MiB / 4 layers`], ['pull-small', 'bench/small:1', 'pull 200 small layers']]) {
+  for (const [id, ref, title] of [
+    ['pull-big', 'bench/big:1', `pull ${BIG_MIB} MiB / 4 layers`],
+    ['pull-small', 'bench/small:1', 'pull 200 small layers'],
+  ]) {
     if (!ONLY.has(id)) continue;
     await pair(id, title, async (who) => {
       const dest = await mkdtemp(join(work, `${who}-`));
-      const run = who === 'hubctl'
-        ? () => hubctl(['--root', dest, 'pull', '-q', `${src.host}/${ref}`])
-        : () => skopeo(['copy', '-q', '--src-tls-verify=false', `docker://${src.host}/${ref}`, `oci:${dest}:x`]);
+      const run =
+        who === 'hubctl'
+          ? () => hubctl(['--root', dest, 'pull', '-q', `${src.host}/${ref}`])
+          : () => skopeo(['copy', '-q', '--src-tls-verify=false', `docker://${src.host}/${ref}`, `oci:${dest}:x`]);
       return { run, cleanup: () => rm(dest, { recursive: true, force: true }), registry: src };
     });
   }
@@ -88,7 +92,10 @@ try {
   // Push: both tools read the same hubctl store (skopeo through its oci: transport) and push to a
   // registry started fresh for that run, so every blob is really uploaded: no cross-repository mount
   // from an earlier run (hubctl's store or skopeo's blob-info cache would find one), no "already exists".
-  for (const [id, ref, title] of [['push-big', 'bench/big:1', `push ${BIG_MIB} MiB / 4 layers`], ['push-small', 'bench/small:1', 'push 200 small layers']]) {
+  for (const [id, ref, title] of [
+    ['push-big', 'bench/big:1', `push ${BIG_MIB} MiB / 4 layers`],
+    ['push-small', 'bench/small:1', 'push 200 small layers'],
+  ]) {
     if (!ONLY.has(id)) continue;
     const store = join(work, `store-${id}`);
     execFileSync(process.execPath, [BIN, '--root', store, 'pull', '-q', `${src.host}/${ref}`], { env, stdio: 'ignore' });
@@ -100,12 +107,19 @@ try {
         execFileSync(process.execPath, [BIN, '--root', store, 'tag', `${src.host}/${ref}`, target], { env, stdio: 'ignore' });
         return { run: () => hubctl(['--root', store, 'push', '-q', target]), cleanup, registry: dst };
       }
-      return { run: () => skopeo(['copy', '-q', '--dest-tls-verify=false', `oci:${store}:${src.host}/${ref}`, `docker://${target}`]), cleanup, registry: dst };
+      return {
+        run: () => skopeo(['copy', '-q', '--dest-tls-verify=false', `oci:${store}:${src.host}/${ref}`, `docker://${target}`]),
+        cleanup,
+        registry: dst,
+      };
     });
   }
 
   if (ONLY.has('start')) {
-    for (const [flag, title] of [['--version', '`hubctl --version`'], ['--help', '`hubctl --help`']]) {
+    for (const [flag, title] of [
+      ['--version', '`hubctl --version`'],
+      ['--help', '`hubctl --help`'],
+    ]) {
       const hub = [];
       const base = [];
       for (let i = 0; i < Math.max(RUNS, 15); i++) {
@@ -133,7 +147,11 @@ try {
     const oneCoreRate = layer / median(oneCore);
     const rate = (4 * layer) / median(times.map((t) => t.seconds));
     const treeMiB = (layer / 2 ** 20).toFixed(0);
-    rows.push({ title: `build of a ${BIG_MIB} MiB directory tree into 4 layers`, hub: times, rateNote: `${(rate / 2 ** 20).toFixed(0)} MiB/s = ${(rate / oneCoreRate).toFixed(2)} x the one-core gzip rate (${(oneCoreRate / 2 ** 20).toFixed(0)} MiB/s: median of ${RUNS} runs of node zlib level 6 on one ${treeMiB} MiB tree's tar, one layer alone, each run between two builds)` });
+    rows.push({
+      title: `build of a ${BIG_MIB} MiB directory tree into 4 layers`,
+      hub: times,
+      rateNote: `${(rate / 2 ** 20).toFixed(0)} MiB/s = ${(rate / oneCoreRate).toFixed(2)} x the one-core gzip rate (${(oneCoreRate / 2 ** 20).toFixed(0)} MiB/s: median of ${RUNS} runs of node zlib level 6 on one ${treeMiB} MiB tree's tar, one layer alone, each run between two builds)`,
+    });
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   }
 
@@ -150,7 +168,9 @@ try {
       registries.push(dst);
       execFileSync(process.execPath, [BIN, '--root', store, 'tag', `${reg.host}/bench/huge:1`, `${dst.host}/huge/copy:1`], { env });
       const push = await timed(process.execPath, [BIN, '--root', store, 'push', '-q', `${dst.host}/huge/copy:1`], { env });
-      notes.push(`4 GiB image (4 x 1 GiB layers, registry and store on disk): hubctl pull ${fmtS(pull.seconds)} with peak RSS ${fmtMiB(pull.rssKiB)}; push ${fmtS(push.seconds)} with peak RSS ${fmtMiB(push.rssKiB)} (one run each).`);
+      notes.push(
+        `4 GiB image (4 x 1 GiB layers, registry and store on disk): hubctl pull ${fmtS(pull.seconds)} with peak RSS ${fmtMiB(pull.rssKiB)}; push ${fmtS(push.seconds)} with peak RSS ${fmtMiB(push.rssKiB)} (one run each).`,
+      );
     } finally {
       await rm(disk, { recursive: true, force: true });
     }
@@ -184,7 +204,9 @@ for (const r of rows) {
     continue;
   }
   const k = r.sko.map((x) => x.seconds);
-  lines.push(`| ${r.title} | ${range(h)} | ${range(k)}${r.against ? '' : ' (skopeo)'} | ${(median(h) / median(k)).toFixed(2)} | ${hubRss} | ${fmtMiB(Math.max(...r.sko.map((x) => x.rssKiB)))} |`);
+  lines.push(
+    `| ${r.title} | ${range(h)} | ${range(k)}${r.against ? '' : ' (skopeo)'} | ${(median(h) / median(k)).toFixed(2)} | ${hubRss} | ${fmtMiB(Math.max(...r.sko.map((x) => x.rssKiB)))} |`,
+  );
 }
 const cpuRows = rows.filter((r) => r.sko !== undefined && r.hub.every((x) => x.registryCpuSeconds !== undefined));
 if (cpuRows.length > 0) {
@@ -200,7 +222,9 @@ if (cpuRows.length > 0) {
   for (const r of cpuRows) {
     const hc = med(r.hub, 'cpuSeconds');
     const hr = med(r.hub, 'registryCpuSeconds');
-    lines.push(`| ${r.title} | ${fmtS(hc)} | ${fmtS(hr)} | ${fmtS((hc + hr) / 2)} | ${fmtS(med(r.sko, 'cpuSeconds'))} | ${fmtS(med(r.sko, 'registryCpuSeconds'))} |`);
+    lines.push(
+      `| ${r.title} | ${fmtS(hc)} | ${fmtS(hr)} | ${fmtS((hc + hr) / 2)} | ${fmtS(med(r.sko, 'cpuSeconds'))} | ${fmtS(med(r.sko, 'registryCpuSeconds'))} |`,
+    );
   }
 }
 lines.push('', ...notes.map((x) => `- ${x}`), '');

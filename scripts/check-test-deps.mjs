@@ -9,12 +9,16 @@ try {
   // the keychain tests use keytar for real; it is optional for users, not for the tests
   await import('keytar');
 } catch (e) {
-  problems.push(`the optional dependency keytar does not load (${e instanceof Error ? e.message : String(e)}): install libsecret-1-dev, then npm rebuild keytar`);
+  problems.push(
+    `the optional dependency keytar does not load (${e instanceof Error ? e.message : String(e)}): install libsecret-1-dev, then npm rebuild keytar`,
+  );
 }
 if (problems.length === 0) {
   if (process.env.HUBCTL_TEST_DEPS_VERBOSE) console.error(result.message);
   process.exit(0);
 }
 for (const p of problems) console.error(`check-test-deps: ${p}`);
-console.error('check-test-deps: the integration tests run real registries, skopeo, umoci, credential helpers and the Secret Service; they fail rather than skip when something is missing.');
+console.error(
+  'check-test-deps: the integration tests run real registries, skopeo, umoci, credential helpers and the Secret Service; they fail rather than skip when something is missing.',
+);
 process.exit(1);

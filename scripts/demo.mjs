@@ -40,7 +40,11 @@ try {
   const R = reg.host;
   console.log(`registry at ${reg.url}, token server at ${reg.tokenServer.realm}`);
   await seedImage(reg, 'library/base:1.0', { layers: [256 * 1024, 1024 * 1024], creds: { username: 'admin', password: reg.users.admin } });
-  await seedImage(reg, 'library/tools:latest', { multiArch: true, layers: [64 * 1024], creds: { username: 'admin', password: reg.users.admin } });
+  await seedImage(reg, 'library/tools:latest', {
+    multiArch: true,
+    layers: [64 * 1024],
+    creds: { username: 'admin', password: reg.users.admin },
+  });
   console.log('seeded library/base:1.0 (2 layers) and library/tools:latest (linux/amd64 + linux/arm64)');
 
   step('Log in (checked against the registry before anything is stored)');
@@ -58,7 +62,10 @@ try {
   const ctx = join(work, 'ctx');
   await mkdir(ctx, { recursive: true });
   await writeFile(join(ctx, 'hello.txt'), 'hello from hubctl\n');
-  await writeFile(join(ctx, 'Dockerfile'), `FROM ${R}/library/base:1.0\nCOPY hello.txt /srv/hello.txt\nLABEL demo=true\nCMD ["cat", "/srv/hello.txt"]\n`);
+  await writeFile(
+    join(ctx, 'Dockerfile'),
+    `FROM ${R}/library/base:1.0\nCOPY hello.txt /srv/hello.txt\nLABEL demo=true\nCMD ["cat", "/srv/hello.txt"]\n`,
+  );
   await hubctl(['build', '-t', `${R}/alice/hello:1.0`, ctx]);
   await hubctl(['tag', `${R}/alice/hello:1.0`, `${R}/alice/hello:latest`]);
 

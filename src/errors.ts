@@ -2,15 +2,7 @@
  * Typed errors. Library code throws HubctlError; only the CLI renders them and picks an exit code
  * from `kind` (see src/cli/exit-codes.ts).
  */
-export type ErrorKind =
-  | 'internal'
-  | 'usage'
-  | 'auth'
-  | 'notfound'
-  | 'network'
-  | 'integrity'
-  | 'store'
-  | 'interrupted';
+export type ErrorKind = 'internal' | 'usage' | 'auth' | 'notfound' | 'network' | 'integrity' | 'store' | 'interrupted';
 
 export interface HubctlErrorOptions {
   /** One actionable line telling the user what to do next. */
@@ -40,20 +32,14 @@ export function isHubctlError(e: unknown): e is HubctlError {
   return e instanceof HubctlError;
 }
 
-export const usageError = (code: string, message: string, opts?: HubctlErrorOptions) =>
-  new HubctlError('usage', code, message, opts);
-export const authError = (code: string, message: string, opts?: HubctlErrorOptions) =>
-  new HubctlError('auth', code, message, opts);
-export const notFoundError = (code: string, message: string, opts?: HubctlErrorOptions) =>
-  new HubctlError('notfound', code, message, opts);
-export const networkError = (code: string, message: string, opts?: HubctlErrorOptions) =>
-  new HubctlError('network', code, message, opts);
+export const usageError = (code: string, message: string, opts?: HubctlErrorOptions) => new HubctlError('usage', code, message, opts);
+export const authError = (code: string, message: string, opts?: HubctlErrorOptions) => new HubctlError('auth', code, message, opts);
+export const notFoundError = (code: string, message: string, opts?: HubctlErrorOptions) => new HubctlError('notfound', code, message, opts);
+export const networkError = (code: string, message: string, opts?: HubctlErrorOptions) => new HubctlError('network', code, message, opts);
 export const integrityError = (code: string, message: string, opts?: HubctlErrorOptions) =>
   new HubctlError('integrity', code, message, opts);
-export const storeError = (code: string, message: string, opts?: HubctlErrorOptions) =>
-  new HubctlError('store', code, message, opts);
-export const internalError = (code: string, message: string, opts?: HubctlErrorOptions) =>
-  new HubctlError('internal', code, message, opts);
+export const storeError = (code: string, message: string, opts?: HubctlErrorOptions) => new HubctlError('store', code, message, opts);
+export const internalError = (code: string, message: string, opts?: HubctlErrorOptions) => new HubctlError('internal', code, message, opts);
 
 /**
  * A plain Error with a Node-style `code` (ECONNRESET, ERR_STREAM_PREMATURE_CLOSE...), for failures that

@@ -15,10 +15,27 @@ export { push, mountCandidates, type PushOptions, type PushResult, type PushEven
 export { save, planArchive, type SaveOptions, type SaveResult } from './api/save.js';
 export { load, planLoad, type LoadOptions, type LoadResult, type LoadEvent, type LoadedImage } from './api/load.js';
 export {
-  writeArchive, extractArchive, scanLayer, parseDockerArchiveManifest, CONTAINERD_IMAGE_NAME_ANNOTATION, DOCKER_LAYER_TAR,
-  type ArchivePlan, type DockerArchiveEntry, type StagedArchive,
+  writeArchive,
+  extractArchive,
+  scanLayer,
+  parseDockerArchiveManifest,
+  CONTAINERD_IMAGE_NAME_ANNOTATION,
+  DOCKER_LAYER_TAR,
+  type ArchivePlan,
+  type DockerArchiveEntry,
+  type StagedArchive,
 } from './archive/index.js';
-export { login, logout, resolveServer, checkLoginStore, storedLogin, type LoginOptions, type LoginResult, type LoginServer, type LogoutResult } from './api/login.js';
+export {
+  login,
+  logout,
+  resolveServer,
+  checkLoginStore,
+  storedLogin,
+  type LoginOptions,
+  type LoginResult,
+  type LoginServer,
+  type LogoutResult,
+} from './api/login.js';
 export { HubctlError, isHubctlError, redactSecrets, type ErrorKind } from './errors.js';
 export * from './ref/index.js';
 export * from './digest/index.js';

@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildImage, type BuildImageOptions, type BuildResult } from '../build/image-builder.js';
-import { buildDockerfile } from '../build/dockerfile-build.js';
-import { baseImageSource } from '../build/base-image.js';
-import type { BaseImage, BaseImageSource, BuildLog, ImageFormat } from '../build/types.js';
+import { buildImage, type BuildImageOptions, type BuildResult } from '../builder/image-builder.js';
+import { buildDockerfile } from '../builder/dockerfile-build.js';
+import { baseImageSource } from '../builder/base-image.js';
+import type { BaseImage, BaseImageSource, BuildLog, ImageFormat } from '../builder/types.js';
 import { HubctlError } from '../errors.js';
 import { formatReference, parseReference } from '../ref/reference.js';
 import { formatPlatform, parsePlatform } from '../oci/platform.js';
@@ -11,7 +11,7 @@ import type { Platform } from '../oci/types.js';
 import type { Client } from './client.js';
 import { pull, type PullEvent } from './pull.js';
 
-export type { BuildResult } from '../build/image-builder.js';
+export type { BuildResult } from '../builder/image-builder.js';
 
 interface CommonBuildOptions {
   /** Full or short references to tag the result with (`user/app:1`). */
@@ -20,7 +20,7 @@ interface CommonBuildOptions {
   format?: ImageFormat;
   /** SOURCE_DATE_EPOCH: mtimes of tarred directories and every `created` (default 0). */
   sourceDateEpoch?: number;
-  /** Layers compressed at once (default: twice the CPUs, at most the libuv threadpool size; see src/build/pool.ts). */
+  /** Layers compressed at once (default: twice the CPUs, at most the libuv threadpool size; see src/builder/pool.ts). */
   concurrency?: number;
   signal?: AbortSignal;
   onLog?: BuildLog;
@@ -49,13 +49,29 @@ export interface DockerfileBuildApiOptions extends CommonBuildOptions {
 export async function buildFromLayers(client: Client, options: LayerBuildOptions): Promise<BuildResult> {
   const store = await client.store();
   const source = baseSource(client, options);
-  const from = options.from === undefined || options.from === 'scratch' ? 'scratch' : await source.getBaseImage(normalize(options.from), options.platform);
+  const from =
+    options.from === undefined || options.from === 'scratch'
+      ? 'scratch'
+      : await source.getBaseImage(normalize(options.from), options.platform);
   return buildImage({
     storage: store,
     tagger: store,
     from,
     ...(options.layers ? { layers: options.layers } : {}),
-    ...pick(options, ['cmd', 'entrypoint', 'env', 'labels', 'workdir', 'user', 'expose', 'format', 'sourceDateEpoch', 'concurrency', 'onLog', 'signal']),
+    ...pick(options, [
+      'cmd',
+      'entrypoint',
+      'env',
+      'labels',
+      'workdir',
+      'user',
+      'expose',
+      'format',
+      'sourceDateEpoch',
+      'concurrency',
+      'onLog',
+      'signal',
+    ]),
     ...(options.platform ? { platform: options.platform } : {}),
     ...(options.tags ? { tags: options.tags } : {}),
     tmpDir: await tmpDirOf(store.root),

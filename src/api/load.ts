@@ -10,7 +10,12 @@ import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, parseImageConfig, parseManifest }
 import { MediaType, isManifestType } from '../oci/media-types.js';
 import { REF_NAME_ANNOTATION, type Descriptor, type ImageManifest, type Platform } from '../oci/types.js';
 import {
-  CONTAINERD_IMAGE_NAME_ANNOTATION, DOCKER_LAYER_TAR, DOCKER_MANIFEST_FILE, OCI_INDEX_FILE, OCI_LAYOUT_FILE, blobEntryName,
+  CONTAINERD_IMAGE_NAME_ANNOTATION,
+  DOCKER_LAYER_TAR,
+  DOCKER_MANIFEST_FILE,
+  OCI_INDEX_FILE,
+  OCI_LAYOUT_FILE,
+  blobEntryName,
   parseDockerArchiveManifest,
 } from '../archive/format.js';
 import { extractArchive, type StagedArchive, type StagedFile } from '../archive/extract.js';
@@ -61,7 +66,7 @@ interface Plan {
  * `docker load`: reads a docker archive (`docker save`, `skopeo copy … docker-archive:`) or an OCI
  * archive (oci-layout + index.json, e.g. `skopeo copy … oci-archive:` or `hubctl save`) into the store
  * and tags its images. The archive is unpacked into a staging directory first; every entry name and
- * link, every layer's contents (build/safety rules), every digest and every diff_id is checked before
+ * link, every layer's contents (builder/safety rules), every digest and every diff_id is checked before
  * the first blob enters the store, so a bad archive leaves the store as it was.
  *
  * docker-archive layers are stored as they are in the archive (uncompressed tars stay uncompressed,
@@ -83,7 +88,11 @@ export async function load(client: Client, input: Readable, options: LoadOptions
       if ('bytes' in blob) await store.putBytes(blob.desc, blob.bytes);
       else {
         const path = blob.file.path;
-        await store.ingest(blob.desc, async (offset) => ({ stream: createReadStream(path, { start: offset }), offset }), options.signal ? { signal: options.signal } : {});
+        await store.ingest(
+          blob.desc,
+          async (offset) => ({ stream: createReadStream(path, { start: offset }), offset }),
+          options.signal ? { signal: options.signal } : {},
+        );
       }
     }
     const images: LoadedImage[] = [];
@@ -141,9 +150,13 @@ function stagedBlob(staged: StagedArchive, desc: Descriptor): StagedFile | undef
   const f = staged.get(blobEntryName(desc.digest));
   if (!f) return undefined;
   if (f.digest !== desc.digest || f.size !== desc.size) {
-    throw integrityError('DIGEST_MISMATCH', `${blobEntryName(desc.digest)} in the archive has digest ${f.digest} and ${f.size} bytes, expected ${desc.digest} and ${desc.size}`, {
-      hint: 'the archive is corrupt; nothing was loaded',
-    });
+    throw integrityError(
+      'DIGEST_MISMATCH',
+      `${blobEntryName(desc.digest)} in the archive has digest ${f.digest} and ${f.size} bytes, expected ${desc.digest} and ${desc.size}`,
+      {
+        hint: 'the archive is corrupt; nothing was loaded',
+      },
+    );
   }
   return f;
 }
@@ -266,7 +279,11 @@ async function planDocker(staged: StagedArchive): Promise<Plan> {
             hint: 'the archive is corrupt; nothing was loaded',
           });
         }
-        desc = { mediaType: scan.compression === 'gzip' ? MediaType.DockerLayerGzip : DOCKER_LAYER_TAR, digest: file.digest, size: file.size };
+        desc = {
+          mediaType: scan.compression === 'gzip' ? MediaType.DockerLayerGzip : DOCKER_LAYER_TAR,
+          digest: file.digest,
+          size: file.size,
+        };
         scanned.set(file.digest, desc);
       }
       layers.push(desc);

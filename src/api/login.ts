@@ -30,7 +30,8 @@ export interface LoginServer {
   display: string;
 }
 
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const HOST =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 /**
  * Resolves `SERVER` as docker takes it: empty or `docker.io` -> Docker Hub; `https://index.docker.io/v1/`,
@@ -118,10 +119,12 @@ export async function login(client: Client, server: string | LoginServer | undef
  * (not podman's auth.json), for docker's "Authenticating with existing credentials" step. Undefined
  * when none is stored or only a token is; lookup errors are thrown.
  */
-export async function storedLogin(server: LoginServer, credentials: CredentialsOptions): Promise<{ username: string; password: string } | undefined> {
+export async function storedLogin(
+  server: LoginServer,
+  credentials: CredentialsOptions,
+): Promise<{ username: string; password: string } | undefined> {
   const found = await findCredential(server.registry, { ...credentials, readAuthFile: false });
   const c = found?.credential;
   if (c?.username === undefined || c.username === '' || c.password === undefined || c.password === '') return undefined;
   return { username: c.username, password: c.password };
 }
-

@@ -64,7 +64,11 @@ export async function pull(client: Client, refText: string, options: PullOptions
     const chosen = selectPlatform(root.parsed.manifest.manifests, platform, refText);
     const child = await repo.getManifest(chosen.digest, sig);
     if (child.parsed.kind !== 'image') {
-      throw new HubctlError('integrity', 'NESTED_INDEX', `the entry for ${formatPlatform(platform)} in ${refText} is an index, not an image`);
+      throw new HubctlError(
+        'integrity',
+        'NESTED_INDEX',
+        `the entry for ${formatPlatform(platform)} in ${refText} is an index, not an image`,
+      );
     }
     bytes = (await copyGraph(repo, store, child.descriptor, child.bytes, copyOptions)).bytes;
     entry = {
@@ -74,7 +78,8 @@ export async function pull(client: Client, refText: string, options: PullOptions
     };
   } else {
     const keep = options.allPlatforms ? runnableManifests : undefined;
-    bytes = (await copyGraph(repo, store, root.descriptor, root.bytes, { ...copyOptions, ...(keep ? { selectChildren: keep } : {}) })).bytes;
+    bytes = (await copyGraph(repo, store, root.descriptor, root.bytes, { ...copyOptions, ...(keep ? { selectChildren: keep } : {}) }))
+      .bytes;
     entry = { ...root.descriptor };
   }
   await store.tag(reference, entry);

@@ -94,9 +94,13 @@ export class PushSession {
           return;
         }
       }
-      throw notFoundError('INDEX_CHILD_MISSING', `the index refers to ${child.digest}${child.platform ? ` (${child.platform.os}/${child.platform.architecture})` : ''}, which is neither in the local store nor in ${this.ref.registry}/${this.ref.repository}`, {
-        hint: 'pull the image with --all-platforms, or push a single platform',
-      });
+      throw notFoundError(
+        'INDEX_CHILD_MISSING',
+        `the index refers to ${child.digest}${child.platform ? ` (${child.platform.os}/${child.platform.architecture})` : ''}, which is neither in the local store nor in ${this.ref.registry}/${this.ref.repository}`,
+        {
+          hint: 'pull the image with --all-platforms, or push a single platform',
+        },
+      );
     }
     const bytes = await this.store.fetchBytes(child, MAX_MANIFEST_BYTES);
     const parsed = parseManifest(bytes, child.mediaType);
@@ -198,17 +202,23 @@ export class PushSession {
         hint: 'the image is incomplete locally; pull or build it again',
       });
     }
-    const mountFrom = this.options.mount === false
-      ? undefined
-      : (await this.mountSources()).get(desc.digest)?.find((repo) => !this.deniedSources.has(repo));
+    const mountFrom =
+      this.options.mount === false
+        ? undefined
+        : (await this.mountSources()).get(desc.digest)?.find((repo) => !this.deniedSources.has(repo));
     const path = this.store.blobPath(desc.digest);
     let body: UploadBody;
     if (desc.size <= PUSH_BUFFER_BYTES) {
       body = readFileSync(path);
       if (body.length !== desc.size) {
-        throw new HubctlError('integrity', 'SIZE_MISMATCH', `blob ${desc.digest} in the local store is ${body.length} bytes, not ${desc.size}`, {
-          hint: 'the local store is damaged; pull or build the image again',
-        });
+        throw new HubctlError(
+          'integrity',
+          'SIZE_MISMATCH',
+          `blob ${desc.digest} in the local store is ${body.length} bytes, not ${desc.size}`,
+          {
+            hint: 'the local store is damaged; pull or build the image again',
+          },
+        );
       }
       // handed to the connection in one write: that is all the progress there is to report
       layerEvent('pushing', { current: desc.size, total: desc.size });

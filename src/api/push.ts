@@ -64,9 +64,13 @@ export async function push(client: Client, refText: string, options: PushOptions
   const store = await client.store();
   const targets = options.allTags ? await storeTags(store, ref) : await oneTarget(store, ref);
   if (targets.length === 0) {
-    throw notFoundError('IMAGE_NOT_FOUND', `An image does not exist locally with the tag: ${options.allTags ? repository : formatReference(ref)}`, {
-      hint: 'list local images with "hubctl images"; name an image for this repository with "hubctl tag SOURCE TARGET"',
-    });
+    throw notFoundError(
+      'IMAGE_NOT_FOUND',
+      `An image does not exist locally with the tag: ${options.allTags ? repository : formatReference(ref)}`,
+      {
+        hint: 'list local images with "hubctl images"; name an image for this repository with "hubctl tag SOURCE TARGET"',
+      },
+    );
   }
   const remote = new RemoteRepository(client.transport(ref.registry), ref.repository);
   const session = new PushSession(store, remote, ref, options);
@@ -100,7 +104,6 @@ async function storeTags(store: ImageStore, ref: Reference): Promise<Target[]> {
   }
   return out.sort((a, b) => (a.reference.tag! < b.reference.tag! ? -1 : 1));
 }
-
 
 /** docker's wording for a push the registry refuses, with what to do about it. */
 function explainDenied(e: unknown, repository: string): unknown {

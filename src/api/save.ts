@@ -51,7 +51,11 @@ export async function save(client: Client, refs: readonly string[], out: Writabl
 }
 
 /** Resolves every reference first (nothing is written when one is missing), then collects the blobs. */
-export async function planArchive(store: ImageStore, refs: readonly string[], platform: Platform): Promise<{ plan: ArchivePlan; images: SaveResult['images'] }> {
+export async function planArchive(
+  store: ImageStore,
+  refs: readonly string[],
+  platform: Platform,
+): Promise<{ plan: ArchivePlan; images: SaveResult['images'] }> {
   const plan: ArchivePlan = { index: [], dockerManifest: [], repositories: {}, blobs: [] };
   const images: SaveResult['images'] = [];
   const resolved: { ref: Reference | undefined; full: string; desc: Descriptor }[] = [];
@@ -120,7 +124,12 @@ interface DockerImage {
  * Adds the blobs under `root` that the store holds (children first, the manifest last); returns the
  * image manifest.json describes: `root` itself, or the platform's child of an index.
  */
-async function collect(store: ImageStore, root: Descriptor, addBlob: (d: Descriptor) => void, platform: Platform): Promise<DockerImage | undefined> {
+async function collect(
+  store: ImageStore,
+  root: Descriptor,
+  addBlob: (d: Descriptor) => void,
+  platform: Platform,
+): Promise<DockerImage | undefined> {
   const read = async (d: Descriptor): Promise<ParsedManifest> => parseManifest(await store.fetchBytes(d, MAX_MANIFEST_BYTES), d.mediaType);
   const images = new Map<string, DockerImage>();
   const visit = async (d: Descriptor): Promise<void> => {
@@ -136,7 +145,9 @@ async function collect(store: ImageStore, root: Descriptor, addBlob: (d: Descrip
       for (const l of layers) {
         if (await store.exists(l)) present.push(l);
         else if (!(l.urls && l.urls.length > 0)) {
-          throw notFoundError('BLOB_NOT_FOUND', `layer ${l.digest} of ${d.digest} is not in the local store`, { hint: 'pull the image again' });
+          throw notFoundError('BLOB_NOT_FOUND', `layer ${l.digest} of ${d.digest} is not in the local store`, {
+            hint: 'pull the image again',
+          });
         }
       }
       for (const l of present) addBlob(l);

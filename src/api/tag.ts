@@ -21,7 +21,10 @@ const IMAGE_ID = /^(?:sha256:)?([0-9a-f]{4,64})$/;
  * `hubctl images` shows, or of the manifest digest. An ID matching several images is a usage error.
  * Undefined when nothing matches.
  */
-export async function resolveLocalImage(store: ImageStore, text: string): Promise<{ name: string; descriptor: Descriptor; byId: boolean } | undefined> {
+export async function resolveLocalImage(
+  store: ImageStore,
+  text: string,
+): Promise<{ name: string; descriptor: Descriptor; byId: boolean } | undefined> {
   let refError: unknown;
   try {
     const name = formatReference(parseReference(text));
@@ -42,7 +45,9 @@ export async function resolveLocalImage(store: ImageStore, text: string): Promis
       if (entry) hits.set(entry.descriptor.digest, entry.descriptor);
     }
     if (hits.size > 1) {
-      throw usageError('AMBIGUOUS_IMAGE_ID', `the image ID ${text} matches ${hits.size} images`, { hint: 'give more characters of the ID, or a NAME:TAG' });
+      throw usageError('AMBIGUOUS_IMAGE_ID', `the image ID ${text} matches ${hits.size} images`, {
+        hint: 'give more characters of the ID, or a NAME:TAG',
+      });
     }
     const [descriptor] = hits.values();
     if (descriptor) return { name: text, descriptor, byId: true };

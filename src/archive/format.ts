@@ -58,7 +58,11 @@ export function parseDockerArchiveManifest(text: string): DockerArchiveEntry[] {
     if (!isObject(e)) throw badArchive(`entry ${i} is not an object`);
     if (typeof e.Config !== 'string' || e.Config === '') throw badArchive(`entry ${i} has no Config`);
     if (!Array.isArray(e.Layers) || !e.Layers.every((l) => typeof l === 'string')) throw badArchive(`entry ${i} has no Layers list`);
-    if (e.RepoTags !== undefined && e.RepoTags !== null && (!Array.isArray(e.RepoTags) || !e.RepoTags.every((t) => typeof t === 'string'))) {
+    if (
+      e.RepoTags !== undefined &&
+      e.RepoTags !== null &&
+      (!Array.isArray(e.RepoTags) || !e.RepoTags.every((t) => typeof t === 'string'))
+    ) {
       throw badArchive(`entry ${i} has an invalid RepoTags`);
     }
     return e as unknown as DockerArchiveEntry;

@@ -4,7 +4,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { extract as tarExtract } from 'tar-stream';
-import { LayerSafetyChecker } from '../build/safety.js';
+import { LayerSafetyChecker } from '../builder/safety.js';
 import { HubctlError, integrityError } from '../errors.js';
 
 export type LayerCompression = 'none' | 'gzip' | 'zstd';
@@ -32,7 +32,7 @@ export async function detectCompression(path: string): Promise<LayerCompression>
 
 /**
  * Reads a layer file once: decompresses it, hashes the tar (its diff_id) and checks every entry
- * with build/safety's LayerSafetyChecker (no `..`, no absolute paths, no links escaping the root,
+ * with builder/safety's LayerSafetyChecker (no `..`, no absolute paths, no links escaping the root,
  * nothing written through a symlink). Throws a usage/UNSAFE_LAYER error naming the entry.
  */
 export async function scanLayer(path: string, layerName: string): Promise<LayerScan> {
@@ -61,7 +61,11 @@ export async function scanLayer(path: string, layerName: string): Promise<LayerS
     extract.destroy();
     await piping.catch(() => undefined);
     if (e instanceof HubctlError) throw e;
-    throw integrityError('INVALID_LAYER', `layer ${layerName} is not a readable ${compression === 'gzip' ? 'gzipped ' : ''}tar: ${(e as Error).message}`, { cause: e });
+    throw integrityError(
+      'INVALID_LAYER',
+      `layer ${layerName} is not a readable ${compression === 'gzip' ? 'gzipped ' : ''}tar: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   return { compression, diffId: `sha256:${hash.digest('hex')}`, entries: checker.entries };
 }

@@ -6,7 +6,12 @@ import { interrupted } from '../content/abort.js';
 import type { Descriptor, ImageIndex } from '../oci/types.js';
 import { MediaType } from '../oci/media-types.js';
 import {
-  DOCKER_MANIFEST_FILE, DOCKER_REPOSITORIES_FILE, OCI_INDEX_FILE, OCI_LAYOUT_FILE, blobEntryName, type DockerArchiveEntry,
+  DOCKER_MANIFEST_FILE,
+  DOCKER_REPOSITORIES_FILE,
+  OCI_INDEX_FILE,
+  OCI_LAYOUT_FILE,
+  blobEntryName,
+  type DockerArchiveEntry,
 } from './format.js';
 
 /** Where the writer reads blobs from (the image store). */
@@ -41,7 +46,12 @@ const EPOCH = new Date(0);
  * as docker ≥ 25 writes it. Metadata goes first so streaming readers learn the content early; each
  * blob is streamed from the store, never held in memory.
  */
-export async function writeArchive(plan: ArchivePlan, source: ArchiveBlobSource, out: Writable, options: WriteArchiveOptions = {}): Promise<void> {
+export async function writeArchive(
+  plan: ArchivePlan,
+  source: ArchiveBlobSource,
+  out: Writable,
+  options: WriteArchiveOptions = {},
+): Promise<void> {
   const pack = tarPack();
   const piping = pipeline(pack, out, options.signal ? { signal: options.signal } : {});
   // The output can fail at any time (a full disk, a reader that went away): every step races it.
@@ -91,9 +101,10 @@ export async function writeArchive(plan: ArchivePlan, source: ArchiveBlobSource,
 
 function outputFailure(err: unknown): HubctlError {
   const code = (err as NodeJS.ErrnoException).code;
-  const why = code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE'
-    ? 'the reader of the archive went away before it was complete'
-    : (err as Error).message;
+  const why =
+    code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE'
+      ? 'the reader of the archive went away before it was complete'
+      : (err as Error).message;
   return storeError('ARCHIVE_WRITE_FAILED', `cannot write the archive: ${why}`, { cause: err });
 }
 
@@ -120,10 +131,12 @@ function addStream(pack: Pack, name: string, desc: Descriptor, stream: Readable)
       reject(err);
     };
     const sizeError = (err: Error) =>
-      fail(integrityError('BLOB_SIZE_MISMATCH', `blob ${desc.digest} in the local store is not ${desc.size} bytes: ${err.message}`, {
-        hint: 'check the store with hubctl images; pull the image again',
-        cause: err,
-      }));
+      fail(
+        integrityError('BLOB_SIZE_MISMATCH', `blob ${desc.digest} in the local store is not ${desc.size} bytes: ${err.message}`, {
+          hint: 'check the store with hubctl images; pull the image again',
+          cause: err,
+        }),
+      );
     const entry = pack.entry({ name, size: desc.size, mode: 0o644, mtime: EPOCH, uid: 0, gid: 0 }, (err) => {
       if (err) {
         sizeError(err);

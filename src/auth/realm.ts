@@ -9,7 +9,7 @@ import { isLinkLocalOrMetadata, isLoopbackHost } from '../http/hosts.js';
 export function validateRealm(realm: string | undefined, registryUrl: URL, insecure: boolean): URL {
   if (realm === undefined || realm.trim() === '') {
     throw authError('INVALID_REALM', `${registryUrl.host} asked for a bearer token without a realm`, {
-      hint: 'the registry\'s auth configuration is incomplete',
+      hint: "the registry's auth configuration is incomplete",
     });
   }
   let url: URL;

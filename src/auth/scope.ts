@@ -50,7 +50,9 @@ function collect(lists: readonly (readonly string[])[]): Entry[] {
       const key = parsed ? `${parsed.type}:${parsed.name}` : `\0${s}`;
       let entry = byKey.get(key);
       if (entry === undefined) {
-        entry = parsed ? { key, scope: parsed, actions: new Set(), order: order++ } : { key, opaque: s, actions: new Set(), order: order++ };
+        entry = parsed
+          ? { key, scope: parsed, actions: new Set(), order: order++ }
+          : { key, opaque: s, actions: new Set(), order: order++ };
         byKey.set(key, entry);
       }
       for (const a of parsed?.actions ?? []) entry.actions.add(a);

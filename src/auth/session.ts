@@ -108,20 +108,33 @@ export class RegistrySession implements RegistryTransport {
     const credential = await this.getCredential();
     return this.tokens.get(
       scopes,
-      () => fetchToken(this.client, { realm, service: challenge.params.service, scopes, credential, registry: this.registry, signal }, this.now),
+      () =>
+        fetchToken(
+          this.client,
+          { realm, service: challenge.params.service, scopes, credential, registry: this.registry, signal },
+          this.now,
+        ),
       force,
     );
   }
 
-  private async authFor(challenge: Challenge | undefined, scopes: readonly string[], baseUrl: URL, force: boolean, signal?: AbortSignal): Promise<SentAuth | undefined> {
+  private async authFor(
+    challenge: Challenge | undefined,
+    scopes: readonly string[],
+    baseUrl: URL,
+    force: boolean,
+    signal?: AbortSignal,
+  ): Promise<SentAuth | undefined> {
     if (challenge === undefined) return undefined;
     const cred = await this.getCredential();
     if (challenge.scheme === 'basic') {
-      if (cred?.username !== undefined && cred.password !== undefined) return { header: basicAuth(cred.username, cred.password), kind: 'basic' };
+      if (cred?.username !== undefined && cred.password !== undefined)
+        return { header: basicAuth(cred.username, cred.password), kind: 'basic' };
       return undefined;
     }
     if (challenge.scheme !== 'bearer') return undefined;
-    if (cred?.registryToken !== undefined && cred.registryToken !== '') return { header: `Bearer ${cred.registryToken}`, kind: 'registry-token' };
+    if (cred?.registryToken !== undefined && cred.registryToken !== '')
+      return { header: `Bearer ${cred.registryToken}`, kind: 'registry-token' };
     const token = await this.bearerToken(challenge, scopes, baseUrl, force, signal);
     return { header: `Bearer ${token.token}`, kind: 'bearer' };
   }
@@ -180,12 +193,16 @@ export class RegistrySession implements RegistryTransport {
       if (sent?.kind === 'registry-token') return undefined;
       const sentToken = sent?.kind === 'bearer' ? sent.header.slice('Bearer '.length) : undefined;
       if (sentToken !== undefined) this.tokens.invalidate(sentToken);
-      const merged = mergeScopes(challengeScopes(challenge).filter((s) => s !== '*' || scopes.length === 0), scopes);
+      const merged = mergeScopes(
+        challengeScopes(challenge).filter((s) => s !== '*' || scopes.length === 0),
+        scopes,
+      );
       // a parallel request may already have fetched a better token: use it instead of fetching again
       const cached = this.tokens.lookup(merged);
-      const auth = cached !== undefined && cached.token !== sentToken
-        ? { header: `Bearer ${cached.token}`, kind: 'bearer' as const }
-        : await this.authFor(challenge, merged, baseUrl, true, signal);
+      const auth =
+        cached !== undefined && cached.token !== sentToken
+          ? { header: `Bearer ${cached.token}`, kind: 'bearer' as const }
+          : await this.authFor(challenge, merged, baseUrl, true, signal);
       return auth === undefined ? undefined : { challenge, scopes: merged, auth };
     }
     if (challenge.scheme === 'basic' && sent?.kind !== 'basic') {

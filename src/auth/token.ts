@@ -122,7 +122,10 @@ async function readToken(res: RegistryResponse, req: TokenRequest, now: () => nu
     if (cause.code === 'TOOMANYREQUESTS') throw cause;
     // Without a token nothing works: say it is the authentication step that failed, not the registry.
     throw authError('TOKEN_SERVER_ERROR', `the token server ${host} for ${req.registry} failed with HTTP ${res.status}`, {
-      hint: res.status >= 500 ? 'the registry\'s authentication service is unavailable; try again later' : 'the registry\'s authentication service rejected the request',
+      hint:
+        res.status >= 500
+          ? "the registry's authentication service is unavailable; try again later"
+          : "the registry's authentication service rejected the request",
       cause,
       details: { status: res.status },
     });
@@ -131,16 +134,21 @@ async function readToken(res: RegistryResponse, req: TokenRequest, now: () => nu
   try {
     parsed = await res.json<TokenBody>(LIMITS.tokenBody);
   } catch (e) {
-    throw authError('INVALID_TOKEN_RESPONSE', `the token server ${host} sent an unreadable answer: ${e instanceof HubctlError ? e.message : errMessage(e)}`, { cause: e });
+    throw authError(
+      'INVALID_TOKEN_RESPONSE',
+      `the token server ${host} sent an unreadable answer: ${e instanceof HubctlError ? e.message : errMessage(e)}`,
+      { cause: e },
+    );
   }
   if (parsed === null || typeof parsed !== 'object') {
     throw authError('INVALID_TOKEN_RESPONSE', `the token server ${host} sent no token`);
   }
   const token = [parsed.access_token, parsed.token].find((t): t is string => typeof t === 'string' && t !== '');
   if (token === undefined) throw authError('INVALID_TOKEN_RESPONSE', `the token server ${host} sent no token`);
-  const ttl = typeof parsed.expires_in === 'number' && Number.isFinite(parsed.expires_in) && parsed.expires_in >= MIN_TOKEN_TTL_S
-    ? parsed.expires_in
-    : MIN_TOKEN_TTL_S;
+  const ttl =
+    typeof parsed.expires_in === 'number' && Number.isFinite(parsed.expires_in) && parsed.expires_in >= MIN_TOKEN_TTL_S
+      ? parsed.expires_in
+      : MIN_TOKEN_TTL_S;
   const current = now();
   let issued = typeof parsed.issued_at === 'string' ? Date.parse(parsed.issued_at) : Number.NaN;
   // a skewed server clock must neither stretch the lifetime nor hand us an already-expired token

@@ -10,7 +10,10 @@ export class LayerProgress {
   private drawn = 0;
   private lastDraw = 0;
 
-  constructor(private readonly out: Output, private readonly quiet = false) {}
+  constructor(
+    private readonly out: Output,
+    private readonly quiet = false,
+  ) {}
 
   status(id: string, text: string): void {
     if (this.quiet) return;

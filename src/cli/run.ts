@@ -73,4 +73,3 @@ export async function run(argv: string[]): Promise<number> {
     process.off('SIGTERM', onSigint);
   }
 }
-

@@ -40,7 +40,7 @@ export function authFileCandidates(auths: Record<string, unknown>, registry: str
   const host = isDockerHub(registry) ? 'docker.io' : convertToHostname(registry);
   const out: string[] = [];
   const push = (k: string) => {
-    if (Object.prototype.hasOwnProperty.call(auths, k) && !out.includes(k)) out.push(k);
+    if (Object.hasOwn(auths, k) && !out.includes(k)) out.push(k);
   };
   if (repository !== undefined && repository !== '') {
     const parts = repository.split('/');

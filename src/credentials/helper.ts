@@ -46,15 +46,27 @@ export function createHelperBackend(options: HelperOptions): CredentialBackend &
   const origin = describeOrigin(options);
 
   const fail = (action: HelperAction, server: string | undefined, why: string, cause?: unknown, hint?: string) =>
-    authError('CREDENTIAL_HELPER_FAILED', `credential helper ${program}${origin} failed to ${action} credentials${server ? ` for ${server}` : ''}: ${why}`, {
-      hint: hint ?? `check that "${program}" works on its own (e.g. echo ${server ?? 'SERVER'} | ${program} get), or change ${options.chosenBy ?? 'the helper'} in ${options.configPath ?? 'your docker config'}`,
-      cause,
-      details: { helper: program, chosenBy: options.chosenBy, action },
-    });
+    authError(
+      'CREDENTIAL_HELPER_FAILED',
+      `credential helper ${program}${origin} failed to ${action} credentials${server ? ` for ${server}` : ''}: ${why}`,
+      {
+        hint:
+          hint ??
+          `check that "${program}" works on its own (e.g. echo ${server ?? 'SERVER'} | ${program} get), or change ${options.chosenBy ?? 'the helper'} in ${options.configPath ?? 'your docker config'}`,
+        cause,
+        details: { helper: program, chosenBy: options.chosenBy, action },
+      },
+    );
 
   async function run(action: HelperAction, input: string, server: string | undefined, secret?: string): Promise<HelperRun> {
     if (!HELPER_NAME.test(options.name)) {
-      throw fail(action, server, `"${options.name}" is not a valid helper name`, undefined, `set ${options.chosenBy ?? 'the helper'} to a name like "pass" or "secretservice"`);
+      throw fail(
+        action,
+        server,
+        `"${options.name}" is not a valid helper name`,
+        undefined,
+        `set ${options.chosenBy ?? 'the helper'} to a name like "pass" or "secretservice"`,
+      );
     }
     let result: HelperRun;
     try {
@@ -62,7 +74,13 @@ export function createHelperBackend(options: HelperOptions): CredentialBackend &
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') {
-        throw fail(action, server, `${program} was not found on PATH`, e, `install ${program}, or remove ${options.chosenBy ?? 'the helper setting'} from ${options.configPath ?? 'your docker config'}`);
+        throw fail(
+          action,
+          server,
+          `${program} was not found on PATH`,
+          e,
+          `install ${program}, or remove ${options.chosenBy ?? 'the helper setting'} from ${options.configPath ?? 'your docker config'}`,
+        );
       }
       if (code === 'ETIMEDOUT') throw fail(action, server, (e as Error).message, e);
       throw fail(action, server, (e as Error).message, e);
@@ -153,13 +171,22 @@ export function toHelperPayload(serverUrl: string, cred: Credential): { ServerUR
 }
 
 /** Runs one helper action: input on stdin, output capped, killed after the timeout. */
-export function runHelper(program: string, action: HelperAction, input: string, o: Pick<HelperOptions, 'env' | 'spawn' | 'timeoutMs'>): Promise<HelperRun> {
+export function runHelper(
+  program: string,
+  action: HelperAction,
+  input: string,
+  o: Pick<HelperOptions, 'env' | 'spawn' | 'timeoutMs'>,
+): Promise<HelperRun> {
   const spawn = o.spawn ?? defaultSpawn;
   const timeoutMs = o.timeoutMs ?? DEFAULT_HELPER_TIMEOUT_MS;
   return new Promise<HelperRun>((resolve, reject) => {
     let child: ChildProcess;
     try {
-      child = spawn(program, [action], { env: { ...(o.env ?? {}) } as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+      child = spawn(program, [action], {
+        env: { ...(o.env ?? {}) } as NodeJS.ProcessEnv,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        windowsHide: true,
+      });
     } catch (e) {
       reject(e);
       return;
@@ -176,7 +203,10 @@ export function runHelper(program: string, action: HelperAction, input: string, 
     };
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      const err = codedError(`${program} ${action} did not finish within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`, 'ETIMEDOUT');
+      const err = codedError(
+        `${program} ${action} did not finish within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`,
+        'ETIMEDOUT',
+      );
       finish(err, null);
     }, timeoutMs);
     child.stdout?.setEncoding('utf8').on('data', (d: string) => {

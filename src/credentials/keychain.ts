@@ -23,14 +23,21 @@ export async function loadKeytar(importModule: (specifier: string) => Promise<un
   try {
     mod = (await importModule('keytar')) as typeof mod;
   } catch (e) {
-    throw new HubctlError('store', 'KEYCHAIN_UNAVAILABLE', `the OS keychain cannot be used: the optional "keytar" module could not be loaded (${(e as Error).message.split('\n')[0]})`, {
-      hint: HINT_MISSING,
-      cause: e,
-    });
+    throw new HubctlError(
+      'store',
+      'KEYCHAIN_UNAVAILABLE',
+      `the OS keychain cannot be used: the optional "keytar" module could not be loaded (${(e as Error).message.split('\n')[0]})`,
+      {
+        hint: HINT_MISSING,
+        cause: e,
+      },
+    );
   }
   const k = (mod.default ?? mod) as KeytarLike;
   if (typeof k.getPassword !== 'function' || typeof k.findCredentials !== 'function') {
-    throw new HubctlError('store', 'KEYCHAIN_UNAVAILABLE', 'the OS keychain cannot be used: "keytar" does not have the expected API', { hint: HINT_MISSING });
+    throw new HubctlError('store', 'KEYCHAIN_UNAVAILABLE', 'the OS keychain cannot be used: "keytar" does not have the expected API', {
+      hint: HINT_MISSING,
+    });
   }
   return k;
 }
@@ -64,7 +71,7 @@ export function decodeKeychainSecret(text: string): Credential | undefined {
   if (s(o.secret) !== undefined) cred.password = s(o.secret);
   if (s(o.identitytoken) !== undefined) cred.identityToken = s(o.identitytoken);
   if (s(o.registrytoken) !== undefined) cred.registryToken = s(o.registrytoken);
-  return cred.password ?? cred.identityToken ?? cred.registryToken ? cred : undefined;
+  return (cred.password ?? cred.identityToken ?? cred.registryToken) ? cred : undefined;
 }
 
 /** The keychain behind the same interface as the helpers. */
@@ -79,10 +86,15 @@ export function createKeychainBackend(options: KeychainOptions = {}): Credential
     try {
       return await fn(k);
     } catch (e) {
-      throw new HubctlError('store', 'KEYCHAIN_FAILED', `the OS keychain failed to ${action} credentials${server ? ` for ${server}` : ''}: ${(e as Error).message}`, {
-        hint: 'check that a keyring is running and unlocked (on Linux: a Secret Service such as gnome-keyring on the D-Bus session bus), or log in with --store file',
-        cause: e,
-      });
+      throw new HubctlError(
+        'store',
+        'KEYCHAIN_FAILED',
+        `the OS keychain failed to ${action} credentials${server ? ` for ${server}` : ''}: ${(e as Error).message}`,
+        {
+          hint: 'check that a keyring is running and unlocked (on Linux: a Secret Service such as gnome-keyring on the D-Bus session bus), or log in with --store file',
+          cause: e,
+        },
+      );
     }
   };
 

@@ -9,7 +9,15 @@
 import { usageError } from '../errors.js';
 import { encodeAuthEntry, hasSecret, stripSecrets } from './auth-entry.js';
 import { findInAuthFiles } from './auth-file.js';
-import { authsOf, credHelpersOf, ensureAuths, isJsonObject, readDockerConfig, writeDockerConfig, type DockerConfigFile } from './config-file.js';
+import {
+  authsOf,
+  credHelpersOf,
+  ensureAuths,
+  isJsonObject,
+  readDockerConfig,
+  writeDockerConfig,
+  type DockerConfigFile,
+} from './config-file.js';
 import { TOKEN_USERNAME } from './helper.js';
 import type { CredentialsOptions } from './options.js';
 import { openPreferences, type StoreKind } from './preferences.js';
@@ -46,7 +54,12 @@ export async function saveCredential(registry: string, credential: Credential, o
   const serverUrl = helperServerUrl(registry);
   let choice = helperFor(config, registry);
   const store: StoreKind =
-    opts.store ?? (opts.helper !== undefined ? 'helper' : prefs.storeFor(registry) === 'keychain' ? 'keychain' : (prefs.defaultStore() ?? (choice ? 'helper' : 'file')));
+    opts.store ??
+    (opts.helper !== undefined
+      ? 'helper'
+      : prefs.storeFor(registry) === 'keychain'
+        ? 'keychain'
+        : (prefs.defaultStore() ?? (choice ? 'helper' : 'file')));
 
   if (store === 'keychain') {
     await keychainBackend(opts).store(serverUrl, credential);
@@ -127,7 +140,8 @@ export async function eraseCredential(registry: string, opts: CredentialsOptions
   let fileHadSecret = false;
   for (const key of matchingKeys(auths, registry)) {
     const entry = auths[key];
-    if (entry && (typeof entry.auth === 'string' && entry.auth !== '' || entry.identitytoken || entry.registrytoken || entry.password)) fileHadSecret = true;
+    if (entry && ((typeof entry.auth === 'string' && entry.auth !== '') || entry.identitytoken || entry.registrytoken || entry.password))
+      fileHadSecret = true;
     delete auths[key];
     changed = true;
   }

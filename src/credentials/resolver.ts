@@ -145,5 +145,7 @@ export function createCredentialSource(opts: SourceOptions): CredentialSource {
 }
 
 export function isCredentialError(e: unknown): e is HubctlError {
-  return e instanceof HubctlError && ['CREDENTIAL_HELPER_FAILED', 'CONFIG_INVALID', 'KEYCHAIN_UNAVAILABLE', 'KEYCHAIN_FAILED'].includes(e.code);
+  return (
+    e instanceof HubctlError && ['CREDENTIAL_HELPER_FAILED', 'CONFIG_INVALID', 'KEYCHAIN_UNAVAILABLE', 'KEYCHAIN_FAILED'].includes(e.code)
+  );
 }

@@ -60,7 +60,7 @@ export function matchingKeys(record: Record<string, unknown>, registry: string):
   const host = convertToHostname(registry);
   const out: string[] = [];
   for (const k of [canonical, host]) {
-    if (Object.prototype.hasOwnProperty.call(record, k) && !out.includes(k)) out.push(k);
+    if (Object.hasOwn(record, k) && !out.includes(k)) out.push(k);
   }
   for (const k of Object.keys(record)) {
     if (!out.includes(k) && keyMatchesRegistry(k, registry)) out.push(k);

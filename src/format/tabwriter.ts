@@ -22,9 +22,7 @@ interface Cell {
  * Widths count terminal columns (East Asian wide characters are two).
  */
 export function alignColumns(text: string, options: TabWriterOptions = DOCKER_TABLE): string {
-  const lines: Cell[][] = text.split('\n').map((line) =>
-    line.split('\t').map((t) => ({ text: t, width: displayWidth(t) })),
-  );
+  const lines: Cell[][] = text.split('\n').map((line) => line.split('\t').map((t) => ({ text: t, width: displayWidth(t) })));
   const out: string[] = [];
   const widths: number[] = [];
 

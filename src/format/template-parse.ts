@@ -29,7 +29,10 @@ export class Parser {
   private depth = 0;
   private readonly fields: Set<string>;
 
-  constructor(private readonly src: string, private readonly options: CompileOptions) {
+  constructor(
+    private readonly src: string,
+    private readonly options: CompileOptions,
+  ) {
     this.fields = new Set(options.fields);
   }
 
@@ -78,7 +81,10 @@ export class Parser {
       this.pos += 3;
       return true;
     }
-    return fail(s, this.pos >= s.length ? 'unclosed action (missing }})' : `unexpected ${JSON.stringify(s.slice(this.pos, this.pos + 10))} in action`);
+    return fail(
+      s,
+      this.pos >= s.length ? 'unclosed action (missing }})' : `unexpected ${JSON.stringify(s.slice(this.pos, this.pos + 10))} in action`,
+    );
   }
 
   private skipSpace(): void {
@@ -179,7 +185,7 @@ export class Parser {
       }
       return { t: 'ident', name };
     }
-    if (rest[0] === '$') fail(s, 'template variables ($) are not supported by hubctl\'s --format');
+    if (rest[0] === '$') fail(s, "template variables ($) are not supported by hubctl's --format");
     return fail(s, `unexpected ${JSON.stringify(rest.slice(0, 10))} in action`);
   }
 }

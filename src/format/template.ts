@@ -20,7 +20,10 @@ export interface TemplateObject {
 }
 
 export class Template {
-  private constructor(private readonly nodes: Node[], readonly source: string) {}
+  private constructor(
+    private readonly nodes: Node[],
+    readonly source: string,
+  ) {}
 
   static compile(source: string, options: CompileOptions): Template {
     const p = new Parser(source, options);
@@ -45,7 +48,8 @@ export class Template {
       if (prev !== undefined) args.push(prev);
       if (head.t === 'ident') prev = this.call(head.name, args, header);
       else {
-        if (args.length > 0) fail(this.source, 'arguments can only be given to a function (json, upper, lower, title, truncate, pad, split, join)');
+        if (args.length > 0)
+          fail(this.source, 'arguments can only be given to a function (json, upper, lower, title, truncate, pad, split, join)');
         prev = this.evalOperand(head, dot, header);
       }
     }
@@ -118,7 +122,8 @@ export class Template {
       case 'join': {
         want(2);
         const list = args[0];
-        if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) fail(this.source, `join expects a list of strings, got ${describe(list)}`);
+        if (!Array.isArray(list) || !list.every((x) => typeof x === 'string'))
+          fail(this.source, `join expects a list of strings, got ${describe(list)}`);
         return (list as string[]).join(str(args[1]));
       }
       default:
@@ -137,7 +142,9 @@ function describe(v: TemplateValue | undefined): string {
 /** Go's json encoding (SetEscapeHTML(false)) still escapes U+2028 and U+2029. */
 function toJson(v: TemplateValue): string {
   const plain = typeof v === 'object' && !Array.isArray(v) ? (v as TemplateObject).json : v;
-  return JSON.stringify(plain).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(plain)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 function print(v: TemplateValue): string {
@@ -146,4 +153,3 @@ function print(v: TemplateValue): string {
   if (Array.isArray(v)) return `[${v.map(print).join(' ')}]`;
   return toJson(v);
 }
-

@@ -83,7 +83,7 @@ export class HttpClient {
 
   async send(req: SendRequest): Promise<RegistryResponse> {
     let url = new URL(req.url);
-    let method = req.method;
+    const method = req.method;
     let authorization = req.authorization;
     let redirects = 0;
     for (;;) {
@@ -157,12 +157,19 @@ export class HttpClient {
         if (decision.reason === 'retry-after-too-long') {
           data ??= await readPrefix(raw.body, LIMITS.errorBody);
           const err = statusError(status, data, ctx);
-          throw new HubctlError(err.kind, err.code, `${err.message} (the registry asks to wait ${Math.ceil((decision.retryAfterMs ?? 0) / 1000)}s)`, {
-            hint: err.hint,
-            details: err.details,
-          });
+          throw new HubctlError(
+            err.kind,
+            err.code,
+            `${err.message} (the registry asks to wait ${Math.ceil((decision.retryAfterMs ?? 0) / 1000)}s)`,
+            {
+              hint: err.hint,
+              details: err.details,
+            },
+          );
         }
-        return data !== undefined ? bufferedResponse(status, url.href, resHeaders, data) : makeResponse(status, url.href, resHeaders, raw.body);
+        return data !== undefined
+          ? bufferedResponse(status, url.href, resHeaders, data)
+          : makeResponse(status, url.href, resHeaders, raw.body);
       }
       if (data === undefined) await discardBody(raw.body);
       await this.wait(decision.delayMs, req.signal, url);
@@ -175,7 +182,8 @@ export class HttpClient {
    */
   private async exchange(req: SendRequest, url: URL, headers: Record<string, string>): Promise<Exchange> {
     const raw = this.options.rawClientFor?.(url);
-    if (raw !== undefined && isFileBody(req.body) && req.body.size >= RAW_MIN_BYTES) return raw.send(req.method, url, headers, req.body, req.signal);
+    if (raw !== undefined && isFileBody(req.body) && req.body.size >= RAW_MIN_BYTES)
+      return raw.send(req.method, url, headers, req.body, req.signal);
     if (raw !== undefined && req.bulk === true && req.method === 'GET' && req.body === undefined) {
       try {
         return await raw.get(url, headers, req.signal);
@@ -212,7 +220,11 @@ function bodyFor(body: ReplayableBody | undefined): Dispatcher.RequestOptions['b
 
 /** A file body for undici: the file read in large pieces, counted into `onSent` as they pass. */
 function fileStream(body: FileBody): Readable {
-  const file = createReadStream(body.path, { highWaterMark: UPLOAD_SLAB_BYTES, start: 0, ...(body.size > 0 ? { end: body.size - 1 } : {}) });
+  const file = createReadStream(body.path, {
+    highWaterMark: UPLOAD_SLAB_BYTES,
+    start: 0,
+    ...(body.size > 0 ? { end: body.size - 1 } : {}),
+  });
   const onSent = body.onSent;
   if (onSent === undefined) return file;
   let sent = 0;

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
-import type { Agent, Dispatcher, EnvHttpProxyAgent } from 'undici';
+import type { Dispatcher, EnvHttpProxyAgent } from 'undici';
 import { undici } from './undici.js';
 import { storeError } from '../errors.js';
 import { errMessage } from './body.js';
@@ -66,7 +66,11 @@ export function loadExtraCAs(config: Pick<DispatcherConfig, 'caFile' | 'certsDir
 }
 
 /** The proxy variables from an injected environment; lower-case names win, as in undici and curl. */
-export function proxyEnv(env: Readonly<Record<string, string | undefined>> | undefined): { httpProxy: string; httpsProxy: string; noProxy: string } {
+export function proxyEnv(env: Readonly<Record<string, string | undefined>> | undefined): {
+  httpProxy: string;
+  httpsProxy: string;
+  noProxy: string;
+} {
   const pick = (name: string) => env?.[name.toLowerCase()] ?? env?.[name.toUpperCase()] ?? '';
   return { httpProxy: pick('http_proxy'), httpsProxy: pick('https_proxy'), noProxy: pick('no_proxy') };
 }
@@ -83,7 +87,11 @@ interface PoolEntry {
 export type RawClientFor = (url: URL) => RawClient | undefined;
 
 function buildRawClientFor(config: DispatcherConfig, extraCAs: string[]): RawClientFor {
-  const raw = createRawClient({ tls: tlsOptions(config, extraCAs), connectTimeoutMs: config.connectTimeoutMs, bodyTimeoutMs: config.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS });
+  const raw = createRawClient({
+    tls: tlsOptions(config, extraCAs),
+    connectTimeoutMs: config.connectTimeoutMs,
+    bodyTimeoutMs: config.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
+  });
   const proxied = hasProxy(proxyEnv(config.env));
   // with a proxy configured, only loopback registries (never proxied, see below) are read directly
   return (url) => (!proxied || isLoopbackHost(url.hostname) ? raw : undefined);
@@ -123,14 +131,20 @@ function buildDispatcher(config: DispatcherConfig, extraCAs: string[]): Dispatch
   // Explicit values (possibly '') so undici never falls back to process.env. `requestTls` carries our CA
   // and verification choice through CONNECT tunnels; plain-HTTP targets go in absolute form (no tunnel).
   const requestTls = { ...tls, ...(config.connectTimeoutMs !== undefined ? { timeout: config.connectTimeoutMs } : {}) };
-  return new undici.EnvHttpProxyAgent({ ...agentOptions, ...proxy, requestTls, proxyTunnel: false } as EnvHttpProxyAgent.Options).compose(keepAliveAfterHead);
+  return new undici.EnvHttpProxyAgent({ ...agentOptions, ...proxy, requestTls, proxyTunnel: false } as EnvHttpProxyAgent.Options).compose(
+    keepAliveAfterHead,
+  );
 }
 
 /**
  * A keep-alive dispatcher for one registry configuration, shared by every transport with the same
  * configuration. Call the returned release() when done; the agent closes when nobody uses it.
  */
-export function acquireDispatcher(config: DispatcherConfig): { dispatcher: Dispatcher; rawClientFor: RawClientFor; release: () => Promise<void> } {
+export function acquireDispatcher(config: DispatcherConfig): {
+  dispatcher: Dispatcher;
+  rawClientFor: RawClientFor;
+  release: () => Promise<void>;
+} {
   const extraCAs = loadExtraCAs(config);
   const key = JSON.stringify({
     cas: extraCAs,

@@ -32,7 +32,7 @@ export function parseErrorEnvelope(body: string | Uint8Array | undefined): Regis
   const errors = (parsed as { errors?: unknown }).errors;
   if (!Array.isArray(errors)) {
     // some token servers answer {"details": "..."} or {"error": "..."}
-    const single = (parsed as { error?: unknown; details?: unknown; message?: unknown });
+    const single = parsed as { error?: unknown; details?: unknown; message?: unknown };
     const msg = [single.error, single.details, single.message].find((v) => typeof v === 'string');
     return typeof msg === 'string' ? [{ code: 'UNKNOWN', message: msg }] : [];
   }

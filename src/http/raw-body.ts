@@ -61,7 +61,8 @@ export class RawBody extends Readable {
 
   /** Counts `view` against the length: the part that belongs to the body (bytes past it are dropped). */
   private accept(view: Buffer): Buffer {
-    const body = this.length !== undefined && this.received + view.length > this.length ? view.subarray(0, this.length - this.received) : view;
+    const body =
+      this.length !== undefined && this.received + view.length > this.length ? view.subarray(0, this.length - this.received) : view;
     this.received += body.length;
     if (this.mode === 'hold' && body.length > 0) this.held.push(body);
     return body;
@@ -83,7 +84,7 @@ export class RawBody extends Readable {
     if (this.mode === 'pump') {
       if (view.length > 0) this.sink?.chunk(view, release);
       else release();
-      if (this.complete) return this.finish(), false;
+      if (this.complete) return (this.finish(), false);
       if (this.pool !== undefined && !this.pool.hasRoom()) {
         this.pausedForRoom = true;
         this.socket.setTimeout(0);
@@ -92,7 +93,7 @@ export class RawBody extends Readable {
       return true;
     }
     const more = view.length === 0 || this.push(view);
-    if (this.complete) return this.finish(), false;
+    if (this.complete) return (this.finish(), false);
     if (!more) this.socket.setTimeout(0);
     return more;
   }

@@ -42,7 +42,12 @@ export function parseResponseHead(text: string): ResponseHead {
  * the short answer to an upload, see decodeChunked), or in a way raw-request does not read
  * (`unsupported`: other transfer codings; a GET is asked again through undici).
  */
-export type BodyFraming = { kind: 'length'; length: number } | { kind: 'close' } | { kind: 'none' } | { kind: 'chunked' } | { kind: 'unsupported'; why: string };
+export type BodyFraming =
+  | { kind: 'length'; length: number }
+  | { kind: 'close' }
+  | { kind: 'none' }
+  | { kind: 'chunked' }
+  | { kind: 'unsupported'; why: string };
 
 export function bodyFraming(head: ResponseHead): BodyFraming {
   const s = head.statusCode;
@@ -50,7 +55,9 @@ export function bodyFraming(head: ResponseHead): BodyFraming {
   const te = head.headers['transfer-encoding'];
   if (te !== undefined) {
     const codings = (Array.isArray(te) ? te : [te]).flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase());
-    return codings.length === 1 && codings[0] === 'chunked' ? { kind: 'chunked' } : { kind: 'unsupported', why: `transfer-encoding ${codings.join(', ')}` };
+    return codings.length === 1 && codings[0] === 'chunked'
+      ? { kind: 'chunked' }
+      : { kind: 'unsupported', why: `transfer-encoding ${codings.join(', ')}` };
   }
   const cl = head.headers['content-length'];
   if (cl === undefined) return { kind: 'close' };
@@ -71,7 +78,8 @@ export function decodeChunked(data: Buffer): Buffer {
     const size = parseInt(sizeText, 16);
     i = eol + 2;
     if (size === 0) return Buffer.concat(out);
-    if (i + size + 2 > data.length || data.toString('latin1', i + size, i + size + 2) !== '\r\n') throw malformed('a chunked body ended inside a chunk');
+    if (i + size + 2 > data.length || data.toString('latin1', i + size, i + size + 2) !== '\r\n')
+      throw malformed('a chunked body ended inside a chunk');
     out.push(data.subarray(i, i + size));
     i += size + 2;
   }

@@ -52,7 +52,13 @@ async function* dechunked(body: RawBody): AsyncGenerator<Buffer> {
 }
 
 export type RawGet = (url: URL, headers: Record<string, string>, signal?: AbortSignal) => Promise<RawResponse>;
-export type RawSend = (method: string, url: URL, headers: Record<string, string>, body: FileBody, signal?: AbortSignal) => Promise<RawResponse>;
+export type RawSend = (
+  method: string,
+  url: URL,
+  headers: Record<string, string>,
+  body: FileBody,
+  signal?: AbortSignal,
+) => Promise<RawResponse>;
 
 /** The raw requests for one connection configuration. */
 export interface RawClient {
@@ -91,13 +97,21 @@ export function requestHead(url: URL, headers: Record<string, string>, method = 
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
     if (lower === 'host' || lower === 'connection' || lower === 'content-length' || lower === 'transfer-encoding') continue;
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || /[\r\n\0]/.test(value)) throw codedError(`invalid header ${JSON.stringify(name)}`, 'ERR_INVALID_HTTP_TOKEN');
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || /[\r\n\0]/.test(value))
+      throw codedError(`invalid header ${JSON.stringify(name)}`, 'ERR_INVALID_HTTP_TOKEN');
     lines.push(`${name}: ${value}`);
   }
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
-function rawRequest(method: string, url: URL, headers: Record<string, string>, upload: FileBody | undefined, options: RawClientOptions, signal?: AbortSignal): Promise<RawResponse> {
+function rawRequest(
+  method: string,
+  url: URL,
+  headers: Record<string, string>,
+  upload: FileBody | undefined,
+  options: RawClientOptions,
+  signal?: AbortSignal,
+): Promise<RawResponse> {
   let head: string;
   try {
     head = requestHead(url, headers, method, upload?.size);
@@ -146,7 +160,8 @@ function rawRequest(method: string, url: URL, headers: Record<string, string>, u
         headChunks = [all];
         const end = headEnd(all);
         if (end < 0) {
-          if (headBytes > MAX_HEAD_BYTES) fail(codedError(`response head from ${url.host} is larger than ${MAX_HEAD_BYTES} bytes`, 'UND_ERR_HEADERS_OVERFLOW'));
+          if (headBytes > MAX_HEAD_BYTES)
+            fail(codedError(`response head from ${url.host} is larger than ${MAX_HEAD_BYTES} bytes`, 'UND_ERR_HEADERS_OVERFLOW'));
           return true;
         }
         let parsed: ResponseHead;
@@ -169,11 +184,17 @@ function rawRequest(method: string, url: URL, headers: Record<string, string>, u
           fail(codedError(`response uses ${framing.kind === 'chunked' ? 'transfer-encoding chunked' : framing.why}`, RAW_UNSUPPORTED));
           return false;
         }
-        const raw = new RawBody(socket, framing.kind === 'length' ? framing.length : framing.kind === 'none' ? 0 : undefined, options.bodyTimeoutMs);
+        const raw = new RawBody(
+          socket,
+          framing.kind === 'length' ? framing.length : framing.kind === 'none' ? 0 : undefined,
+          options.bodyTimeoutMs,
+        );
         body = raw;
         settled = true;
         socket.removeListener('timeout', headTimeout);
-        socket.on('timeout', () => raw.fail(codedError(`no data from ${url.host} for ${options.bodyTimeoutMs} ms`, 'UND_ERR_BODY_TIMEOUT')));
+        socket.on('timeout', () =>
+          raw.fail(codedError(`no data from ${url.host} for ${options.bodyTimeoutMs} ms`, 'UND_ERR_BODY_TIMEOUT')),
+        );
         raw.start(rest);
         body.once('close', cleanup);
         // the answer to an upload cannot be asked for again: a chunked one is read (it is short) and decoded
@@ -183,9 +204,13 @@ function rawRequest(method: string, url: URL, headers: Record<string, string>, u
       }
     };
 
-    const headTimeout = () => fail(codedError(`no response head from ${url.host} for ${options.bodyTimeoutMs} ms`, 'UND_ERR_HEADERS_TIMEOUT'));
+    const headTimeout = () =>
+      fail(codedError(`no response head from ${url.host} for ${options.bodyTimeoutMs} ms`, 'UND_ERR_HEADERS_TIMEOUT'));
     const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const connectTimer = setTimeout(() => fail(codedError(`connecting to ${url.host} timed out after ${connectTimeout} ms`, 'UND_ERR_CONNECT_TIMEOUT')), connectTimeout);
+    const connectTimer = setTimeout(
+      () => fail(codedError(`connecting to ${url.host} timed out after ${connectTimeout} ms`, 'UND_ERR_CONNECT_TIMEOUT')),
+      connectTimeout,
+    );
     socket.once(tlsOn ? 'secureConnect' : 'connect', () => {
       clearTimeout(connectTimer);
       socket.setTimeout(options.bodyTimeoutMs, headTimeout);

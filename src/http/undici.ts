@@ -9,7 +9,11 @@ import type * as Undici from 'undici';
 interface UndiciParts {
   Agent: typeof Undici.Agent;
   EnvHttpProxyAgent: typeof Undici.EnvHttpProxyAgent;
-  request(dispatcher: Undici.Dispatcher, url: URL, options: Omit<Undici.Dispatcher.RequestOptions, 'origin' | 'path'>): Promise<Undici.Dispatcher.ResponseData>;
+  request(
+    dispatcher: Undici.Dispatcher,
+    url: URL,
+    options: Omit<Undici.Dispatcher.RequestOptions, 'origin' | 'path'>,
+  ): Promise<Undici.Dispatcher.ResponseData>;
 }
 
 const require = createRequire(import.meta.url);
@@ -18,17 +22,26 @@ function load(): UndiciParts {
   try {
     const Agent = require('undici/lib/dispatcher/agent.js') as typeof Undici.Agent;
     const EnvHttpProxyAgent = require('undici/lib/dispatcher/env-http-proxy-agent.js') as typeof Undici.EnvHttpProxyAgent;
-    const apiRequest = require('undici/lib/api/api-request.js') as (this: Undici.Dispatcher, opts: Undici.Dispatcher.RequestOptions) => Promise<Undici.Dispatcher.ResponseData>;
-    if (typeof Agent !== 'function' || typeof EnvHttpProxyAgent !== 'function' || typeof apiRequest !== 'function') throw new Error('unexpected undici layout');
+    const apiRequest = require('undici/lib/api/api-request.js') as (
+      this: Undici.Dispatcher,
+      opts: Undici.Dispatcher.RequestOptions,
+    ) => Promise<Undici.Dispatcher.ResponseData>;
+    if (typeof Agent !== 'function' || typeof EnvHttpProxyAgent !== 'function' || typeof apiRequest !== 'function')
+      throw new Error('unexpected undici layout');
     return {
       Agent,
       EnvHttpProxyAgent,
       // what undici's own request(url, {dispatcher}) does: origin and path from the URL, then the dispatcher
-      request: (dispatcher, url, options) => apiRequest.call(dispatcher, { ...options, origin: url.origin, path: `${url.pathname}${url.search}` }),
+      request: (dispatcher, url, options) =>
+        apiRequest.call(dispatcher, { ...options, origin: url.origin, path: `${url.pathname}${url.search}` }),
     };
   } catch {
     const full = require('undici') as typeof Undici;
-    return { Agent: full.Agent, EnvHttpProxyAgent: full.EnvHttpProxyAgent, request: (dispatcher, url, options) => full.request(url, { ...options, dispatcher }) };
+    return {
+      Agent: full.Agent,
+      EnvHttpProxyAgent: full.EnvHttpProxyAgent,
+      request: (dispatcher, url, options) => full.request(url, { ...options, dispatcher }),
+    };
   }
 }
 

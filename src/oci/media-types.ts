@@ -20,16 +20,12 @@ export const INDEX_TYPES: readonly string[] = [MediaType.OciIndex, MediaType.Doc
 export const MANIFEST_TYPES: readonly string[] = [...IMAGE_MANIFEST_TYPES, ...INDEX_TYPES];
 
 /** Sent on every manifest GET and HEAD: all four, so registries never down-convert or hide OCI content. */
-export const MANIFEST_ACCEPT = [
-  MediaType.OciIndex,
-  MediaType.DockerManifestList,
-  MediaType.OciManifest,
-  MediaType.DockerManifest,
-].join(', ');
+export const MANIFEST_ACCEPT = [MediaType.OciIndex, MediaType.DockerManifestList, MediaType.OciManifest, MediaType.DockerManifest].join(
+  ', ',
+);
 
 export const isIndexType = (t: string | undefined): boolean => t !== undefined && INDEX_TYPES.includes(t);
-export const isImageManifestType = (t: string | undefined): boolean =>
-  t !== undefined && IMAGE_MANIFEST_TYPES.includes(t);
+export const isImageManifestType = (t: string | undefined): boolean => t !== undefined && IMAGE_MANIFEST_TYPES.includes(t);
 export const isManifestType = (t: string | undefined): boolean => t !== undefined && MANIFEST_TYPES.includes(t);
 
 /** Strips parameters (`; charset=utf-8`) and case from a Content-Type. */

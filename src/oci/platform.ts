@@ -2,7 +2,14 @@ import { notFoundError, usageError } from '../errors.js';
 import type { Descriptor, Platform } from './types.js';
 
 const ARCH_BY_NODE: Record<string, string> = {
-  x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64',
+  x64: 'amd64',
+  arm64: 'arm64',
+  arm: 'arm',
+  ia32: '386',
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+  loong64: 'loong64',
 };
 
 /** The platform of the machine hubctl runs on, in OCI terms. */
@@ -67,9 +74,10 @@ export function selectPlatform(manifests: readonly Descriptor[], wanted: Platfor
   }
   const available = candidates.map((d) => formatPlatform(d.platform));
   throw notFoundError('PLATFORM_NOT_FOUND', `no image for platform ${formatPlatform(wanted)} in ${refText}`, {
-    hint: available.length > 0
-      ? `available platforms: ${[...new Set(available)].join(', ')}; choose one with --platform`
-      : 'the index lists no runnable platforms',
+    hint:
+      available.length > 0
+        ? `available platforms: ${[...new Set(available)].join(', ')}; choose one with --platform`
+        : 'the index lists no runnable platforms',
     details: { available },
   });
 }

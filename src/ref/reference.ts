@@ -139,7 +139,10 @@ function validatePath(path: string, input: string): void {
     if (component !== component.toLowerCase() && PATH_COMPONENT.test(component.toLowerCase())) {
       throw bad(input, 'repository names must be lowercase', `try "${input.toLowerCase()}"`);
     }
-    throw bad(input, `"${component}" is not a valid repository path component (lowercase letters, digits, and '.', '_', '__', '-' between them)`);
+    throw bad(
+      input,
+      `"${component}" is not a valid repository path component (lowercase letters, digits, and '.', '_', '__', '-' between them)`,
+    );
   }
 }
 
@@ -164,9 +167,7 @@ export function formatReference(ref: Reference): string {
 export function familiarName(ref: Reference): string {
   let name = `${ref.registry}/${ref.repository}`;
   if (ref.registry === DOCKER_HUB_DOMAIN) {
-    name = ref.repository.startsWith(`${OFFICIAL_NAMESPACE}/`)
-      ? ref.repository.slice(OFFICIAL_NAMESPACE.length + 1)
-      : ref.repository;
+    name = ref.repository.startsWith(`${OFFICIAL_NAMESPACE}/`) ? ref.repository.slice(OFFICIAL_NAMESPACE.length + 1) : ref.repository;
   }
   return name;
 }

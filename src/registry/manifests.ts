@@ -101,10 +101,14 @@ export async function putManifest(
 }
 
 function tooBig(repository: string, reference: string, size: number | undefined, cause?: unknown) {
-  return integrityError('MANIFEST_TOO_LARGE', `the manifest of ${repository}:${reference} is larger than 4 MiB${size ? ` (${size} bytes)` : ''}`, {
-    hint: 'hubctl refuses manifests over 4 MiB, as registries and docker do',
-    ...(cause ? { cause } : {}),
-  });
+  return integrityError(
+    'MANIFEST_TOO_LARGE',
+    `the manifest of ${repository}:${reference} is larger than 4 MiB${size ? ` (${size} bytes)` : ''}`,
+    {
+      hint: 'hubctl refuses manifests over 4 MiB, as registries and docker do',
+      ...(cause ? { cause } : {}),
+    },
+  );
 }
 
 export function manifestNotFound(refText: string) {

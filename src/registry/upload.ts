@@ -85,7 +85,14 @@ export async function uploadBlob(
 /** Cancels an upload session; best effort (the session expires on the registry anyway). */
 export async function cancelUpload(transport: RegistryTransport, location: string, scopes: readonly string[]): Promise<void> {
   try {
-    const res = await transport.request({ method: 'DELETE', url: location, scopes, acceptStatus: [404, 405], retry: false, signal: AbortSignal.timeout(5000) });
+    const res = await transport.request({
+      method: 'DELETE',
+      url: location,
+      scopes,
+      acceptStatus: [404, 405],
+      retry: false,
+      signal: AbortSignal.timeout(5000),
+    });
     await res.discard();
   } catch {
     // The session times out on the registry; nothing else to do.

@@ -29,12 +29,17 @@ export function catalogUnsupported(registry: string): HubctlError {
     'notfound',
     'SEARCH_UNSUPPORTED',
     `${registry} does not support search: it answers neither /v1/search nor /v2/_catalog`,
-    { hint: `search works on Docker Hub and on registries with a search API or an enabled catalog; pull by name instead (hubctl pull ${registry}/REPOSITORY)`, details: { registry } },
+    {
+      hint: `search works on Docker Hub and on registries with a search API or an enabled catalog; pull by name instead (hubctl pull ${registry}/REPOSITORY)`,
+      details: { registry },
+    },
   );
 }
 
 function bad(registry: string, why: string): HubctlError {
-  return new HubctlError('internal', 'INVALID_CATALOG_RESPONSE', `${registry}: /v2/_catalog sent an invalid answer: ${why}`, { details: { registry } });
+  return new HubctlError('internal', 'INVALID_CATALOG_RESPONSE', `${registry}: /v2/_catalog sent an invalid answer: ${why}`, {
+    details: { registry },
+  });
 }
 
 /** Validates `{"repositories": [...]}` (null meaning empty, as distribution sends for an empty registry). */
@@ -85,7 +90,9 @@ export async function* catalogPages(transport: RegistryTransport, opts: CatalogO
     if (res.status < 200 || res.status >= 300) {
       await res.discard().catch(() => undefined);
       if (page === 1) throw catalogUnsupported(registry);
-      throw new HubctlError('notfound', 'CATALOG_PAGE_FAILED', `${registry}: catalog page ${page} answered ${res.status}`, { details: { status: res.status } });
+      throw new HubctlError('notfound', 'CATALOG_PAGE_FAILED', `${registry}: catalog page ${page} answered ${res.status}`, {
+        details: { status: res.status },
+      });
     }
     const repositories = parseCatalogBody(await res.text(SEARCH_BODY_LIMIT), registry);
     const next = parseNextLink(res.header('link'));

@@ -38,7 +38,9 @@ export function parseSearchFilters(raw: readonly string[] = []): ParsedFilters {
     switch (name) {
       case 'stars': {
         if (!/^\d{1,9}$/.test(value)) {
-          throw usageError('INVALID_FILTER', `invalid filter 'stars=${value}': the value must be a whole number >= 0`, { hint: FILTER_HINT });
+          throw usageError('INVALID_FILTER', `invalid filter 'stars=${value}': the value must be a whole number >= 0`, {
+            hint: FILTER_HINT,
+          });
         }
         const n = Number(value);
         filters.minStars = Math.max(filters.minStars ?? 0, n);

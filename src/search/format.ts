@@ -46,7 +46,10 @@ export function compileSearchFormat(format = ''): CompiledSearchFormat {
   } else if (source === 'json') {
     source = '{{json .}}';
   }
-  source = source.replace(/^ +| +$/g, '').replace(/\\t/g, '\t').replace(/\\n/g, '\n');
+  source = source
+    .replace(/^ +| +$/g, '')
+    .replace(/\\t/g, '\t')
+    .replace(/\\n/g, '\n');
   if (source.length > 4096) throw usageError('INVALID_FORMAT', 'the --format template is longer than 4096 characters');
   return { table, template: Template.compile(source, { fields: SEARCH_FIELDS }) };
 }

@@ -37,7 +37,7 @@ export function v1SearchPath(term: string, pageSize: number, page: number): stri
 
 function bad(why: string, registry: string): HubctlError {
   return new HubctlError('internal', 'INVALID_SEARCH_RESPONSE', `${registry}: the search endpoint sent an invalid answer: ${why}`, {
-    hint: 'the registry may not implement Docker Hub\'s search API; try again later or report it to the registry operator',
+    hint: "the registry may not implement Docker Hub's search API; try again later or report it to the registry operator",
     details: { registry },
   });
 }

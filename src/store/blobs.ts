@@ -35,7 +35,10 @@ export class BlobStore {
   /** Algorithm directories known to exist (created once per store instance). */
   private readonly dirs = new Set<string>();
 
-  constructor(readonly layout: Layout, private readonly opts: BlobStoreOptions) {}
+  constructor(
+    readonly layout: Layout,
+    private readonly opts: BlobStoreOptions,
+  ) {}
 
   /** Creates `blobs/<alg>/` for a digest once; returns the directory. */
   async ensureDir(digest: string): Promise<string> {
@@ -191,4 +194,3 @@ export class BlobStore {
     }
   }
 }
-

@@ -40,7 +40,12 @@ const HEX_LENGTH: Record<string, number> = { sha256: 64, sha512: 128 };
  * lock, so no tag changes while it runs. Refuses to run when a referenced manifest is unreadable:
  * its children cannot be known, and deleting them could destroy data that is still wanted.
  */
-export async function collectGarbage(blobs: BlobStore, roots: readonly Descriptor[], now: () => number, options: GcOptions = {}): Promise<GcResult> {
+export async function collectGarbage(
+  blobs: BlobStore,
+  roots: readonly Descriptor[],
+  now: () => number,
+  options: GcOptions = {},
+): Promise<GcResult> {
   const graceMs = options.graceMs ?? 0;
   const partialGraceMs = options.partialGraceMs ?? DEFAULT_PARTIAL_GRACE_MS;
   const walk = await walkGraph(blobs, roots);

@@ -44,7 +44,10 @@ export class ImageStore implements Storage, Fetcher {
   private readonly lockStaleMs: number;
   private readonly lease: Lease;
 
-  private constructor(readonly root: string, options: ImageStoreOptions) {
+  private constructor(
+    readonly root: string,
+    options: ImageStoreOptions,
+  ) {
     this.layout = new Layout(root);
     this.now = options.now ?? Date.now;
     this.lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
@@ -61,11 +64,16 @@ export class ImageStore implements Storage, Fetcher {
   static async open(root: string, options: ImageStoreOptions = {}): Promise<ImageStore> {
     const store = new ImageStore(root, options);
     const { layout } = store;
-    const present = async (p: string) => fsp.access(p).then(() => true, () => false);
+    const present = async (p: string) =>
+      fsp.access(p).then(
+        () => true,
+        () => false,
+      );
     try {
       // A complete layout is left untouched (so a read-only store can still be listed).
       if (!(await present(layout.algorithmDir('sha256')))) await fsp.mkdir(layout.algorithmDir('sha256'), { recursive: true });
-      if (!(await present(layout.ociLayoutPath))) await createFileExclusive(layout.ociLayoutPath, `${JSON.stringify(OCI_LAYOUT_CONTENT)}\n`);
+      if (!(await present(layout.ociLayoutPath)))
+        await createFileExclusive(layout.ociLayoutPath, `${JSON.stringify(OCI_LAYOUT_CONTENT)}\n`);
       if (!(await present(layout.indexPath))) await createFileExclusive(layout.indexPath, serializeIndex(emptyIndex()));
     } catch (e) {
       throw storeError('STORE_INIT_FAILED', `cannot create the image store at ${root}: ${(e as Error).message}`, {
@@ -141,12 +149,16 @@ export class ImageStore implements Storage, Fetcher {
 
   /** Runs `fn` holding the index.json lock. */
   withIndexLock<T>(fn: () => Promise<T>): Promise<T> {
-    return withLock(this.layout.indexLockPath, {
-      timeoutMs: this.lockTimeoutMs,
-      staleMs: this.lockStaleMs,
-      now: this.now,
-      what: 'the image store index',
-    }, fn);
+    return withLock(
+      this.layout.indexLockPath,
+      {
+        timeoutMs: this.lockTimeoutMs,
+        staleMs: this.lockStaleMs,
+        now: this.now,
+        what: 'the image store index',
+      },
+      fn,
+    );
   }
 
   /** The current index.json (no lock needed: it is only ever replaced by an atomic rename). */
@@ -190,9 +202,10 @@ export class ImageStore implements Storage, Fetcher {
     const walk = await walkGraph(this.blobs, [desc]);
     const missing = walk.missing.filter((m) => !m.optional);
     if (missing.length === 0 && walk.invalid.length === 0) return walk.reachable;
-    const what = missing.length > 0
-      ? `${missing.length} blob(s) missing, first ${missing[0]!.digest}`
-      : `manifest ${walk.invalid[0]!.digest} is unreadable: ${walk.invalid[0]!.error}`;
+    const what =
+      missing.length > 0
+        ? `${missing.length} blob(s) missing, first ${missing[0]!.digest}`
+        : `manifest ${walk.invalid[0]!.digest} is unreadable: ${walk.invalid[0]!.error}`;
     throw storeError('STORE_CONTENT_MISSING', `cannot tag ${name}: ${what}`, {
       hint: 'the image is incomplete in the local store (a concurrent rmi may have removed part of it); pull it again',
       details: { missing, invalid: walk.invalid },

@@ -11,14 +11,27 @@
 export { defaultStoreRoot, Layout, type StoreRootEnv, OCI_LAYOUT_CONTENT } from './layout.js';
 export { writeFileAtomic, createFileExclusive, fsyncDir } from './atomic-write.js';
 export {
-  acquireLock, withLock, isLockLive, isPidAlive, readLockInfo,
-  DEFAULT_LOCK_STALE_MS, DEFAULT_LOCK_TIMEOUT_MS, type LockHandle, type LockInfo, type LockOptions,
+  acquireLock,
+  withLock,
+  isLockLive,
+  isPidAlive,
+  readLockInfo,
+  DEFAULT_LOCK_STALE_MS,
+  DEFAULT_LOCK_TIMEOUT_MS,
+  type LockHandle,
+  type LockInfo,
+  type LockOptions,
 } from './lock.js';
 export { BlobStore, type BlobStoreOptions } from './blobs.js';
 export { verifyBytes, checkDescriptorShape } from './verify.js';
 export { MAX_INGEST_RETRIES, isRetryableStreamError } from './ingest.js';
 export {
-  HUBCTL_REF_NAME_ANNOTATION, isValidOciRefName, normalizeRefName, entryRefName, parseIndex, readIndexFile,
+  HUBCTL_REF_NAME_ANNOTATION,
+  isValidOciRefName,
+  normalizeRefName,
+  entryRefName,
+  parseIndex,
+  readIndexFile,
 } from './index-file.js';
 export { ImageStore, type ImageStoreOptions, type StoreEntry } from './image-store.js';
 export { collectGarbage, DEFAULT_PARTIAL_GRACE_MS, type GcOptions, type GcResult } from './gc.js';

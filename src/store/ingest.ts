@@ -13,8 +13,19 @@ import { acquireLock } from './lock.js';
 export const MAX_INGEST_RETRIES = 5;
 
 const RETRYABLE_CODES = new Set([
-  'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'ECONNREFUSED', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH',
-  'UND_ERR_SOCKET', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_STREAM_PREMATURE_CLOSE',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ECONNABORTED',
+  'ECONNREFUSED',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ERR_STREAM_PREMATURE_CLOSE',
   // undici's code when the connection drops (reset or closed) before Content-Length bytes arrived
   'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
 ]);
@@ -60,7 +71,13 @@ export const SMALL_BLOB_BYTES = 128 * 1024;
  * then verifies size and digest and renames the file into place. An interrupt (abort) or a digest
  * mismatch removes the partial file; an exhausted network failure keeps it for the next attempt.
  */
-export async function ingestBlob(blobs: BlobStore, desc: Descriptor, opener: ContentOpener, options: IngestOptions, opts: BlobStoreOptions): Promise<void> {
+export async function ingestBlob(
+  blobs: BlobStore,
+  desc: Descriptor,
+  opener: ContentOpener,
+  options: IngestOptions,
+  opts: BlobStoreOptions,
+): Promise<void> {
   checkDescriptorShape(desc);
   const progress = (current: number) => options.onProgress?.({ digest: desc.digest, current, total: desc.size });
   if (await blobs.exists(desc)) return progress(desc.size);
@@ -84,7 +101,13 @@ export async function ingestBlob(blobs: BlobStore, desc: Descriptor, opener: Con
   }
 }
 
-async function ingestLocked(blobs: BlobStore, desc: Descriptor, opener: ContentOpener, signal: AbortSignal | undefined, progress: (n: number) => void): Promise<void> {
+async function ingestLocked(
+  blobs: BlobStore,
+  desc: Descriptor,
+  opener: ContentOpener,
+  signal: AbortSignal | undefined,
+  progress: (n: number) => void,
+): Promise<void> {
   const partial = blobs.layout.partialPath(desc.digest);
   const final = blobs.layout.blobPath(desc.digest);
   const algo = digestAlgorithm(desc.digest);
@@ -140,10 +163,14 @@ async function ingestLocked(blobs: BlobStore, desc: Descriptor, opener: ContentO
         if (!isRetryableStreamError(err)) throw err;
         if (retries++ < MAX_INGEST_RETRIES) continue;
         if (err instanceof HubctlError) throw err;
-        throw networkError('BLOB_DOWNLOAD_FAILED', `download of ${desc.digest} failed after ${MAX_INGEST_RETRIES} retries at ${pos} of ${desc.size} bytes: ${(err as Error).message}`, {
-          hint: 'the connection keeps dropping; run the command again to resume from the partial download',
-          cause: err,
-        });
+        throw networkError(
+          'BLOB_DOWNLOAD_FAILED',
+          `download of ${desc.digest} failed after ${MAX_INGEST_RETRIES} retries at ${pos} of ${desc.size} bytes: ${(err as Error).message}`,
+          {
+            hint: 'the connection keeps dropping; run the command again to resume from the partial download',
+            cause: err,
+          },
+        );
       }
     }
     const actual = `${algo}:${hash.digest('hex')}`;
@@ -189,7 +216,11 @@ async function fetchSmall(desc: Descriptor, opener: ContentOpener, signal: Abort
       if (signal?.aborted) throw interrupted(desc, signal, err);
       if (!isRetryableStreamError(err) || attempt >= MAX_INGEST_RETRIES) {
         if (received < desc.size && isRetryableStreamError(err) && !(err instanceof HubctlError)) {
-          throw networkError('BLOB_DOWNLOAD_FAILED', `download of ${desc.digest} failed after ${MAX_INGEST_RETRIES} retries: ${(err as Error).message}`, { cause: err });
+          throw networkError(
+            'BLOB_DOWNLOAD_FAILED',
+            `download of ${desc.digest} failed after ${MAX_INGEST_RETRIES} retries: ${(err as Error).message}`,
+            { cause: err },
+          );
         }
         throw err;
       }
@@ -223,7 +254,13 @@ interface CopyIo {
  * bigger buffer); the stream is paused while a batch is written. Bytes received before a failure
  * are written (they were hashed already) so the next attempt resumes after them.
  */
-async function copyFrom(desc: Descriptor, opener: ContentOpener, pos: number, signal: AbortSignal | undefined, io: CopyIo): Promise<boolean> {
+async function copyFrom(
+  desc: Descriptor,
+  opener: ContentOpener,
+  pos: number,
+  signal: AbortSignal | undefined,
+  io: CopyIo,
+): Promise<boolean> {
   const opened = await opener(pos, signal);
   const stream = opened.stream;
   const onAbort = () => stream.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
@@ -286,7 +323,10 @@ async function copyFrom(desc: Descriptor, opener: ContentOpener, pos: number, si
       stream.on('data', onData);
       stream.once('end', () => void writing.then(() => finish()));
       stream.once('error', (e) => void writing.then(() => finish(e)));
-      stream.once('close', () => void writing.then(() => finish(codedError('the response body closed early', 'ERR_STREAM_PREMATURE_CLOSE'))));
+      stream.once(
+        'close',
+        () => void writing.then(() => finish(codedError('the response body closed early', 'ERR_STREAM_PREMATURE_CLOSE'))),
+      );
     });
     await flush();
     return true;

@@ -32,7 +32,10 @@ export class Lease {
   private readonly path: string;
   private fd: number | undefined;
 
-  constructor(root: string, private readonly now: () => number) {
+  constructor(
+    root: string,
+    private readonly now: () => number,
+  ) {
     this.path = join(root, LEASES_DIR, `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}.json`);
   }
 

@@ -81,7 +81,12 @@ function isStale(cur: { info: LockInfo | undefined; mtimeMs: number }, staleMs: 
 }
 
 async function tryCreate(path: string, now: () => number): Promise<LockInfo | undefined> {
-  const info: LockInfo = { pid: process.pid, host: hostname(), time: new Date(now()).toISOString(), token: randomBytes(12).toString('hex') };
+  const info: LockInfo = {
+    pid: process.pid,
+    host: hostname(),
+    time: new Date(now()).toISOString(),
+    token: randomBytes(12).toString('hex'),
+  };
   const created = await createFileExclusive(path, `${JSON.stringify(info)}\n`, { fsync: false });
   if (!created) return undefined;
   const t = now() / 1000;
@@ -156,10 +161,13 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
 }
 
 function holdLock(path: string, info: LockInfo, staleMs: number, now: () => number): LockHandle {
-  const timer = setInterval(() => {
-    const t = now() / 1000;
-    fsp.utimes(path, t, t).catch(() => undefined);
-  }, Math.max(50, Math.floor(staleMs / 3)));
+  const timer = setInterval(
+    () => {
+      const t = now() / 1000;
+      fsp.utimes(path, t, t).catch(() => undefined);
+    },
+    Math.max(50, Math.floor(staleMs / 3)),
+  );
   timer.unref();
   let released = false;
   return {

@@ -36,7 +36,8 @@ export async function validateStore(store: ImageStore, options: ValidateOptions 
   }
   const walk = await walkGraph(store.blobs, manifests);
   for (const m of walk.missing) {
-    if (!m.optional) problems.push(`missing blob ${m.digest} (${m.mediaType})${m.parent ? ` referenced by ${m.parent}` : ' referenced by index.json'}`);
+    if (!m.optional)
+      problems.push(`missing blob ${m.digest} (${m.mediaType})${m.parent ? ` referenced by ${m.parent}` : ' referenced by index.json'}`);
   }
   for (const inv of walk.invalid) problems.push(`unreadable manifest ${inv.digest}: ${inv.error}`);
   const missing = new Set(walk.missing.map((m) => m.digest));

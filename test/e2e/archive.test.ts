@@ -65,9 +65,15 @@ describe('hubctl save and load through the binary', () => {
   it('save | load through a pipe (stdout to stdin)', async () => {
     const { execFile } = await import('node:child_process');
     const out = await new Promise<{ code: number; stdout: string }>((resolve) => {
-      execFile('sh', ['-c', `"${process.execPath}" "${BIN}" save "${reg.host}/library/web:1.0" | HUBCTL_STORE="${join(root, 'piped')}" "${process.execPath}" "${BIN}" load`],
+      execFile(
+        'sh',
+        [
+          '-c',
+          `"${process.execPath}" "${BIN}" save "${reg.host}/library/web:1.0" | HUBCTL_STORE="${join(root, 'piped')}" "${process.execPath}" "${BIN}" load`,
+        ],
         { env: { PATH: process.env.PATH, ...env } },
-        (err, stdout) => resolve({ code: err ? Number(err.code) : 0, stdout }));
+        (err, stdout) => resolve({ code: err ? Number(err.code) : 0, stdout }),
+      );
     });
     expect(out).toEqual({ code: 0, stdout: `Loaded image: ${reg.host}/library/web:1.0\n` });
   });

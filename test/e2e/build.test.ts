@@ -30,25 +30,34 @@ beforeAll(async () => {
   await writeFile(join(ctx, 'app', 'config.txt'), 'x=1\n');
   await writeFile(join(ctx, 'secret.key'), 'nope\n');
   await writeFile(join(ctx, '.dockerignore'), '*.key\n');
-  await writeFile(join(ctx, 'Dockerfile'), [
-    '# a daemonless build',
-    'FROM scratch',
-    'ARG VERSION=1.0',
-    'LABEL version=$VERSION \\',
-    '      maintainer="me"',
-    'COPY app/ /app/',
-    'ENV PATH=/app/bin',
-    'WORKDIR /app',
-    'USER 1000:1000',
-    'EXPOSE 8080',
-    'ENTRYPOINT ["/app/bin/run.sh"]',
-    'CMD ["--help"]',
-    '',
-  ].join('\n'));
+  await writeFile(
+    join(ctx, 'Dockerfile'),
+    [
+      '# a daemonless build',
+      'FROM scratch',
+      'ARG VERSION=1.0',
+      'LABEL version=$VERSION \\',
+      '      maintainer="me"',
+      'COPY app/ /app/',
+      'ENV PATH=/app/bin',
+      'WORKDIR /app',
+      'USER 1000:1000',
+      'EXPOSE 8080',
+      'ENTRYPOINT ["/app/bin/run.sh"]',
+      'CMD ["--help"]',
+      '',
+    ].join('\n'),
+  );
   await writeFile(join(root, 'run.Dockerfile'), 'FROM scratch\nCOPY app /app\nRUN make\n');
   await makeTar(join(root, 'layer.tar'), [{ name: 'etc/motd', body: 'hello\n' }]);
-  await makeTar(join(root, 'evil.tar'), [{ name: 'ok.txt', body: 'fine' }, { name: '../../escape.txt', body: 'bad' }]);
-  await makeTar(join(root, 'evil-link.tar'), [{ name: 'link', type: 'symlink', linkname: '../../../etc' }, { name: 'link/passwd', body: 'x' }]);
+  await makeTar(join(root, 'evil.tar'), [
+    { name: 'ok.txt', body: 'fine' },
+    { name: '../../escape.txt', body: 'bad' },
+  ]);
+  await makeTar(join(root, 'evil-link.tar'), [
+    { name: 'link', type: 'symlink', linkname: '../../../etc' },
+    { name: 'link/passwd', body: 'x' },
+  ]);
   await mkdir(join(root, 'dir', 'sub'), { recursive: true });
   await writeFile(join(root, 'dir', 'sub', 'a.txt'), 'A');
   await symlink('sub/a.txt', join(root, 'dir', 'link'));
@@ -88,8 +97,28 @@ describe('hubctl build through the binary', () => {
   });
 
   it('builds from a tar and a directory layer with metadata flags', async () => {
-    const r = await hubctl(['build', '-t', 'me/layers:1', '--layer', join(root, 'layer.tar'), '--layer', join(root, 'dir'),
-      '--cmd', '/bin/app --port 80', '--env', 'A=1', '--label', 'team=x', '--expose', '53/udp', '--format', 'docker'], { env });
+    const r = await hubctl(
+      [
+        'build',
+        '-t',
+        'me/layers:1',
+        '--layer',
+        join(root, 'layer.tar'),
+        '--layer',
+        join(root, 'dir'),
+        '--cmd',
+        '/bin/app --port 80',
+        '--env',
+        'A=1',
+        '--label',
+        'team=x',
+        '--expose',
+        '53/udp',
+        '--format',
+        'docker',
+      ],
+      { env },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('Successfully tagged me/layers:1');
     const insp = JSON.parse((await hubctl(['inspect', 'me/layers:1'], { env })).stdout);

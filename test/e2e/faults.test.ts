@@ -3,7 +3,15 @@ import { mkdtemp, rm, readdir, readFile, access } from 'node:fs/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRegistry, seedImageDetailed, startFaultProxy, skopeoCopy, type Registry, type FaultProxy, type LayerBlob } from '../harness/index.mjs';
+import {
+  startRegistry,
+  seedImageDetailed,
+  startFaultProxy,
+  skopeoCopy,
+  type Registry,
+  type FaultProxy,
+  type LayerBlob,
+} from '../harness/index.mjs';
 import { ImageStore } from '../../src/store/index.js';
 import { BIN, hubctl } from './run-cli.js';
 
@@ -43,7 +51,11 @@ function envFor(): NodeJS.ProcessEnv {
   const dir = join(root, `run-${++n}`);
   return { HUBCTL_STORE: join(dir, 'store'), DOCKER_CONFIG: join(dir, 'docker'), HOME: dir };
 }
-const exists = (p: string) => access(p).then(() => true, () => false);
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 const blobRe = (d: string) => new RegExp(`/blobs/${d}$`);
 
 async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
@@ -55,7 +67,10 @@ async function waitFor(what: string, cond: () => boolean | Promise<boolean>, tim
 }
 
 /** Spawns the binary; resolves with the exit code and the output when it ends. */
-function start(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string; exitedAt: number }> } {
+function start(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string; exitedAt: number }> } {
   const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -87,10 +102,13 @@ describe('hubctl under faults (binary)', () => {
     const ref = `${proxy.host}/library/big:1`;
     const run = start(['pull', ref], env);
     const partial = join(storeRoot, 'blobs/sha256', `.${big.digest.slice(7)}.partial`);
-    await waitFor('the stalled transfer and the complete small layer', async () =>
-      proxy.requests('GET', blobRe(big.digest)).some((r) => r.bodyBytes === 300_000) &&
-      (await exists(join(storeRoot, 'blobs/sha256', small.digest.slice(7)))) &&
-      (await exists(partial)));
+    await waitFor(
+      'the stalled transfer and the complete small layer',
+      async () =>
+        proxy.requests('GET', blobRe(big.digest)).some((r) => r.bodyBytes === 300_000) &&
+        (await exists(join(storeRoot, 'blobs/sha256', small.digest.slice(7)))) &&
+        (await exists(partial)),
+    );
     await new Promise((r) => setTimeout(r, 200)); // let the 300 kB reach the partial file
     const sentAt = Date.now();
     run.child.kill('SIGINT');
@@ -155,7 +173,9 @@ describe('hubctl under faults (binary)', () => {
   });
 
   it("Docker Hub's pull limit: exit 5 and a message with limit and remaining; asked once", async () => {
-    proxy.setRules([{ method: 'GET', path: /\/manifests\/1$/, times: 100, action: { type: 'toomanyrequests', limit: '100', remaining: '0' } }]);
+    proxy.setRules([
+      { method: 'GET', path: /\/manifests\/1$/, times: 100, action: { type: 'toomanyrequests', limit: '100', remaining: '0' } },
+    ]);
     const r = await hubctl(['pull', `${proxy.host}/library/big:1`], { env: envFor() });
     expect(r.code).toBe(5);
     expect(r.stderr).toContain('pull rate limit reached (limit 100, remaining 0)');
@@ -213,7 +233,10 @@ describe('concurrent hubctl processes on one store', () => {
     const refs = [`${reg.host}/library/base:1`, `${reg.host}/library/same:1`, `${reg.host}/team/copy:1`, `${reg.host}/library/other:1`];
     const results = await Promise.all(refs.map((ref) => hubctl(['pull', ref], { env })));
     results.forEach((r, i) => {
-      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: expect.stringContaining(`Digest: ${i === 3 ? other : shared}`) });
+      expect({ code: r.code, stderr: r.stderr }).toEqual({
+        code: 0,
+        stderr: expect.stringContaining(`Digest: ${i === 3 ? other : shared}`),
+      });
       expect(r.stdout).toBe(`${refs[i]}\n`);
     });
     const store = await expectValid(env.HUBCTL_STORE!);
@@ -241,7 +264,10 @@ describe('concurrent hubctl processes on one store', () => {
       expect((await store.resolve(pullRef))?.digest).toBeDefined();
       // whatever rmi says it deleted is gone, unless the racing pull brought it back for its own image
       const entry = (await store.resolve(pullRef))!;
-      const manifest = JSON.parse(await readFile(join(env.HUBCTL_STORE!, 'blobs/sha256', entry.digest.slice(7)), 'utf8')) as { config: { digest: string }; layers: { digest: string }[] };
+      const manifest = JSON.parse(await readFile(join(env.HUBCTL_STORE!, 'blobs/sha256', entry.digest.slice(7)), 'utf8')) as {
+        config: { digest: string };
+        layers: { digest: string }[];
+      };
       const needed = new Set([entry.digest, manifest.config.digest, ...manifest.layers.map((l) => l.digest)]);
       for (const line of removed.stdout.split('\n').filter((l) => l.startsWith('Deleted: '))) {
         const d = line.slice('Deleted: '.length);
@@ -253,7 +279,21 @@ describe('concurrent hubctl processes on one store', () => {
 });
 
 describe('bad input through the binary: a typed error and a clean exit code, never a stack trace', () => {
-  const refs = ['UPPER/Case', 'a@sha256:xyz', 'a:b:c', '..', `${'x'.repeat(300)}`, 'http://host/x', '[::1/x', 'a/../b', 'a//b', 'name:', '@sha256:' + 'a'.repeat(64), 'ünïcode', 'a\tb'];
+  const refs = [
+    'UPPER/Case',
+    'a@sha256:xyz',
+    'a:b:c',
+    '..',
+    `${'x'.repeat(300)}`,
+    'http://host/x',
+    '[::1/x',
+    'a/../b',
+    'a//b',
+    'name:',
+    `@sha256:${'a'.repeat(64)}`,
+    'ünïcode',
+    'a\tb',
+  ];
   for (const ref of refs) {
     it(`pull ${JSON.stringify(ref.length > 40 ? `${ref.slice(0, 20)}…` : ref)}: exit 2`, async () => {
       const r = await hubctl(['pull', ref], { env: envFor() });
@@ -265,7 +305,11 @@ describe('bad input through the binary: a typed error and a clean exit code, nev
   }
 
   // garbage, a wrong shape, an undecodable auth entry for the registry: exit 7 naming the file
-  for (const [what, text, code] of [['garbage', '\u0000\u0001not json{', 7], ['wrong shape', '{"auths":[1,2,3]}', 7], ['undecodable auth', '{"auths":{"HOST":{"auth":"!!!notbase64"}}}', 7]] as const) {
+  for (const [what, text, code] of [
+    ['garbage', '\u0000\u0001not json{', 7],
+    ['wrong shape', '{"auths":[1,2,3]}', 7],
+    ['undecodable auth', '{"auths":{"HOST":{"auth":"!!!notbase64"}}}', 7],
+  ] as const) {
     it(`a ${what} config.json: exit ${code}, a typed error naming the file, never a crash`, async () => {
       const env = envFor();
       const { mkdir, writeFile } = await import('node:fs/promises');

@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BIN, hubctl } from './run-cli.js';
 
 const RECORD = fileURLToPath(new URL('./record-module-loads.mjs', import.meta.url));
-const DIST = pathToFileURL(join(BIN, '../..')).href + '/';
+const DIST = `${pathToFileURL(join(BIN, '../..')).href}/`;
 const COMMANDS = ['pull', 'images', 'inspect', 'rmi', 'search', 'build', 'tag', 'push', 'save', 'load', 'login', 'logout'];
 
 /** The dist/ modules (relative paths) and the other module files (ES and CommonJS) one hubctl run loads. */
@@ -24,7 +24,9 @@ function loadedModules(args: string[]): { dist: string[]; other: string[]; stdou
       encoding: 'utf8',
     });
     expect(r.status).toBe(0);
-    const urls = readFileSync(log, 'utf8').split('\n').filter((u) => u !== '' && u !== pathToFileURL(RECORD).href);
+    const urls = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((u) => u !== '' && u !== pathToFileURL(RECORD).href);
     return {
       dist: urls.filter((u) => u.startsWith(DIST)).map((u) => u.slice(DIST.length)),
       other: [...new Set(urls.filter((u) => !u.startsWith(DIST)))],
@@ -56,7 +58,15 @@ describe('help loads only commander and the command table', () => {
 });
 
 describe('help text', () => {
-  const cases = [['--help'], ['help'], ...COMMANDS.flatMap((c) => [[c, '--help'], ['help', c]]), ['ls', '--help']];
+  const cases = [
+    ['--help'],
+    ['help'],
+    ...COMMANDS.flatMap((c) => [
+      [c, '--help'],
+      ['help', c],
+    ]),
+    ['ls', '--help'],
+  ];
   for (const args of cases) {
     it(`hubctl ${args.join(' ')}`, async () => {
       const r = await hubctl(args);

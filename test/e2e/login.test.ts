@@ -4,9 +4,8 @@
  * `script` (the password must not be echoed).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startRegistry, seedImage, type Registry } from '../harness/index.mjs';
 import { freshHome, startLoginRegistries, type LoginRegistries } from '../integration/login/fixture.js';
@@ -34,7 +33,11 @@ async function writeConfig(path: string, text: string) {
   await writeFile(path, text, { mode: 0o600 });
 }
 
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 describe('login: success', () => {
@@ -57,7 +60,7 @@ describe('login: success', () => {
     expect(await exists(config)).toBe(true);
   });
 
-  it('-p works and prints docker\'s warning first on stderr', async () => {
+  it("-p works and prints docker's warning first on stderr", async () => {
     const { env } = await fresh();
     const r = await hubctl(['login', '-u', 'alice', '-p', basic.users.alice!, basic.host], { env });
     expect(r.code).toBe(0);
@@ -109,9 +112,12 @@ describe('login: success', () => {
     expect(out.stdout).toBe(`Removing login credentials for ${basic.host}\n`);
   });
 
-  it('the global --root before the command is the image store, not login\'s --store', async () => {
+  it("the global --root before the command is the image store, not login's --store", async () => {
     const { env, config, home } = await fresh();
-    const r = await hubctl(['--root', join(home, 'images'), 'login', '-u', 'alice', '--password-stdin', basic.host], { env, input: basic.users.alice! });
+    const r = await hubctl(['--root', join(home, 'images'), 'login', '-u', 'alice', '--password-stdin', basic.host], {
+      env,
+      input: basic.users.alice!,
+    });
     expect(r.code).toBe(0);
     expect(await exists(config)).toBe(true);
   });
@@ -137,7 +143,7 @@ describe('login: errors (message and exit code)', () => {
     expect(r.stderr.startsWith(`${P_WARNING}Error: Cannot perform an interactive login from a non TTY device`)).toBe(true);
   });
 
-  it('--password-stdin without -u, and with -p, are usage errors (docker\'s words)', async () => {
+  it("--password-stdin without -u, and with -p, are usage errors (docker's words)", async () => {
     const { env } = await fresh();
     const noUser = await hubctl(['login', '--password-stdin', basic.host], { env, input: 'x\n' });
     expect(noUser.code).toBe(2);
@@ -193,7 +199,10 @@ describe('login: errors (message and exit code)', () => {
     expect(r.stderr).toContain('was not found on PATH');
     expect(await readFile(config, 'utf8')).toBe(text);
 
-    const helper = await hubctl(['login', '--helper', 'missing-too', '-u', 'alice', '--password-stdin', basic.host], { env, input: basic.users.alice! });
+    const helper = await hubctl(['login', '--helper', 'missing-too', '-u', 'alice', '--password-stdin', basic.host], {
+      env,
+      input: basic.users.alice!,
+    });
     expect(helper.code).toBe(3);
     expect(helper.stderr).toContain(`docker-credential-missing-too (chosen by credHelpers["${basic.host}"]`);
     expect(await readFile(config, 'utf8')).toBe(text);
@@ -256,7 +265,13 @@ describe('login to a TLS registry with a private CA', () => {
 describe('logout', () => {
   it('says what it removed, and "Not logged in" when nothing is stored (exit 0 both)', async () => {
     const { env, config } = await fresh();
-    await writeConfig(config, JSON.stringify({ auths: { [basic.host]: { auth: b64('alice:x') }, 'https://index.docker.io/v1/': { auth: b64('u:p') } }, psFormat: 'x' }));
+    await writeConfig(
+      config,
+      JSON.stringify({
+        auths: { [basic.host]: { auth: b64('alice:x') }, 'https://index.docker.io/v1/': { auth: b64('u:p') } },
+        psFormat: 'x',
+      }),
+    );
     const r = await hubctl(['logout', `https://${basic.host}/`], { env });
     expect(r).toMatchObject({ code: 0, stdout: `Removing login credentials for ${basic.host}\n`, stderr: '' });
     const again = await hubctl(['logout', basic.host], { env });
@@ -268,19 +283,20 @@ describe('logout', () => {
     expect(hub2.stdout).toBe('Not logged in to https://index.docker.io/v1/\n');
   });
 
-  it('warns about credentials left in podman\'s auth.json, which it never writes', async () => {
+  it("warns about credentials left in podman's auth.json, which it never writes", async () => {
     const { env, home } = await fresh();
     const authFile = join(home, 'auth.json');
     await writeFile(authFile, JSON.stringify({ auths: { [basic.host]: { auth: b64('alice:x') } } }));
     const r = await hubctl(['logout', basic.host], { env: { ...env, REGISTRY_AUTH_FILE: authFile } });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`Not logged in to ${basic.host}\n`);
-    expect(r.stderr).toContain(`${authFile} (podman/skopeo's auth file, which hubctl only reads) still holds credentials for ${basic.host}`);
+    expect(r.stderr).toContain(
+      `${authFile} (podman/skopeo's auth file, which hubctl only reads) still holds credentials for ${basic.host}`,
+    );
   });
 });
 
 // ---------- the interactive prompt, on a pseudo-terminal ----------
-
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -289,7 +305,11 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * contains `expect` (after the previous step's match) and then types `send`. Returns everything the
  * terminal showed, with \r\n turned into \n.
  */
-function onTty(args: string[], env: NodeJS.ProcessEnv, steps: { expect: string; send: string }[]): Promise<{ code: number | null; screen: string }> {
+function onTty(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  steps: { expect: string; send: string }[],
+): Promise<{ code: number | null; screen: string }> {
   const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qec', command, '/dev/null'], {

@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 describe('hubctl pull through the binary', () => {
-  it('prints docker\'s lines on stderr and the reference on stdout', async () => {
+  it("prints docker's lines on stderr and the reference on stdout", async () => {
     const r = await hubctl(['pull', `${open.host}/library/web:1.0`], { env });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${open.host}/library/web:1.0\n`);
@@ -63,7 +63,10 @@ describe('hubctl pull through the binary', () => {
     expect(ls.stdout.split('\n')[0]).toMatch(/^REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE$/);
     expect(ls.stdout).toMatch(new RegExp(`${open.host}/library/web\\s+1\\.0\\s+[0-9a-f]{12}\\s`));
     const json = await hubctl(['images', '--format', 'json'], { env });
-    const rows = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { Repository: string; Tag: string });
+    const rows = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { Repository: string; Tag: string });
     expect(rows.map((r) => r.Tag).sort()).toEqual(['1.0', 'latest']);
     const tpl = await hubctl(['images', '--format', '{{.Repository}}:{{.Tag}}'], { env });
     expect(tpl.stdout.trim().split('\n').sort()).toEqual([`${open.host}/library/web:1.0`, `${open.host}/library/web:latest`]);

@@ -23,20 +23,83 @@ export async function makeTlsCerts(dir) {
   const certFile = join(dir, 'server.crt');
   const ext = join(dir, 'server.ext');
   const t = { timeoutMs: 30_000 };
-  await runTool('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', caKeyFile, '-out', caFile, '-days', '7', '-sha256', '-subj', '/CN=hubctl test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], t);
-  await runTool('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyFile, '-out', csr, '-subj', '/CN=127.0.0.1'], t);
-  await writeFile(ext, [
-    'basicConstraints=critical,CA:FALSE',
-    'keyUsage=critical,digitalSignature,keyEncipherment',
-    'extendedKeyUsage=serverAuth',
-    'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    '',
-  ].join('\n'));
-  await runTool('openssl', ['x509', '-req', '-in', csr, '-CA', caFile, '-CAkey', caKeyFile, '-CAcreateserial',
-    '-out', certFile, '-days', '7', '-sha256', '-extfile', ext], t);
+  await runTool(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      caKeyFile,
+      '-out',
+      caFile,
+      '-days',
+      '7',
+      '-sha256',
+      '-subj',
+      '/CN=hubctl test CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    t,
+  );
+  await runTool(
+    'openssl',
+    [
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      csr,
+      '-subj',
+      '/CN=127.0.0.1',
+    ],
+    t,
+  );
+  await writeFile(
+    ext,
+    [
+      'basicConstraints=critical,CA:FALSE',
+      'keyUsage=critical,digitalSignature,keyEncipherment',
+      'extendedKeyUsage=serverAuth',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '',
+    ].join('\n'),
+  );
+  await runTool(
+    'openssl',
+    [
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      caFile,
+      '-CAkey',
+      caKeyFile,
+      '-CAcreateserial',
+      '-out',
+      certFile,
+      '-days',
+      '7',
+      '-sha256',
+      '-extfile',
+      ext,
+    ],
+    t,
+  );
   const certDir = join(dir, 'certs.d');
   await mkdir(certDir, { recursive: true });
   await runTool('cp', [caFile, join(certDir, 'ca.crt')], t);
@@ -55,7 +118,24 @@ export async function makeSigningCert(dir, keyType = 'rsa') {
   const keyFile = join(dir, 'token-signing.key');
   const certFile = join(dir, 'token-signing.crt');
   const key = keyType === 'ec' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'] : ['-newkey', 'rsa:2048'];
-  await runTool('openssl', ['req', '-x509', ...key, '-nodes', '-keyout', keyFile, '-out', certFile,
-    '-days', '7', '-sha256', '-subj', '/CN=hubctl test token issuer'], { timeoutMs: 30_000 });
+  await runTool(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      ...key,
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '7',
+      '-sha256',
+      '-subj',
+      '/CN=hubctl test token issuer',
+    ],
+    { timeoutMs: 30_000 },
+  );
   return { certFile, keyFile };
 }

@@ -64,7 +64,12 @@ export async function startKeyringSession(dir) {
   const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, XDG_DATA_HOME: join(dir, 'data'), XDG_RUNTIME_DIR: run };
   const child = spawn(
     'dbus-run-session',
-    ['--', 'sh', '-c', 'printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; echo "BUS=$DBUS_SESSION_BUS_ADDRESS"; exec cat'],
+    [
+      '--',
+      'sh',
+      '-c',
+      'printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; echo "BUS=$DBUS_SESSION_BUS_ADDRESS"; exec cat',
+    ],
     { env: base, stdio: ['pipe', 'pipe', 'ignore'] },
   );
   const address = await new Promise((resolve, reject) => {

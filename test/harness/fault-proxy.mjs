@@ -26,7 +26,19 @@ import { createServer, connect } from 'node:net';
  *   range?: string, fault?: string, status?: number, contentRange?: string, location?: string, bodyBytes: number, time: number }} ProxyRecord
  */
 
-const REASONS = { 200: 'OK', 206: 'Partial Content', 302: 'Found', 307: 'Temporary Redirect', 403: 'Forbidden', 408: 'Request Timeout', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+const REASONS = {
+  200: 'OK',
+  206: 'Partial Content',
+  302: 'Found',
+  307: 'Temporary Redirect',
+  403: 'Forbidden',
+  408: 'Request Timeout',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
 
 /** @param {Buffer} buf */
 function headEnd(buf) {
@@ -130,7 +142,15 @@ export async function startFaultProxy(options) {
     const recHeaders = {};
     for (const [k, v] of headers) recHeaders[k.toLowerCase()] = k.toLowerCase() === 'authorization' ? '<present>' : v;
     /** @type {ProxyRecord} */
-    const rec = { seq: ++seq, method, path, headers: recHeaders, authorization: getHeader(headers, 'authorization') !== undefined, bodyBytes: 0, time: Date.now() };
+    const rec = {
+      seq: ++seq,
+      method,
+      path,
+      headers: recHeaders,
+      authorization: getHeader(headers, 'authorization') !== undefined,
+      bodyBytes: 0,
+      time: Date.now(),
+    };
     const range = getHeader(headers, 'range');
     if (range !== undefined) rec.range = range;
     log.push(rec);
@@ -138,7 +158,8 @@ export async function startFaultProxy(options) {
     if (options.expiringRedirects) {
       const q = new URL(path, 'http://x').searchParams.get('expires');
       if (q !== null) {
-        if (seenExpires.has(q)) return canned(client, rec, 403, { 'content-type': 'text/plain' }, 'this pre-signed URL has expired\n', 'expired');
+        if (seenExpires.has(q))
+          return canned(client, rec, 403, { 'content-type': 'text/plain' }, 'this pre-signed URL has expired\n', 'expired');
         seenExpires.add(q);
       }
     }
@@ -147,16 +168,42 @@ export async function startFaultProxy(options) {
     if (action) rec.fault = action.type;
     switch (action?.type) {
       case 'status':
-        return canned(client, rec, action.status, { 'content-type': 'application/json', ...(action.headers ?? {}) }, action.body ?? JSON.stringify({ errors: [{ code: 'UNKNOWN', message: `injected ${action.status}` }] }));
+        return canned(
+          client,
+          rec,
+          action.status,
+          { 'content-type': 'application/json', ...(action.headers ?? {}) },
+          action.body ?? JSON.stringify({ errors: [{ code: 'UNKNOWN', message: `injected ${action.status}` }] }),
+        );
       case 'retry-after':
-        return canned(client, rec, action.status ?? 429, { 'content-type': 'application/json', 'retry-after': action.value }, JSON.stringify({ errors: [{ code: 'TOOMANYREQUESTS', message: 'slow down' }] }));
+        return canned(
+          client,
+          rec,
+          action.status ?? 429,
+          { 'content-type': 'application/json', 'retry-after': action.value },
+          JSON.stringify({ errors: [{ code: 'TOOMANYREQUESTS', message: 'slow down' }] }),
+        );
       case 'toomanyrequests':
-        return canned(client, rec, 429, {
-          'content-type': 'application/json',
-          'ratelimit-limit': `${action.limit ?? '100'};w=21600`,
-          'ratelimit-remaining': `${action.remaining ?? '0'};w=21600`,
-          'docker-ratelimit-source': '127.0.0.1',
-        }, JSON.stringify({ errors: [{ code: 'TOOMANYREQUESTS', message: 'You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit' }] }));
+        return canned(
+          client,
+          rec,
+          429,
+          {
+            'content-type': 'application/json',
+            'ratelimit-limit': `${action.limit ?? '100'};w=21600`,
+            'ratelimit-remaining': `${action.remaining ?? '0'};w=21600`,
+            'docker-ratelimit-source': '127.0.0.1',
+          },
+          JSON.stringify({
+            errors: [
+              {
+                code: 'TOOMANYREQUESTS',
+                message:
+                  'You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit',
+              },
+            ],
+          }),
+        );
       case 'redirect': {
         const u = new URL(path, action.to);
         u.searchParams.set('expires', String(++redirectCounter));
@@ -314,7 +361,11 @@ export async function startFaultProxy(options) {
     },
     /** @param {string} [method] @param {RegExp | string} [path] */
     requests(method, path) {
-      return log.filter((r) => (method === undefined || r.method === method) && (path === undefined || (typeof path === 'string' ? r.path.includes(path) : path.test(r.path))));
+      return log.filter(
+        (r) =>
+          (method === undefined || r.method === method) &&
+          (path === undefined || (typeof path === 'string' ? r.path.includes(path) : path.test(r.path))),
+      );
     },
     async close() {
       for (const s of sockets) /** @type {import('node:net').Socket} */ (s).destroy();

@@ -29,5 +29,5 @@ export async function bcryptLine(user, password, opts = {}) {
  */
 export async function writeHtpasswd(file, users, opts = {}) {
   const lines = await Promise.all(Object.entries(users).map(([u, p]) => bcryptLine(u, p, opts)));
-  await writeFile(file, lines.join('\n') + '\n', { mode: 0o600 });
+  await writeFile(file, `${lines.join('\n')}\n`, { mode: 0o600 });
 }

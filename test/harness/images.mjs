@@ -44,7 +44,9 @@ export async function seedImageDetailed(registry, ref, opts = {}) {
     const layout = await writeImageLayout(dir, tag, opts);
     const creds = opts.creds === undefined ? defaultCreds(registry, repo) : opts.creds;
     const digest = await skopeoCopy(`oci:${dir}:${tag}`, `docker://${registry.host}/${repo}:${tag}`, {
-      dest: { registry, creds }, format: opts.format, timeoutMs: opts.timeoutMs,
+      dest: { registry, creds },
+      format: opts.format,
+      timeoutMs: opts.timeoutMs,
     });
     return { digest, ref: `${registry.host}/${repo}:${tag}`, repo, tag, layout };
   } finally {

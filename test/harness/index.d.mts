@@ -3,15 +3,29 @@
 import type { Readable } from 'node:stream';
 
 // ---------- tools.mjs / proc.mjs ----------
-export interface ToolSpec { name: string; purpose: string; apt: string }
+export interface ToolSpec {
+  name: string;
+  purpose: string;
+  apt: string;
+}
 export const REQUIRED_TOOLS: ToolSpec[];
 export const INSTALL_COMMAND: string;
 export function findTool(name: string): string | null;
 export function requireTool(name: string): string;
 export function checkTools(tools?: ToolSpec[]): { ok: boolean; missing: ToolSpec[]; found: Record<string, string>; message: string };
 
-export interface RunOptions { timeoutMs?: number; env?: NodeJS.ProcessEnv; input?: string | Buffer; cwd?: string; redact?: string[] }
-export interface RunResult { stdout: string; stderr: string; code: number }
+export interface RunOptions {
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  input?: string | Buffer;
+  cwd?: string;
+  redact?: string[];
+}
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
 /** Rejects with an Error (message = redacted command line, why, stderr tail; plus stdout/stderr/code fields). */
 export function runTool(tool: string, args: string[], opts?: RunOptions): Promise<RunResult>;
 export function redactText(text: string, secrets?: string[]): string;
@@ -19,7 +33,11 @@ export function freePort(): Promise<number>;
 
 // ---------- token-server.mjs ----------
 export type TokenServerMode = 'ok' | 'down' | 'garbage' | 'bad-token' | 'reset';
-export interface AccessEntry { type: string; name: string; actions: string[] }
+export interface AccessEntry {
+  type: string;
+  name: string;
+  actions: string[];
+}
 export interface AccessRule {
   /** a user name, '*' = anyone incl. anonymous (default), '+' = any authenticated user */
   account?: string;
@@ -95,7 +113,11 @@ export interface TokenServer {
   clearLog(): void;
   addUser(user: string, password: string): void;
   refreshTokensOf(user: string): string[];
-  issueToken(account: string | null, access: AccessEntry[], opt?: { lifetimeSeconds?: number; expOffsetSeconds?: number; audience?: string; issuer?: string }): { token: string; expiresIn: number; issuedAt: string };
+  issueToken(
+    account: string | null,
+    access: AccessEntry[],
+    opt?: { lifetimeSeconds?: number; expOffsetSeconds?: number; audience?: string; issuer?: string },
+  ): { token: string; expiresIn: number; issuedAt: string };
   stop(): Promise<void>;
 }
 export function startTokenServer(options?: TokenServerOptions): Promise<TokenServer>;
@@ -148,7 +170,9 @@ export const DEFAULT_USERS: Readonly<{ alice: string; bob: string; admin: string
 export function startRegistry(opts?: StartRegistryOptions): Promise<Registry>;
 
 // ---------- certs / htpasswd / jwt ----------
-export function makeTlsCerts(dir: string): Promise<{ caFile: string; caKeyFile: string; certFile: string; keyFile: string; certDir: string }>;
+export function makeTlsCerts(
+  dir: string,
+): Promise<{ caFile: string; caKeyFile: string; certFile: string; keyFile: string; certDir: string }>;
 export function makeSigningCert(dir: string, keyType?: 'rsa' | 'ec'): Promise<{ certFile: string; keyFile: string }>;
 /** impl 'auto' (default): `htpasswd -Bbn` when installed, else the pure-node bcrypt */
 export function writeHtpasswd(file: string, users: Record<string, string>, opts?: { impl?: 'auto' | 'htpasswd' | 'node' }): Promise<void>;
@@ -160,9 +184,25 @@ export function decodeJwt(token: string): { header: any; claims: any };
 
 // ---------- images: layout, skopeo ----------
 export type LayerContent = 'random' | 'pattern' | 'zero';
-export interface LayerBlob { digest: string; size: number; diffId: string; uncompressedSize: number; mediaType: string }
-export interface Platform { os: string; architecture: string; variant?: string }
-export interface Descriptor { mediaType: string; digest: string; size: number; platform?: Platform; annotations?: Record<string, string> }
+export interface LayerBlob {
+  digest: string;
+  size: number;
+  diffId: string;
+  uncompressedSize: number;
+  mediaType: string;
+}
+export interface Platform {
+  os: string;
+  architecture: string;
+  variant?: string;
+}
+export interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  platform?: Platform;
+  annotations?: Record<string, string>;
+}
 export interface ImageSpec {
   /** uncompressed size of each layer's data file; or count + size; default one 1 KiB layer */
   layers?: number[];
@@ -184,15 +224,39 @@ export interface ImageSpec {
   labels?: Record<string, string>;
   format?: 'oci' | 'v2s2';
 }
-export interface BuiltImage { platform: Platform; digest: string; size: number; config: Descriptor; layers: LayerBlob[] }
-export interface BuiltLayout { dir: string; tag: string; digest: string; mediaType: string; size: number; images: BuiltImage[]; attestation?: Descriptor }
+export interface BuiltImage {
+  platform: Platform;
+  digest: string;
+  size: number;
+  config: Descriptor;
+  layers: LayerBlob[];
+}
+export interface BuiltLayout {
+  dir: string;
+  tag: string;
+  digest: string;
+  mediaType: string;
+  size: number;
+  images: BuiltImage[];
+  attestation?: Descriptor;
+}
 export const MT: Readonly<{ ociManifest: string; ociIndex: string; ociConfig: string; ociLayerGzip: string; inToto: string }>;
 export function writeImageLayout(dir: string, tag: string, spec?: ImageSpec): Promise<BuiltLayout>;
 export function writeJsonBlob(dir: string, mediaType: string, obj: unknown): Promise<Descriptor>;
-export function writeTarGzLayer(layoutDir: string, files: { path: string; size: number; content?: LayerContent }[], opts?: { gzipLevel?: number; salt?: string; mediaType?: string }): Promise<LayerBlob>;
+export function writeTarGzLayer(
+  layoutDir: string,
+  files: { path: string; size: number; content?: LayerContent }[],
+  opts?: { gzipLevel?: number; salt?: string; mediaType?: string },
+): Promise<LayerBlob>;
 export function contentStream(size: number, content: LayerContent, salt: string): Readable;
 
-export interface RegistryLike { host: string; tls?: boolean; certDir?: string; mode?: string; users?: Record<string, string> }
+export interface RegistryLike {
+  host: string;
+  tls?: boolean;
+  certDir?: string;
+  mode?: string;
+  users?: Record<string, string>;
+}
 /** 'user:pass', an object, or null = anonymous */
 export type Creds = { username: string; password: string } | string | null;
 export interface SkopeoRemoteOptions {
@@ -214,14 +278,29 @@ export interface SeedOptions extends ImageSpec {
 }
 /** Build + push with `skopeo copy --all`; resolves with the digest skopeo reports (--digestfile). */
 export function seedImage(registry: RegistryLike, ref: string, opts?: SeedOptions): Promise<string>;
-export function seedImageDetailed(registry: RegistryLike, ref: string, opts?: SeedOptions): Promise<{ digest: string; ref: string; repo: string; tag: string; layout: BuiltLayout }>;
+export function seedImageDetailed(
+  registry: RegistryLike,
+  ref: string,
+  opts?: SeedOptions,
+): Promise<{ digest: string; ref: string; repo: string; tag: string; layout: BuiltLayout }>;
 export function splitRepoTag(ref: string): { repo: string; tag: string };
 export function defaultCreds(r: RegistryLike, repo: string): Creds;
 export function remoteFlags(side: 'src' | 'dest' | '', o: SkopeoRemoteOptions): { args: string[]; secrets: string[] };
 export function runSkopeo(args: string[], opts?: RunOptions): Promise<RunResult>;
 export function runUmoci(args: string[], opts?: RunOptions): Promise<RunResult>;
 /** refs: 'host/repo:tag' (= docker://), or any skopeo transport ('oci:dir:tag', 'docker-archive:…') */
-export function skopeoCopy(src: string, dest: string, opts?: { src?: SkopeoRemoteOptions; dest?: SkopeoRemoteOptions; format?: 'oci' | 'v2s2'; all?: boolean; timeoutMs?: number; extraArgs?: string[] }): Promise<string>;
+export function skopeoCopy(
+  src: string,
+  dest: string,
+  opts?: {
+    src?: SkopeoRemoteOptions;
+    dest?: SkopeoRemoteOptions;
+    format?: 'oci' | 'v2s2';
+    all?: boolean;
+    timeoutMs?: number;
+    extraArgs?: string[];
+  },
+): Promise<string>;
 export function skopeoInspect(ref: string, opts?: SkopeoRemoteOptions & { raw?: boolean; config?: boolean }): Promise<any>;
 export function skopeoInspectText(ref: string, opts?: SkopeoRemoteOptions & { raw?: boolean; config?: boolean }): Promise<string>;
 /** sha256 of the raw manifest bytes skopeo fetches */
@@ -309,4 +388,6 @@ export function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy>
 
 // ---------- credential-stores.mjs ----------
 export function startPassStore(dir: string): Promise<{ env: Record<string, string>; home: string; stop(): void }>;
-export function startKeyringSession(dir: string): Promise<{ env: Record<string, string>; home: string; address: string; stop(): Promise<void> }>;
+export function startKeyringSession(
+  dir: string,
+): Promise<{ env: Record<string, string>; home: string; address: string; stop(): Promise<void> }>;

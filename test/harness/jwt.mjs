@@ -43,7 +43,10 @@ export function signJwt(claims, signer) {
  */
 export function decodeJwt(token) {
   const [h, c] = token.split('.');
-  return { header: JSON.parse(Buffer.from(h ?? '', 'base64url').toString()), claims: JSON.parse(Buffer.from(c ?? '', 'base64url').toString()) };
+  return {
+    header: JSON.parse(Buffer.from(h ?? '', 'base64url').toString()),
+    claims: JSON.parse(Buffer.from(c ?? '', 'base64url').toString()),
+  };
 }
 
 export function randomId() {

@@ -23,12 +23,16 @@ const CHUNK = 1 << 20;
  */
 export function contentStream(size, content, salt) {
   let left = size;
-  const pattern = content === 'pattern' ? Buffer.from(`hubctl test layer ${salt} `.repeat(Math.ceil(CHUNK / 20) + 1)).subarray(0, CHUNK) : null;
+  const pattern =
+    content === 'pattern' ? Buffer.from(`hubctl test layer ${salt} `.repeat(Math.ceil(CHUNK / 20) + 1)).subarray(0, CHUNK) : null;
   const zeros = content === 'zero' ? Buffer.alloc(Math.min(CHUNK, Math.max(size, 1))) : null;
   return new Readable({
     highWaterMark: CHUNK,
     read() {
-      if (left <= 0) { this.push(null); return; }
+      if (left <= 0) {
+        this.push(null);
+        return;
+      }
       const n = Math.min(CHUNK, left);
       left -= n;
       this.push(content === 'random' ? randomBytes(n) : /** @type {Buffer} */ (pattern ?? zeros).subarray(0, n));
@@ -40,7 +44,13 @@ export function contentStream(size, content, salt) {
 function hasher() {
   const h = createHash('sha256');
   let n = 0;
-  const t = new Transform({ transform(chunk, _enc, cb) { h.update(chunk); n += chunk.length; cb(null, chunk); } });
+  const t = new Transform({
+    transform(chunk, _enc, cb) {
+      h.update(chunk);
+      n += chunk.length;
+      cb(null, chunk);
+    },
+  });
   return { t, result: () => ({ digest: `sha256:${h.digest('hex')}`, size: n }) };
 }
 
@@ -60,7 +70,9 @@ export async function writeTarGzLayer(layoutDir, files, opts = {}) {
     const mtime = new Date('2024-01-01T00:00:00Z');
     for (const f of files) {
       await new Promise((resolve, reject) => {
-        const entry = pack.entry({ name: f.path, size: f.size, mode: 0o644, mtime, uid: 0, gid: 0 }, (err) => (err ? reject(err) : resolve(undefined)));
+        const entry = pack.entry({ name: f.path, size: f.size, mode: 0o644, mtime, uid: 0, gid: 0 }, (err) =>
+          err ? reject(err) : resolve(undefined),
+        );
         contentStream(f.size, f.content ?? 'random', `${opts.salt ?? ''}/${f.path}`).pipe(entry);
       });
     }
@@ -75,5 +87,11 @@ export async function writeTarGzLayer(layoutDir, files, opts = {}) {
   const { digest, size } = gz.result();
   const diff = raw.result();
   await rename(tmp, join(blobs, digest.slice(7)));
-  return { digest, size, diffId: diff.digest, uncompressedSize: diff.size, mediaType: opts.mediaType ?? 'application/vnd.oci.image.layer.v1.tar+gzip' };
+  return {
+    digest,
+    size,
+    diffId: diff.digest,
+    uncompressedSize: diff.size,
+    mediaType: opts.mediaType ?? 'application/vnd.oci.image.layer.v1.tar+gzip',
+  };
 }

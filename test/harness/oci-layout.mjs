@@ -31,7 +31,9 @@ export const MT = Object.freeze({
  */
 
 /** @param {unknown} obj */
-function canonical(obj) { return Buffer.from(JSON.stringify(obj)); }
+function canonical(obj) {
+  return Buffer.from(JSON.stringify(obj));
+}
 
 /**
  * Store a JSON blob, returning its descriptor.
@@ -53,9 +55,14 @@ export async function writeJsonBlob(dir, mediaType, obj) {
 async function limit(jobs, n) {
   /** @type {T[]} */ const out = new Array(jobs.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, jobs.length)) }, async () => {
-    while (next < jobs.length) { const i = next++; out[i] = await /** @type {() => Promise<T>} */ (jobs[i])(); }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(n, jobs.length)) }, async () => {
+      while (next < jobs.length) {
+        const i = next++;
+        out[i] = await /** @type {() => Promise<T>} */ (jobs[i])();
+      }
+    }),
+  );
   return out;
 }
 
@@ -82,19 +89,40 @@ async function buildImage(dir, platform, spec, salt) {
   const gzipLevel = spec.gzipLevel ?? (content === 'random' ? 0 : 6);
   const sizes = layerSizes(spec);
   const plat = `${platform.os}-${platform.architecture}${platform.variant ? `-${platform.variant}` : ''}`;
-  const layers = await limit(sizes.map((size, i) => () => writeTarGzLayer(dir, [
-    { path: `layer${i}/${plat}.txt`, size: 0, content: 'zero' },
-    { path: `layer${i}/data.bin`, size, content },
-  ], { gzipLevel, salt: `${salt}/${plat}/${i}` })), spec.concurrency ?? 2);
+  const layers = await limit(
+    sizes.map(
+      (size, i) => () =>
+        writeTarGzLayer(
+          dir,
+          [
+            { path: `layer${i}/${plat}.txt`, size: 0, content: 'zero' },
+            { path: `layer${i}/data.bin`, size, content },
+          ],
+          { gzipLevel, salt: `${salt}/${plat}/${i}` },
+        ),
+    ),
+    spec.concurrency ?? 2,
+  );
   const config = {
-    created: '2024-01-01T00:00:00Z', architecture: platform.architecture, os: platform.os,
+    created: '2024-01-01T00:00:00Z',
+    architecture: platform.architecture,
+    os: platform.os,
     ...(platform.variant ? { variant: platform.variant } : {}),
-    config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['/bin/sh'], Labels: { 'hubctl.test.salt': salt, ...(spec.labels ?? {}) } },
+    config: {
+      Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
+      Cmd: ['/bin/sh'],
+      Labels: { 'hubctl.test.salt': salt, ...(spec.labels ?? {}) },
+    },
     rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) },
     history: layers.map((_, i) => ({ created: '2024-01-01T00:00:00Z', created_by: `hubctl test layer ${i}` })),
   };
   const configDesc = await writeJsonBlob(dir, MT.ociConfig, config);
-  const manifest = { schemaVersion: 2, mediaType: MT.ociManifest, config: configDesc, layers: layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size })) };
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: MT.ociManifest,
+    config: configDesc,
+    layers: layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size })),
+  };
   const m = await writeJsonBlob(dir, MT.ociManifest, manifest);
   return { platform, digest: m.digest, size: m.size, config: configDesc, layers };
 }
@@ -104,13 +132,31 @@ async function buildImage(dir, platform, spec, salt) {
  * @param {string} dir @param {Descriptor} subject
  */
 async function buildAttestation(dir, subject) {
-  const statement = { _type: 'https://in-toto.io/Statement/v0.1', predicateType: 'https://spdx.dev/Document', subject: [{ name: 'hubctl-test', digest: { sha256: subject.digest.slice(7) } }], predicate: {} };
+  const statement = {
+    _type: 'https://in-toto.io/Statement/v0.1',
+    predicateType: 'https://spdx.dev/Document',
+    subject: [{ name: 'hubctl-test', digest: { sha256: subject.digest.slice(7) } }],
+    predicate: {},
+  };
   const layer = await writeJsonBlob(dir, MT.inToto, statement);
-  const config = await writeJsonBlob(dir, MT.ociConfig, { architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: [layer.digest] } });
-  const manifest = { schemaVersion: 2, mediaType: MT.ociManifest, config, layers: [{ ...layer, annotations: { 'in-toto.io/predicate-type': 'https://spdx.dev/Document' } }] };
+  const config = await writeJsonBlob(dir, MT.ociConfig, {
+    architecture: 'unknown',
+    os: 'unknown',
+    config: {},
+    rootfs: { type: 'layers', diff_ids: [layer.digest] },
+  });
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: MT.ociManifest,
+    config,
+    layers: [{ ...layer, annotations: { 'in-toto.io/predicate-type': 'https://spdx.dev/Document' } }],
+  };
   const m = await writeJsonBlob(dir, MT.ociManifest, manifest);
-  return { ...m, platform: { architecture: 'unknown', os: 'unknown' },
-    annotations: { 'vnd.docker.reference.digest': subject.digest, 'vnd.docker.reference.type': 'attestation-manifest' } };
+  return {
+    ...m,
+    platform: { architecture: 'unknown', os: 'unknown' },
+    annotations: { 'vnd.docker.reference.digest': subject.digest, 'vnd.docker.reference.type': 'attestation-manifest' },
+  };
 }
 
 /**
@@ -122,16 +168,29 @@ export async function writeImageLayout(dir, tag, spec = {}) {
   await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
   await writeFile(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
   const salt = `${tag}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  const platforms = spec.platforms ?? (spec.multiArch
-    ? [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }]
-    : [{ os: 'linux', architecture: 'amd64' }]);
+  const platforms =
+    spec.platforms ??
+    (spec.multiArch
+      ? [
+          { os: 'linux', architecture: 'amd64' },
+          { os: 'linux', architecture: 'arm64', variant: 'v8' },
+        ]
+      : [{ os: 'linux', architecture: 'amd64' }]);
   /** @type {BuiltImage[]} */ const images = [];
   for (const p of platforms) images.push(await buildImage(dir, p, spec, salt));
   /** @type {Descriptor} */ let root;
   /** @type {Descriptor | undefined} */ let attestation;
   if (spec.multiArch || spec.platforms) {
-    /** @type {Descriptor[]} */ const manifests = images.map((i) => ({ mediaType: MT.ociManifest, digest: i.digest, size: i.size, platform: i.platform }));
-    if (spec.multiArch && (spec.attestation ?? spec.format !== 'v2s2')) { attestation = await buildAttestation(dir, /** @type {Descriptor} */ (manifests[0])); manifests.push(attestation); }
+    /** @type {Descriptor[]} */ const manifests = images.map((i) => ({
+      mediaType: MT.ociManifest,
+      digest: i.digest,
+      size: i.size,
+      platform: i.platform,
+    }));
+    if (spec.multiArch && (spec.attestation ?? spec.format !== 'v2s2')) {
+      attestation = await buildAttestation(dir, /** @type {Descriptor} */ (manifests[0]));
+      manifests.push(attestation);
+    }
     root = await writeJsonBlob(dir, MT.ociIndex, { schemaVersion: 2, mediaType: MT.ociIndex, manifests });
   } else {
     const i = /** @type {BuiltImage} */ (images[0]);
@@ -139,7 +198,11 @@ export async function writeImageLayout(dir, tag, spec = {}) {
   }
   const indexFile = join(dir, 'index.json');
   /** @type {{ schemaVersion: number, manifests: Descriptor[] }} */ let index = { schemaVersion: 2, manifests: [] };
-  try { index = JSON.parse(await readFile(indexFile, 'utf8')); } catch { /* new layout */ }
+  try {
+    index = JSON.parse(await readFile(indexFile, 'utf8'));
+  } catch {
+    /* new layout */
+  }
   index.manifests = index.manifests.filter((d) => d.annotations?.['org.opencontainers.image.ref.name'] !== tag);
   index.manifests.push({ ...root, annotations: { 'org.opencontainers.image.ref.name': tag } });
   await writeFile(indexFile, JSON.stringify({ schemaVersion: 2, mediaType: MT.ociIndex, manifests: index.manifests }));

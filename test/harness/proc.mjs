@@ -37,17 +37,29 @@ export function runTool(tool, args, opts = {}) {
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    child.stdout.on('data', (d) => { if (stdout.length < MAX_CAPTURE) stdout += d; });
-    child.stderr.on('data', (d) => { if (stderr.length < MAX_CAPTURE) stderr += d; });
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
-    child.on('error', (err) => { clearTimeout(timer); reject(new Error(`${shown}: could not start: ${err.message}`, { cause: err })); });
+    child.stdout.on('data', (d) => {
+      if (stdout.length < MAX_CAPTURE) stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      if (stderr.length < MAX_CAPTURE) stderr += d;
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`${shown}: could not start: ${err.message}`, { cause: err }));
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (!timedOut && code === 0) return resolve({ stdout, stderr, code: 0 });
       const why = timedOut ? `timed out after ${timeoutMs} ms` : signal ? `killed by ${signal}` : `exited with code ${code}`;
       const tail = redactText((stderr.trim() || stdout.trim()).slice(-4000), opts.redact ?? []);
       const err = /** @type {Error & RunResult} */ (new Error(`${shown} ${why}${tail ? `\n${tail}` : ''}`));
-      err.stdout = stdout; err.stderr = stderr; err.code = code ?? -1;
+      err.stdout = stdout;
+      err.stderr = stderr;
+      err.code = code ?? -1;
       reject(err);
     });
     child.stdin.on('error', () => {});

@@ -39,8 +39,18 @@ function installBackstop() {
   process.on('exit', () => {
     for (const r of live) {
       // Only while the watchdog shell lives: it waits for the registry, so the pid cannot have been reused.
-      try { if (r.pid && r.pid > 0 && r.child?.exitCode === null && r.child.signalCode === null) process.kill(r.pid, 'SIGKILL'); } catch { /* already gone */ }
-      for (const d of r.dirs) { try { rmSync(d, { recursive: true, force: true }); } catch { /* best effort */ } }
+      try {
+        if (r.pid && r.pid > 0 && r.child?.exitCode === null && r.child.signalCode === null) process.kill(r.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+      for (const d of r.dirs) {
+        try {
+          rmSync(d, { recursive: true, force: true });
+        } catch {
+          /* best effort */
+        }
+      }
     }
   });
 }
@@ -60,7 +70,10 @@ function cleanEnv() {
 function probe(url, ca) {
   return new Promise((resolve, reject) => {
     const mod = url.startsWith('https:') ? https : http;
-    const req = mod.get(`${url}/v2/`, { ca, timeout: 2000, agent: false }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+    const req = mod.get(`${url}/v2/`, { ca, timeout: 2000, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
     req.on('timeout', () => req.destroy(new Error('probe timeout')));
     req.on('error', reject);
   });
@@ -96,9 +109,20 @@ export async function startRegistry(opts = {}) {
     } else if (mode === 'token') {
       // With a TLS registry the realm is https too (same test CA) unless token.tls is false.
       const tokenTls = opts.token?.tls ?? !!tlsFiles;
-      tokenServer = await startTokenServer({ ...(opts.token ?? {}), users: { ...users, ...(opts.token?.users ?? {}) }, dir: join(work, 'token'),
-        tls: tokenTls === true ? (tlsFiles ? { certFile: tlsFiles.certFile, keyFile: tlsFiles.keyFile } : true) : tokenTls });
-      auth = { token: { realm: tokenServer.realm, service: tokenServer.service, issuer: tokenServer.issuer, rootcertbundle: tokenServer.rootCertFile } };
+      tokenServer = await startTokenServer({
+        ...(opts.token ?? {}),
+        users: { ...users, ...(opts.token?.users ?? {}) },
+        dir: join(work, 'token'),
+        tls: tokenTls === true ? (tlsFiles ? { certFile: tlsFiles.certFile, keyFile: tlsFiles.keyFile } : true) : tokenTls,
+      });
+      auth = {
+        token: {
+          realm: tokenServer.realm,
+          service: tokenServer.service,
+          issuer: tokenServer.issuer,
+          rootcertbundle: tokenServer.rootCertFile,
+        },
+      };
     } else if (mode !== 'open') throw new Error(`startRegistry: unknown mode ${mode}`);
 
     const ca = tlsFiles ? readFileSync(tlsFiles.caFile, 'utf8') : undefined;
@@ -116,7 +140,11 @@ export async function startRegistry(opts = {}) {
       const config = {
         version: '0.1',
         log: { level: opts.logLevel ?? 'warn', formatter: 'text', accesslog: { disabled: true } },
-        storage: { filesystem: { rootdirectory: dataDir }, delete: { enabled: opts.deleteEnabled ?? true }, maintenance: { uploadpurging: { enabled: false } } },
+        storage: {
+          filesystem: { rootdirectory: dataDir },
+          delete: { enabled: opts.deleteEnabled ?? true },
+          maintenance: { uploadpurging: { enabled: false } },
+        },
         http: httpCfg,
         ...(mode === 'open' ? {} : { auth }),
       };
@@ -126,28 +154,52 @@ export async function startRegistry(opts = {}) {
       const child = watched.child;
       entry = { dirs, child };
       const self = entry;
-      watched.pid.then((pid) => { self.pid = pid; });
+      watched.pid.then((pid) => {
+        self.pid = pid;
+      });
       live.add(entry);
       let output = '';
-      watched.onOutput((d) => { output = (output + d).slice(-16_000); });
+      watched.onOutput((d) => {
+        output = (output + d).slice(-16_000);
+      });
       /** @type {{ code: number | null, signal: string | null } | null} */ let exited = null;
-      child.on('exit', (code, signal) => { exited = { code, signal }; });
+      child.on('exit', (code, signal) => {
+        exited = { code, signal };
+      });
       const url = `${scheme}://${host}`;
       const deadline = Date.now() + readyTimeoutMs;
       let up = false;
       while (Date.now() < deadline && !exited) {
-        try { await probe(url, ca); up = true; break; } catch { await new Promise((r) => setTimeout(r, 100)); }
+        try {
+          await probe(url, ca);
+          up = true;
+          break;
+        } catch {
+          await new Promise((r) => setTimeout(r, 100));
+        }
       }
       if (up && !exited) {
         const registryPid = await watched.pid;
         let stopped = false;
         return {
-          host, url, mode, tls: !!tlsFiles, caFile: tlsFiles?.caFile, certDir: tlsFiles?.certDir, ca,
-          users, tokenServer, dataDir, configFile, workDir: work, pid: registryPid,
+          host,
+          url,
+          mode,
+          tls: !!tlsFiles,
+          caFile: tlsFiles?.caFile,
+          certDir: tlsFiles?.certDir,
+          ca,
+          users,
+          tokenServer,
+          dataDir,
+          configFile,
+          workDir: work,
+          pid: registryPid,
           /** Registry stdout+stderr so far (last 16 kB). */
           output: () => output,
           async stop() {
-            if (stopped) return; stopped = true;
+            if (stopped) return;
+            stopped = true;
             // Closing the watchdog's stdin makes it SIGTERM the registry (SIGKILL after 5 s) and remove the dirs.
             const gone = child.exitCode === null && child.signalCode === null ? new Promise((r) => child.once('exit', r)) : null;
             watched.release();
@@ -160,7 +212,16 @@ export async function startRegistry(opts = {}) {
         };
       }
       // Kill this attempt's registry directly; the watchdog keeps waiting and removes the dirs when node exits.
-      if (!exited) { child.ref(); const pid = await watched.pid; try { if (pid > 0) process.kill(pid, 'SIGKILL'); } catch { /* gone */ } await new Promise((r) => child.once('exit', r)); }
+      if (!exited) {
+        child.ref();
+        const pid = await watched.pid;
+        try {
+          if (pid > 0) process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+        await new Promise((r) => child.once('exit', r));
+      }
       live.delete(entry);
       lastError = `registry on ${host} ${exited ? `exited (code ${/** @type {any} */ (exited).code}, signal ${/** @type {any} */ (exited).signal})` : `did not answer GET /v2/ within ${readyTimeoutMs} ms`}\n--- registry output ---\n${output.trim()}`;
       if (!/address already in use/i.test(output)) break;

@@ -25,7 +25,7 @@ export function credsString(c) {
 export function defaultCreds(r, repo) {
   if (!r.mode || r.mode === 'open' || !r.users) return null;
   const ns = repo.split('/')[0] ?? '';
-  const has = (/** @type {string} */ u) => Object.prototype.hasOwnProperty.call(r.users, u);
+  const has = (/** @type {string} */ u) => Object.hasOwn(r.users, u);
   const name = has(ns) ? ns : has('admin') ? 'admin' : Object.keys(r.users)[0];
   return name ? { username: name, password: /** @type {string} */ (r.users[name]) } : null;
 }
@@ -44,7 +44,8 @@ export function remoteFlags(side, o) {
   const verify = o.tlsVerify ?? !!(o.registry?.tls || o.certDir);
   if (!verify) args.push(`${p}tls-verify=false`);
   const c = credsString(o.creds);
-  if (c) args.push(`${p}creds`, c); else args.push(`${p}no-creds`);
+  if (c) args.push(`${p}creds`, c);
+  else args.push(`${p}no-creds`);
   return { args, secrets: c ? [c, c.slice(c.indexOf(':') + 1)] : [] };
 }
 
@@ -82,13 +83,33 @@ export async function skopeoCopy(src, dest, opts = {}) {
   const tmp = await mkdtemp(join(tmpdir(), 'hubctl-skopeo-'));
   try {
     const digestFile = join(tmp, 'digest');
-    const s = src.startsWith('docker://') || !/^[a-z-]+:/.test(src) || /^[^/]+:\d+\//.test(src) ? remoteFlags('src', opts.src ?? {}) : { args: [], secrets: [] };
-    const d = dest.startsWith('docker://') || !/^[a-z-]+:/.test(dest) || /^[^/]+:\d+\//.test(dest) ? remoteFlags('dest', opts.dest ?? {}) : { args: [], secrets: [] };
-    const args = ['copy', '--retry-times', '0', ...(opts.all === false ? [] : ['--all']), '--digestfile', digestFile,
-      ...(opts.format ? ['--format', opts.format] : []), ...s.args, ...d.args, ...(opts.extraArgs ?? []), transportRef(src), transportRef(dest)];
+    const s =
+      src.startsWith('docker://') || !/^[a-z-]+:/.test(src) || /^[^/]+:\d+\//.test(src)
+        ? remoteFlags('src', opts.src ?? {})
+        : { args: [], secrets: [] };
+    const d =
+      dest.startsWith('docker://') || !/^[a-z-]+:/.test(dest) || /^[^/]+:\d+\//.test(dest)
+        ? remoteFlags('dest', opts.dest ?? {})
+        : { args: [], secrets: [] };
+    const args = [
+      'copy',
+      '--retry-times',
+      '0',
+      ...(opts.all === false ? [] : ['--all']),
+      '--digestfile',
+      digestFile,
+      ...(opts.format ? ['--format', opts.format] : []),
+      ...s.args,
+      ...d.args,
+      ...(opts.extraArgs ?? []),
+      transportRef(src),
+      transportRef(dest),
+    ];
     await runSkopeo(args, { timeoutMs: opts.timeoutMs ?? 600_000, redact: [...s.secrets, ...d.secrets] });
     return (await readFile(digestFile, 'utf8')).trim();
-  } finally { await rm(tmp, { recursive: true, force: true }); }
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -109,7 +130,15 @@ export async function skopeoInspect(ref, opts = {}) {
 export async function skopeoInspectText(ref, opts = {}) {
   const isRemote = ref.startsWith('docker://') || !/^[a-z-]+:/.test(ref) || /^[^/]+:\d+\//.test(ref);
   const f = isRemote ? remoteFlags('', opts) : { args: [], secrets: [] };
-  const args = ['inspect', '--retry-times', '0', ...(opts.raw ? ['--raw'] : []), ...(opts.config ? ['--config'] : []), ...f.args, transportRef(ref)];
+  const args = [
+    'inspect',
+    '--retry-times',
+    '0',
+    ...(opts.raw ? ['--raw'] : []),
+    ...(opts.config ? ['--config'] : []),
+    ...f.args,
+    transportRef(ref),
+  ];
   const { stdout } = await runSkopeo(args, { timeoutMs: opts.timeoutMs ?? 60_000, redact: f.secrets });
   return stdout;
 }

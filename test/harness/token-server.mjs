@@ -37,12 +37,27 @@ export function parseScope(scope) {
   const first = scope.indexOf(':');
   const last = scope.lastIndexOf(':');
   if (first < 0 || last <= first) return null;
-  return { type: scope.slice(0, first), name: scope.slice(first + 1, last), actions: scope.slice(last + 1).split(',').filter(Boolean) };
+  return {
+    type: scope.slice(0, first),
+    name: scope.slice(first + 1, last),
+    actions: scope
+      .slice(last + 1)
+      .split(',')
+      .filter(Boolean),
+  };
 }
 
 /** @param {string} glob @param {string | null} user */
 function globToRegExp(glob, user) {
-  const src = glob.split('{user}').map((part) => part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')).join(user ? user.replace(/[.+?^${}()|[\]\\]/g, '\\$&') : '\u0000');
+  const src = glob
+    .split('{user}')
+    .map((part) =>
+      part
+        .split('*')
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*'),
+    )
+    .join(user ? user.replace(/[.+?^${}()|[\]\\]/g, '\\$&') : '\u0000');
   return new RegExp(`^${src}$`);
 }
 
@@ -58,7 +73,8 @@ function defaultAllowed(o, account, scope) {
   /** @type {Set<string>} */ const allowed = new Set();
   if (account && (o.admins ?? ['admin']).includes(account)) return ['*'];
   if (scope.type === 'repository') {
-    if (account && (scope.name === account || scope.name.startsWith(`${account}/`))) for (const a of o.ownNamespace ?? ['pull', 'push', 'delete']) allowed.add(a);
+    if (account && (scope.name === account || scope.name.startsWith(`${account}/`)))
+      for (const a of o.ownNamespace ?? ['pull', 'push', 'delete']) allowed.add(a);
     if ((o.anonymousPull ?? true) && !scope.name.startsWith('private/')) allowed.add('pull');
   }
   if (scope.type === 'registry' && scope.name === 'catalog' && account && (o.catalogForUsers ?? true)) allowed.add('*');
@@ -89,14 +105,20 @@ export async function startTokenServer(options = {}) {
   const signer = { keyPem: await readFile(files.keyFile, 'utf8'), certPem: await readFile(files.certFile, 'utf8') };
   /** @type {TokenRequestLogEntry[]} */ const log = [];
   /** @type {Map<string, string>} refresh token -> user */ const refreshTokens = new Map();
-  const state = { mode: /** @type {TokenServerMode} */ (o.mode ?? 'ok'), lifetimeSeconds: o.lifetimeSeconds ?? 300, expOffsetSeconds: o.expOffsetSeconds };
+  const state = {
+    mode: /** @type {TokenServerMode} */ (o.mode ?? 'ok'),
+    lifetimeSeconds: o.lifetimeSeconds ?? 300,
+    expOffsetSeconds: o.expOffsetSeconds,
+  };
 
   /** @param {string | null} account @param {AccessEntry[]} scopes */
   function grant(account, scopes) {
     /** @type {AccessEntry[]} */ const out = [];
     for (const s of scopes) {
       const allowed = o.authorize ? o.authorize(account, s) : defaultAllowed(o, account, s);
-      const actions = s.actions.filter((a) => allowed.includes(a) || (allowed.includes('*') && a !== '*') || (a === '*' && allowed.includes('*')));
+      const actions = s.actions.filter(
+        (a) => allowed.includes(a) || (allowed.includes('*') && a !== '*') || (a === '*' && allowed.includes('*')),
+      );
       if (actions.length) out.push({ type: s.type, name: s.name, actions });
     }
     return out;
@@ -112,8 +134,16 @@ export async function startTokenServer(options = {}) {
     const now = Math.floor(Date.now() / 1000);
     const lifetime = opt.lifetimeSeconds ?? state.lifetimeSeconds;
     const off = opt.expOffsetSeconds ?? state.expOffsetSeconds;
-    const claims = { iss: opt.issuer ?? issuer, sub: account ?? '', aud: opt.audience ?? service, exp: now + (off ?? lifetime),
-      nbf: now - 1, iat: now, jti: randomId(), access };
+    const claims = {
+      iss: opt.issuer ?? issuer,
+      sub: account ?? '',
+      aud: opt.audience ?? service,
+      exp: now + (off ?? lifetime),
+      nbf: now - 1,
+      iat: now,
+      jti: randomId(),
+      access,
+    };
     return { token: signJwt(claims, signer), expiresIn: lifetime, issuedAt: new Date(now * 1000).toISOString() };
   }
 
@@ -126,7 +156,7 @@ export async function startTokenServer(options = {}) {
   }
 
   /** @param {string} user @param {string} pass */
-  const checkPassword = (user, pass) => Object.prototype.hasOwnProperty.call(users, user) && users[user] === pass;
+  const checkPassword = (user, pass) => Object.hasOwn(users, user) && users[user] === pass;
 
   /** @param {import('node:http').ServerResponse} res @param {number} status @param {unknown} body @param {Record<string,string>} [headers] */
   function json(res, status, body, headers = {}) {
@@ -141,18 +171,56 @@ export async function startTokenServer(options = {}) {
   const handler = async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     /** @type {Record<string, string | string[]>} */ const query = {};
-    for (const k of new Set(url.searchParams.keys())) { const v = url.searchParams.getAll(k); query[k] = v.length === 1 ? /** @type {string} */ (v[0]) : v; }
+    for (const k of new Set(url.searchParams.keys())) {
+      const v = url.searchParams.getAll(k);
+      query[k] = v.length === 1 ? /** @type {string} */ (v[0]) : v;
+    }
     const basic = parseBasic(req.headers.authorization);
     /** @type {TokenRequestLogEntry} */
-    const entry = { method: req.method ?? '', path: url.pathname, query, basic: !!basic, user: basic?.user ?? null, authOk: false, scopes: [], status: 0, time: Date.now() };
+    const entry = {
+      method: req.method ?? '',
+      path: url.pathname,
+      query,
+      basic: !!basic,
+      user: basic?.user ?? null,
+      authOk: false,
+      scopes: [],
+      status: 0,
+      time: Date.now(),
+    };
     log.push(entry);
-    const done = (/** @type {number} */ status) => { entry.status = status; };
+    const done = (/** @type {number} */ status) => {
+      entry.status = status;
+    };
     let body = '';
-    if (req.method === 'POST') { for await (const chunk of req) { body += chunk; if (body.length > 1 << 20) break; } }
-    if (state.mode === 'reset') { done(-1); req.socket.destroy(); return; }
-    if (state.mode === 'down') { done(503); res.writeHead(503, { 'content-type': 'text/plain' }); res.end('token service down for maintenance\n'); return; }
-    if (state.mode === 'garbage') { done(200); res.writeHead(200, { 'content-type': 'application/json' }); res.end('<html>\u0000{not json'); return; }
-    if (url.pathname !== path) { done(404); json(res, 404, { errors: [{ code: 'NOT_FOUND', message: 'no such endpoint' }] }); return; }
+    if (req.method === 'POST') {
+      for await (const chunk of req) {
+        body += chunk;
+        if (body.length > 1 << 20) break;
+      }
+    }
+    if (state.mode === 'reset') {
+      done(-1);
+      req.socket.destroy();
+      return;
+    }
+    if (state.mode === 'down') {
+      done(503);
+      res.writeHead(503, { 'content-type': 'text/plain' });
+      res.end('token service down for maintenance\n');
+      return;
+    }
+    if (state.mode === 'garbage') {
+      done(200);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('<html>\u0000{not json');
+      return;
+    }
+    if (url.pathname !== path) {
+      done(404);
+      json(res, 404, { errors: [{ code: 'NOT_FOUND', message: 'no such endpoint' }] });
+      return;
+    }
 
     /** @type {string | null} */ let account = null;
     /** @type {string[]} */ let scopeStrings = [];
@@ -161,12 +229,22 @@ export async function startTokenServer(options = {}) {
     if (req.method === 'GET') {
       if (basic) {
         if (!checkPassword(basic.user, basic.pass) && refreshTokens.get(basic.pass) !== basic.user) {
-          done(401); json(res, 401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication failed' }] }, { 'www-authenticate': `Basic realm="${service}"` }); return;
+          done(401);
+          json(
+            res,
+            401,
+            { errors: [{ code: 'UNAUTHORIZED', message: 'authentication failed' }] },
+            { 'www-authenticate': `Basic realm="${service}"` },
+          );
+          return;
         }
         account = basic.user;
         entry.authOk = true;
       }
-      scopeStrings = url.searchParams.getAll('scope').flatMap((s) => s.split(' ')).filter(Boolean);
+      scopeStrings = url.searchParams
+        .getAll('scope')
+        .flatMap((s) => s.split(' '))
+        .filter(Boolean);
       wantRefresh = url.searchParams.get('offline_token') === 'true' && account !== null;
     } else if (req.method === 'POST') {
       isPost = true;
@@ -176,52 +254,107 @@ export async function startTokenServer(options = {}) {
       entry.form = shown;
       const grantType = form.get('grant_type') ?? '';
       entry.grantType = grantType;
-      if ((o.requireClientId ?? true) && !form.get('client_id')) { done(400); json(res, 400, { error: 'invalid_request', error_description: 'client_id is required' }); return; }
+      if ((o.requireClientId ?? true) && !form.get('client_id')) {
+        done(400);
+        json(res, 400, { error: 'invalid_request', error_description: 'client_id is required' });
+        return;
+      }
       if (grantType === 'password') {
         const u = form.get('username') ?? '';
         entry.user = u;
-        if (!checkPassword(u, form.get('password') ?? '')) { done(401); json(res, 401, { error: 'invalid_grant', error_description: 'authentication failed' }); return; }
+        if (!checkPassword(u, form.get('password') ?? '')) {
+          done(401);
+          json(res, 401, { error: 'invalid_grant', error_description: 'authentication failed' });
+          return;
+        }
         account = u;
         wantRefresh = form.get('access_type') === 'offline';
       } else if (grantType === 'refresh_token') {
         const u = refreshTokens.get(form.get('refresh_token') ?? '');
-        if (!u) { done(401); json(res, 401, { error: 'invalid_grant', error_description: 'unknown refresh token' }); return; }
+        if (!u) {
+          done(401);
+          json(res, 401, { error: 'invalid_grant', error_description: 'unknown refresh token' });
+          return;
+        }
         account = u;
         entry.user = u;
-      } else { done(400); json(res, 400, { error: 'unsupported_grant_type' }); return; }
+      } else {
+        done(400);
+        json(res, 400, { error: 'unsupported_grant_type' });
+        return;
+      }
       entry.authOk = true;
       scopeStrings = (form.get('scope') ?? '').split(' ').filter(Boolean);
-    } else { done(405); res.writeHead(405, { allow: 'GET, POST' }); res.end(); return; }
+    } else {
+      done(405);
+      res.writeHead(405, { allow: 'GET, POST' });
+      res.end();
+      return;
+    }
 
     entry.scopes = scopeStrings;
     const requested = /** @type {AccessEntry[]} */ (scopeStrings.map(parseScope).filter(Boolean));
     const access = grant(account, requested);
     entry.granted = access;
-    const t = state.mode === 'bad-token' ? { token: 'not-a-jwt.garbage.token', expiresIn: state.lifetimeSeconds, issuedAt: new Date().toISOString() } : issueToken(account, access);
+    const t =
+      state.mode === 'bad-token'
+        ? { token: 'not-a-jwt.garbage.token', expiresIn: state.lifetimeSeconds, issuedAt: new Date().toISOString() }
+        : issueToken(account, access);
     /** @type {Record<string, unknown>} */
-    const out = isPost ? { access_token: t.token, scope: scopeStrings.join(' '), expires_in: t.expiresIn, issued_at: t.issuedAt }
+    const out = isPost
+      ? { access_token: t.token, scope: scopeStrings.join(' '), expires_in: t.expiresIn, issued_at: t.issuedAt }
       : { token: t.token, access_token: t.token, expires_in: t.expiresIn, issued_at: t.issuedAt };
-    if (wantRefresh && account) { const r = randomId(); refreshTokens.set(r, account); out.refresh_token = r; }
+    if (wantRefresh && account) {
+      const r = randomId();
+      refreshTokens.set(r, account);
+      out.refresh_token = r;
+    }
     done(200);
     json(res, 200, out);
   };
   const server = tlsOpts ? createHttpsServer(tlsOpts, handler) : createServer(handler);
-  await new Promise((resolve, reject) => { server.once('error', reject); server.listen(0, '127.0.0.1', () => resolve(undefined)); });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(undefined));
+  });
   const addr = /** @type {import('node:net').AddressInfo} */ (server.address());
   const realm = `${tlsOpts ? 'https' : 'http'}://127.0.0.1:${addr.port}${path}`;
   let stopped = false;
   return {
-    realm, url: realm, port: addr.port, service, issuer, rootCertFile: files.certFile, signingKeyFile: files.keyFile, users, log,
-    get mode() { return state.mode; },
-    /** @param {TokenServerMode} m */ setMode(m) { state.mode = m; },
+    realm,
+    url: realm,
+    port: addr.port,
+    service,
+    issuer,
+    rootCertFile: files.certFile,
+    signingKeyFile: files.keyFile,
+    users,
+    log,
+    get mode() {
+      return state.mode;
+    },
+    /** @param {TokenServerMode} m */ setMode(m) {
+      state.mode = m;
+    },
     /** @param {{ lifetimeSeconds?: number, expOffsetSeconds?: number | undefined, mode?: TokenServerMode }} s */
-    set(s) { if ('lifetimeSeconds' in s && s.lifetimeSeconds !== undefined) state.lifetimeSeconds = s.lifetimeSeconds; if ('expOffsetSeconds' in s) state.expOffsetSeconds = s.expOffsetSeconds; if (s.mode) state.mode = s.mode; },
-    clearLog() { log.length = 0; },
-    /** @param {string} user @param {string} password */ addUser(user, password) { users[user] = password; },
-    /** @param {string} user */ refreshTokensOf(user) { return [...refreshTokens].filter(([, u]) => u === user).map(([r]) => r); },
+    set(s) {
+      if ('lifetimeSeconds' in s && s.lifetimeSeconds !== undefined) state.lifetimeSeconds = s.lifetimeSeconds;
+      if ('expOffsetSeconds' in s) state.expOffsetSeconds = s.expOffsetSeconds;
+      if (s.mode) state.mode = s.mode;
+    },
+    clearLog() {
+      log.length = 0;
+    },
+    /** @param {string} user @param {string} password */ addUser(user, password) {
+      users[user] = password;
+    },
+    /** @param {string} user */ refreshTokensOf(user) {
+      return [...refreshTokens].filter(([, u]) => u === user).map(([r]) => r);
+    },
     issueToken,
     async stop() {
-      if (stopped) return; stopped = true;
+      if (stopped) return;
+      stopped = true;
       server.closeAllConnections?.();
       await new Promise((resolve) => server.close(() => resolve(undefined)));
       if (ownDir) await rm(ownDir, { recursive: true, force: true });

@@ -12,7 +12,11 @@ export const REQUIRED_TOOLS = [
   { name: 'openssl', purpose: 'test CA, TLS and token-signing certificates', apt: 'openssl' },
   { name: 'htpasswd', purpose: 'bcrypt htpasswd files', apt: 'apache2-utils' },
   { name: 'docker-credential-pass', purpose: 'a real docker credential helper', apt: 'golang-docker-credential-helpers' },
-  { name: 'docker-credential-secretservice', purpose: 'a real docker credential helper (Secret Service)', apt: 'golang-docker-credential-helpers' },
+  {
+    name: 'docker-credential-secretservice',
+    purpose: 'a real docker credential helper (Secret Service)',
+    apt: 'golang-docker-credential-helpers',
+  },
   { name: 'pass', purpose: 'the password store behind docker-credential-pass', apt: 'pass' },
   { name: 'gpg', purpose: 'a throw-away key for pass', apt: 'gnupg' },
   { name: 'gnome-keyring-daemon', purpose: 'the Secret Service for the keychain tests', apt: 'gnome-keyring' },
@@ -39,7 +43,13 @@ export function findTool(name) {
   let found = null;
   for (const dir of dirs) {
     const p = join(dir, name);
-    try { accessSync(p, constants.X_OK); found = p; break; } catch { /* keep looking */ }
+    try {
+      accessSync(p, constants.X_OK);
+      found = p;
+      break;
+    } catch {
+      /* keep looking */
+    }
   }
   cache.set(name, found);
   return found;
@@ -54,7 +64,9 @@ export function requireTool(name) {
   const p = findTool(name);
   if (p) return p;
   const spec = REQUIRED_TOOLS.find((t) => t.name === name);
-  throw new Error(`required tool "${name}" not found on PATH${spec ? ` (${spec.purpose}); install it with: apt-get install -y ${spec.apt}` : ''}`);
+  throw new Error(
+    `required tool "${name}" not found on PATH${spec ? ` (${spec.purpose}); install it with: apt-get install -y ${spec.apt}` : ''}`,
+  );
 }
 
 /**
@@ -67,15 +79,17 @@ export function checkTools(tools = REQUIRED_TOOLS) {
   /** @type {Record<string, string>} */ const found = {};
   for (const t of tools) {
     const p = findTool(t.name);
-    if (p) found[t.name] = p; else missing.push(t);
+    if (p) found[t.name] = p;
+    else missing.push(t);
   }
-  const message = missing.length === 0
-    ? `all test tools found: ${tools.map((t) => t.name).join(', ')}`
-    : [
-        `missing test tools: ${missing.map((t) => t.name).join(', ')}`,
-        ...missing.map((t) => `  - ${t.name}: ${t.purpose} (Debian package ${t.apt})`),
-        `install with (as root): apt-get update && apt-get install -y ${[...new Set(missing.map((t) => t.apt))].join(' ')}`,
-        `or everything at once:  ${INSTALL_COMMAND}`,
-      ].join('\n');
+  const message =
+    missing.length === 0
+      ? `all test tools found: ${tools.map((t) => t.name).join(', ')}`
+      : [
+          `missing test tools: ${missing.map((t) => t.name).join(', ')}`,
+          ...missing.map((t) => `  - ${t.name}: ${t.purpose} (Debian package ${t.apt})`),
+          `install with (as root): apt-get update && apt-get install -y ${[...new Set(missing.map((t) => t.apt))].join(' ')}`,
+          `or everything at once:  ${INSTALL_COMMAND}`,
+        ].join('\n');
   return { ok: missing.length === 0, missing, found, message };
 }

@@ -29,7 +29,9 @@ export function spawnWatched(bin, args, opts = {}) {
   const env = { ...(opts.env ?? process.env), WATCHDOG_RM: (opts.removeOnExit ?? []).join('\n') };
   const child = spawn('/bin/sh', ['-c', SCRIPT, bin, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   /** @type {(pid: number) => void} */ let gotPid = () => {};
-  const pid = new Promise((resolve) => { gotPid = resolve; });
+  const pid = new Promise((resolve) => {
+    gotPid = resolve;
+  });
   let first = '';
   let havePid = false;
   /** @type {((chunk: string) => void)[]} */ const listeners = [];
@@ -48,17 +50,32 @@ export function spawnWatched(bin, args, opts = {}) {
     for (const l of listeners) l(d);
   });
   child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (/** @type {string} */ d) => { for (const l of listeners) l(d); });
+  child.stderr?.on('data', (/** @type {string} */ d) => {
+    for (const l of listeners) l(d);
+  });
   child.stdin?.on('error', () => {});
   // Stay referenced until the pid line arrives, then let node exit freely (the watchdog cleans up).
-  const unrefAll = () => { child.unref(); for (const s of [child.stdin, child.stdout, child.stderr]) /** @type {any} */ (s)?.unref?.(); };
-  child.once('exit', () => { if (!havePid) { havePid = true; gotPid(-1); } });
+  const unrefAll = () => {
+    child.unref();
+    for (const s of [child.stdin, child.stdout, child.stderr]) /** @type {any} */ (s)?.unref?.();
+  };
+  child.once('exit', () => {
+    if (!havePid) {
+      havePid = true;
+      gotPid(-1);
+    }
+  });
   return {
     child,
     /** pid of the server itself (not the watchdog shell) */
     pid: /** @type {Promise<number>} */ (pid),
-    /** @param {(chunk: string) => void} fn */ onOutput(fn) { listeners.push(fn); },
+    /** @param {(chunk: string) => void} fn */ onOutput(fn) {
+      listeners.push(fn);
+    },
     /** Close the watchdog's stdin: it stops the server and removes the directories. */
-    release() { child.ref(); child.stdin?.end(); },
+    release() {
+      child.ref();
+      child.stdin?.end();
+    },
   };
 }

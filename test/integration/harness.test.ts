@@ -8,7 +8,18 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  bcryptHash, checkTools, decodeJwt, runTool, runUmoci, writeHtpasswd, writeImageLayout, seedImage, seedImageDetailed, skopeoDigest, skopeoInspect, startRegistry,
+  bcryptHash,
+  checkTools,
+  decodeJwt,
+  runTool,
+  runUmoci,
+  writeHtpasswd,
+  writeImageLayout,
+  seedImage,
+  seedImageDetailed,
+  skopeoDigest,
+  skopeoInspect,
+  startRegistry,
   type Registry,
 } from '../harness/index.mjs';
 
@@ -19,7 +30,9 @@ function httpsGet(url: string, ca?: string): Promise<{ status: number; body: str
     const req = https.get(url, { ca, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (d) => { body += d; });
+      res.on('data', (d) => {
+        body += d;
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
     req.on('error', reject);
@@ -48,11 +61,15 @@ describe('harness: htpasswd files', () => {
       try {
         expect((await fetch(`${reg.url}/v2/`, { headers: { authorization: basic('carol', 'c-pw') } })).status).toBe(200);
         expect((await fetch(`${reg.url}/v2/`, { headers: { authorization: basic('carol', 'c-pX') } })).status).toBe(401);
-      } finally { await reg.stop(); }
+      } finally {
+        await reg.stop();
+      }
       // known-answer vector (OpenBSD / python crypt): password 'U*U', salt 'CCCCCCCCCCCCCCCCCCCCC.'
       const salt = Buffer.from([0x10, 0x41, 0x04, 0x10, 0x41, 0x04, 0x10, 0x41, 0x04, 0x10, 0x41, 0x04, 0x10, 0x41, 0x04, 0x10]);
       expect(bcryptHash('U*U', { salt }).slice(7)).toBe('CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW');
-    } finally { await rm(dir, { recursive: true, force: true }); }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -66,14 +83,20 @@ describe('harness: OCI layouts', () => {
       expect((await stat(join(dir, 'bundle', 'rootfs', 'layer1', 'data.bin'))).size).toBe(70_000);
       const text = await readFile(join(dir, 'bundle', 'rootfs', 'layer0', 'data.bin'), 'utf8');
       expect(text.startsWith('hubctl test layer ')).toBe(true);
-    } finally { await rm(dir, { recursive: true, force: true }); }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
 describe('harness: open registry', () => {
   let reg: Registry;
-  beforeAll(async () => { reg = await startRegistry({ mode: 'open' }); });
-  afterAll(async () => { await reg?.stop(); });
+  beforeAll(async () => {
+    reg = await startRegistry({ mode: 'open' });
+  });
+  afterAll(async () => {
+    await reg?.stop();
+  });
 
   it('answers /v2/ on a loopback port and seeds an image skopeo can read back', async () => {
     expect(reg.host).toMatch(/^127\.0\.0\.1:\d+$/);
@@ -101,7 +124,9 @@ describe('harness: open registry', () => {
     const idx = await skopeoInspect(`${reg.host}/lib/multi:v1`, { registry: reg, raw: true });
     expect(idx.mediaType).toBe('application/vnd.oci.image.index.v1+json');
     expect(idx.manifests.map((d: any) => [d.platform.os, d.platform.architecture, d.platform.variant ?? ''])).toEqual([
-      ['linux', 'amd64', ''], ['linux', 'arm64', 'v8'], ['unknown', 'unknown', ''],
+      ['linux', 'amd64', ''],
+      ['linux', 'arm64', 'v8'],
+      ['unknown', 'unknown', ''],
     ]);
     expect(idx.manifests[2].annotations['vnd.docker.reference.type']).toBe('attestation-manifest');
     expect(idx.manifests[2].annotations['vnd.docker.reference.digest']).toBe(idx.manifests[0].digest);
@@ -144,11 +169,20 @@ describe('harness: lifecycle', () => {
       setInterval(() => {}, 1000);`;
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
     const signal = await new Promise((resolve) => child.on('exit', (_c, sig) => resolve(sig)));
     expect(signal).toBe('SIGKILL');
     const info = JSON.parse(out.trim()) as { pid: number; work: string; data: string };
-    const alive = () => { try { process.kill(info.pid, 0); return true; } catch { return false; } };
+    const alive = () => {
+      try {
+        process.kill(info.pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
     const deadline = Date.now() + 8000;
     while ((alive() || existsSync(info.work)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(alive()).toBe(false);
@@ -159,8 +193,12 @@ describe('harness: lifecycle', () => {
 
 describe('harness: htpasswd registry', () => {
   let reg: Registry;
-  beforeAll(async () => { reg = await startRegistry({ mode: 'htpasswd', users: { alice: 'pw-alice', bob: 'pw-bob' } }); });
-  afterAll(async () => { await reg?.stop(); });
+  beforeAll(async () => {
+    reg = await startRegistry({ mode: 'htpasswd', users: { alice: 'pw-alice', bob: 'pw-bob' } });
+  });
+  afterAll(async () => {
+    await reg?.stop();
+  });
 
   it('401 with a Basic challenge without creds, 200 with, 401 with a wrong password', async () => {
     const anon = await fetch(`${reg.url}/v2/`);
@@ -172,8 +210,12 @@ describe('harness: htpasswd registry', () => {
 
   it('seeds with creds; skopeo needs creds to read', async () => {
     const digest = await seedImage(reg, 'team/app:v1', { creds: 'bob:pw-bob' });
-    expect(await skopeoDigest(`${reg.host}/team/app:v1`, { registry: reg, creds: { username: 'alice', password: 'pw-alice' } })).toBe(digest);
-    await expect(skopeoDigest(`${reg.host}/team/app:v1`, { registry: reg, creds: null })).rejects.toThrow(/unauthorized|authentication required/i);
+    expect(await skopeoDigest(`${reg.host}/team/app:v1`, { registry: reg, creds: { username: 'alice', password: 'pw-alice' } })).toBe(
+      digest,
+    );
+    await expect(skopeoDigest(`${reg.host}/team/app:v1`, { registry: reg, creds: null })).rejects.toThrow(
+      /unauthorized|authentication required/i,
+    );
   });
 
   it('errors never show the password', async () => {
@@ -185,8 +227,12 @@ describe('harness: htpasswd registry', () => {
 
 describe('harness: token registry', () => {
   let reg: Registry;
-  beforeAll(async () => { reg = await startRegistry({ mode: 'token' }); });
-  afterAll(async () => { await reg?.stop(); });
+  beforeAll(async () => {
+    reg = await startRegistry({ mode: 'token' });
+  });
+  afterAll(async () => {
+    await reg?.stop();
+  });
 
   it('challenges with Bearer pointing at the token server', async () => {
     const res = await fetch(`${reg.url}/v2/`);
@@ -220,7 +266,9 @@ describe('harness: token registry', () => {
 
   it('private/ is not pullable anonymously', async () => {
     await seedImage(reg, 'private/secret:v1', { creds: 'admin:admin-secret' });
-    await expect(skopeoDigest(`${reg.host}/private/secret:v1`, { registry: reg, creds: null })).rejects.toThrow(/unauthorized|authentication required|denied/i);
+    await expect(skopeoDigest(`${reg.host}/private/secret:v1`, { registry: reg, creds: null })).rejects.toThrow(
+      /unauthorized|authentication required|denied/i,
+    );
   });
 
   it('token endpoint: GET with Basic + offline_token, wrong password, OAuth2 POST password and refresh grants', async () => {
@@ -228,9 +276,11 @@ describe('harness: token registry', () => {
     const q = `service=${encodeURIComponent(ts.service)}&scope=${encodeURIComponent('repository:alice/x:pull,push')}&scope=registry:catalog:*`;
     const bad = await fetch(`${ts.realm}?${q}`, { headers: { authorization: basic('alice', 'nope') } });
     expect(bad.status).toBe(401);
-    const got = await fetch(`${ts.realm}?${q}&account=alice&offline_token=true&client_id=test`, { headers: { authorization: basic('alice', 'alice-secret') } });
+    const got = await fetch(`${ts.realm}?${q}&account=alice&offline_token=true&client_id=test`, {
+      headers: { authorization: basic('alice', 'alice-secret') },
+    });
     expect(got.status).toBe(200);
-    const body = await got.json() as any;
+    const body = (await got.json()) as any;
     expect(body.token).toBe(body.access_token);
     expect(body.expires_in).toBe(300);
     expect(typeof body.issued_at).toBe('string');
@@ -248,16 +298,33 @@ describe('harness: token registry', () => {
     expect(cat.status).toBe(200);
     expect(((await cat.json()) as any).repositories).toContain('alice/x');
 
-    const form = (f: Record<string, string>) => fetch(ts.realm, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(f) });
-    const pw = await form({ grant_type: 'password', username: 'bob', password: 'bob-secret', service: ts.service, client_id: 'hubctl-test', access_type: 'offline', scope: 'repository:bob/a:pull,push repository:library/pub:pull' });
+    const form = (f: Record<string, string>) =>
+      fetch(ts.realm, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(f) });
+    const pw = await form({
+      grant_type: 'password',
+      username: 'bob',
+      password: 'bob-secret',
+      service: ts.service,
+      client_id: 'hubctl-test',
+      access_type: 'offline',
+      scope: 'repository:bob/a:pull,push repository:library/pub:pull',
+    });
     expect(pw.status).toBe(200);
-    const pwBody = await pw.json() as any;
+    const pwBody = (await pw.json()) as any;
     expect(decodeJwt(pwBody.access_token).claims.access).toHaveLength(2);
-    const rt = await form({ grant_type: 'refresh_token', refresh_token: pwBody.refresh_token, service: ts.service, client_id: 'hubctl-test', scope: 'repository:bob/a:pull' });
+    const rt = await form({
+      grant_type: 'refresh_token',
+      refresh_token: pwBody.refresh_token,
+      service: ts.service,
+      client_id: 'hubctl-test',
+      scope: 'repository:bob/a:pull',
+    });
     expect(rt.status).toBe(200);
     expect(decodeJwt(((await rt.json()) as any).access_token).claims.sub).toBe('bob');
     expect((await form({ grant_type: 'refresh_token', refresh_token: 'made-up', service: ts.service, client_id: 'x' })).status).toBe(401);
-    expect((await form({ grant_type: 'password', username: 'bob', password: 'bad', service: ts.service, client_id: 'x' })).status).toBe(401);
+    expect((await form({ grant_type: 'password', username: 'bob', password: 'bad', service: ts.service, client_id: 'x' })).status).toBe(
+      401,
+    );
     const posts = ts.log.filter((e) => e.method === 'POST');
     expect(posts.map((e) => e.grantType)).toEqual(['password', 'refresh_token', 'refresh_token', 'password']);
     expect(JSON.stringify(posts)).not.toContain('bob-secret');
@@ -288,17 +355,23 @@ describe('harness: token registry', () => {
       ts.setMode('reset');
       await expect(fetch(`${ts.realm}?service=x`)).rejects.toThrow();
       ts.setMode('bad-token');
-      const b = await (await fetch(`${ts.realm}?service=x`)).json() as any;
+      const b = (await (await fetch(`${ts.realm}?service=x`)).json()) as any;
       const res = await fetch(`${reg.url}/v2/`, { headers: { authorization: `Bearer ${b.token}` } });
       expect(res.status).toBe(401);
-    } finally { ts.setMode('ok'); }
+    } finally {
+      ts.setMode('ok');
+    }
   });
 });
 
 describe('harness: token registry over TLS with ES256 tokens', () => {
   let reg: Registry;
-  beforeAll(async () => { reg = await startRegistry({ mode: 'token', tls: true, token: { signingAlg: 'ES256' } }); });
-  afterAll(async () => { await reg?.stop(); });
+  beforeAll(async () => {
+    reg = await startRegistry({ mode: 'token', tls: true, token: { signingAlg: 'ES256' } });
+  });
+  afterAll(async () => {
+    await reg?.stop();
+  });
 
   it('https realm on the same test CA; distribution accepts ES256 x5c tokens', async () => {
     const ts = reg.tokenServer!;
@@ -314,8 +387,12 @@ describe('harness: token registry over TLS with ES256 tokens', () => {
 
 describe('harness: TLS registry', () => {
   let reg: Registry;
-  beforeAll(async () => { reg = await startRegistry({ mode: 'htpasswd', tls: true }); });
-  afterAll(async () => { await reg?.stop(); });
+  beforeAll(async () => {
+    reg = await startRegistry({ mode: 'htpasswd', tls: true });
+  });
+  afterAll(async () => {
+    await reg?.stop();
+  });
 
   it('serves https for 127.0.0.1 signed by the test CA', async () => {
     expect(reg.url).toBe(`https://${reg.host}`);
@@ -333,6 +410,8 @@ describe('harness: TLS registry', () => {
     const digest = await seedImage(reg, 'alice/tls:v1');
     expect(await skopeoDigest(`${reg.host}/alice/tls:v1`, { registry: reg, creds: 'alice:alice-secret' })).toBe(digest);
     // without the CA, verification fails
-    await expect(skopeoDigest(`${reg.host}/alice/tls:v1`, { tlsVerify: true, creds: 'alice:alice-secret' })).rejects.toThrow(/certificate|x509/i);
+    await expect(skopeoDigest(`${reg.host}/alice/tls:v1`, { tlsVerify: true, creds: 'alice:alice-secret' })).rejects.toThrow(
+      /certificate|x509/i,
+    );
   });
 });

@@ -1,7 +1,7 @@
 /** `hubctl build` (declared in table.ts): from --layer tars/directories on --from, or from a Dockerfile context. */
 import * as api from '../../api/build.js';
 import { parsePlatform } from '../../oci/platform.js';
-import { shellWords } from '../../build/shell-words.js';
+import { shellWords } from '../../builder/shell-words.js';
 import { familiarString, parseReference } from '../../ref/reference.js';
 import { usageError } from '../../errors.js';
 import type { CliRuntime } from '../runtime.js';
@@ -26,17 +26,22 @@ export interface BuildFlags {
 }
 
 export async function buildCommand(rt: CliRuntime, context: string | undefined, opts: BuildFlags): Promise<void> {
-  if (opts.format !== 'oci' && opts.format !== 'docker') throw usageError('INVALID_FLAG', `--format must be oci or docker, not "${opts.format}"`);
+  if (opts.format !== 'oci' && opts.format !== 'docker')
+    throw usageError('INVALID_FLAG', `--format must be oci or docker, not "${opts.format}"`);
   const dockerfileMode = context !== undefined || opts.file !== undefined;
   if (dockerfileMode && (opts.layer.length > 0 || opts.from !== undefined)) {
     throw usageError('INVALID_FLAG', '--layer and --from build from layers; -f/CONTEXT build from a Dockerfile: use one or the other');
   }
   if (!dockerfileMode && opts.layer.length === 0 && opts.from === undefined) {
-    throw usageError('NOTHING_TO_BUILD', 'nothing to build', { hint: 'give --layer PATH (and --from BASE), or a Dockerfile context: hubctl build -t NAME .' });
+    throw usageError('NOTHING_TO_BUILD', 'nothing to build', {
+      hint: 'give --layer PATH (and --from BASE), or a Dockerfile context: hubctl build -t NAME .',
+    });
   }
   const sde = rt.env.SOURCE_DATE_EPOCH;
-  if (sde !== undefined && !/^\d+$/.test(sde)) throw usageError('INVALID_SOURCE_DATE_EPOCH', `SOURCE_DATE_EPOCH must be whole seconds, not "${sde}"`);
-  const words = (flag: string, v: string | undefined) => (v === undefined ? undefined : commandWords(flag, v, (s) => shellWords(s, { lookup: (name) => `$${name}` })));
+  if (sde !== undefined && !/^\d+$/.test(sde))
+    throw usageError('INVALID_SOURCE_DATE_EPOCH', `SOURCE_DATE_EPOCH must be whole seconds, not "${sde}"`);
+  const words = (flag: string, v: string | undefined) =>
+    v === undefined ? undefined : commandWords(flag, v, (s) => shellWords(s, { lookup: (name) => `$${name}` }));
   const quiet = Boolean(opts.quiet);
   const common = {
     tags: opts.tag,
@@ -58,7 +63,12 @@ export async function buildCommand(rt: CliRuntime, context: string | undefined, 
           ...common,
           layers: opts.layer,
           ...(opts.from ? { from: opts.from } : {}),
-          ...defined({ cmd: words('--cmd', opts.cmd), entrypoint: words('--entrypoint', opts.entrypoint), workdir: opts.workdir, user: opts.user }),
+          ...defined({
+            cmd: words('--cmd', opts.cmd),
+            entrypoint: words('--entrypoint', opts.entrypoint),
+            workdir: opts.workdir,
+            user: opts.user,
+          }),
           env: opts.env,
           labels: keyValues('--label', opts.label),
           expose: opts.expose,

@@ -37,7 +37,12 @@ export async function imagesCommand(rt: CliRuntime, repository: string | undefin
   }
   if (format !== 'table') {
     const { renderTemplateRows } = await import('../template-rows.js');
-    for (const line of renderTemplateRows(format, view, Object.keys(view[0] ?? { Repository: '', Tag: '', Digest: '', ID: '', CreatedAt: '', CreatedSince: '', Size: '', Reference: '' }))) rt.out.data(line);
+    for (const line of renderTemplateRows(
+      format,
+      view,
+      Object.keys(view[0] ?? { Repository: '', Tag: '', Digest: '', ID: '', CreatedAt: '', CreatedSince: '', Size: '', Reference: '' }),
+    ))
+      rt.out.data(line);
     return;
   }
   const header = ['REPOSITORY', 'TAG', ...(opts.digests ? ['DIGEST'] : []), 'IMAGE ID', 'CREATED', 'SIZE'];

@@ -14,7 +14,9 @@ export interface LoadFlags {
 
 export async function loadCommand(rt: CliRuntime, opts: LoadFlags): Promise<void> {
   if (!opts.input && process.stdin.isTTY) {
-    throw usageError('LOAD_FROM_TERMINAL', 'requested load from stdin, but stdin is empty', { hint: 'use -i FILE, or redirect: hubctl load < image.tar' });
+    throw usageError('LOAD_FROM_TERMINAL', 'requested load from stdin, but stdin is empty', {
+      hint: 'use -i FILE, or redirect: hubctl load < image.tar',
+    });
   }
   let input: NodeJS.ReadableStream & Readable;
   if (opts.input) {
@@ -32,7 +34,8 @@ export async function loadCommand(rt: CliRuntime, opts: LoadFlags): Promise<void
     signal: rt.signal,
     ...(rt.env.TMPDIR ? { tmpDir: rt.env.TMPDIR } : {}),
   });
-  for (const digest of result.untagged) rt.out.warn(`image ${digest} has no name in the archive; it was not loaded (nothing would refer to it)`);
+  for (const digest of result.untagged)
+    rt.out.warn(`image ${digest} has no name in the archive; it was not loaded (nothing would refer to it)`);
   // docker load -q drops the progress bar, not these lines (hubctl draws no load progress).
   for (const image of result.images) rt.out.data(`Loaded image: ${image.familiar}`);
 }

@@ -111,7 +111,9 @@ export async function loginCommand(rt: CliRuntime, serverArg: string | undefined
       out.info(plaintextWarningText(result.saved.path));
     }
     if (result.saved.shadowedBy !== undefined) {
-      out.warn(`the credentials were stored in ${result.saved.where}, but ${result.saved.shadowedBy} in it is asked first for ${server.display}`);
+      out.warn(
+        `the credentials were stored in ${result.saved.where}, but ${result.saved.shadowedBy} in it is asked first for ${server.display}`,
+      );
     }
     out.data(result.status);
   } finally {
@@ -152,4 +154,3 @@ async function readStdin(): Promise<string> {
   }
   return Buffer.concat(chunks).toString('utf8');
 }
-

@@ -12,6 +12,8 @@ export async function logoutCommand(rt: CliRuntime, serverArg: string | undefine
   const name = result.server.display;
   rt.out.data(result.erased ? `Removing login credentials for ${name}` : `Not logged in to ${name}`);
   for (const file of result.remaining) {
-    rt.out.warn(`${file} (podman/skopeo's auth file, which hubctl only reads) still holds credentials for ${name}: remove them with \`podman logout ${result.server.registry}\``);
+    rt.out.warn(
+      `${file} (podman/skopeo's auth file, which hubctl only reads) still holds credentials for ${name}: remove them with \`podman logout ${result.server.registry}\``,
+    );
   }
 }

@@ -50,7 +50,7 @@ export function declareCommands(program: Command, rt: CliRuntime): void {
 
   program
     .command('inspect')
-    .description('Show an image\'s manifest and config as JSON')
+    .description("Show an image's manifest and config as JSON")
     .argument('<reference>', 'image reference')
     .option('--remote', 'ask the registry instead of the local store (nothing is pulled)')
     .option('--platform <os/arch[/variant]>', 'platform whose config to show for a multi-platform image')
@@ -92,7 +92,7 @@ export function declareCommands(program: Command, rt: CliRuntime): void {
     .option('--workdir <dir>', 'working directory')
     .option('--user <user>', 'user[:group]')
     .option('--expose <port[/proto]>', 'exposed port (repeatable)', collect, [])
-    .option('--platform <os/arch[/variant]>', 'platform of the image (default: the base\'s, else this machine\'s)')
+    .option('--platform <os/arch[/variant]>', "platform of the image (default: the base's, else this machine's)")
     .option('--format <oci|docker>', 'manifest format', 'oci')
     .option('-q, --quiet', 'print only the image ID')
     .action(async (context: string | undefined, opts: BuildFlags) => (await import('./build.js')).buildCommand(rt, context, opts));
@@ -137,7 +137,10 @@ export function declareCommands(program: Command, rt: CliRuntime): void {
     .option('-u, --username <username>', 'username')
     .option('-p, --password <password>', 'password or access token (insecure: prefer --password-stdin)')
     .option('--password-stdin', 'read the password or access token from stdin')
-    .option('--store <kind>', 'where to keep the credentials: file, helper or keychain (default: the helper docker config names, else file)')
+    .option(
+      '--store <kind>',
+      'where to keep the credentials: file, helper or keychain (default: the helper docker config names, else file)',
+    )
     .option('--helper <name>', 'store with docker-credential-<name> and record it in credHelpers for this server')
     .option('--insecure', INSECURE)
     .option('--ca-file <pem>', CA_FILE)

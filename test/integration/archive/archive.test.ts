@@ -5,7 +5,16 @@ import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { pack as tarPack } from 'tar-stream';
-import { runTool, runUmoci, seedImage, skopeoCopy, skopeoDigest, skopeoInspect, startRegistry, type Registry } from '../../harness/index.mjs';
+import {
+  runTool,
+  runUmoci,
+  seedImage,
+  skopeoCopy,
+  skopeoDigest,
+  skopeoInspect,
+  startRegistry,
+  type Registry,
+} from '../../harness/index.mjs';
 import { closeAllTransports, createClient, load, pull, push, save, tag, type Client } from '../../../src/index.js';
 
 let reg: Registry;
@@ -65,7 +74,7 @@ describe('hubctl save', () => {
     // umoci reads the extracted layout.
     const ls = await runUmoci(['ls', '--layout', dir]);
     expect(ls.stdout.split('\n')).toContain('1');
-    const stat = await runUmoci(["stat", "--image", `${dir}:1`]);
+    const stat = await runUmoci(['stat', '--image', `${dir}:1`]);
     expect(stat.stdout).toContain('LAYER');
     const bundle = join(await tmp('bundle'), 'b');
     await runUmoci(['unpack', '--rootless', '--image', `${dir}:1`, bundle]);
@@ -122,14 +131,19 @@ describe('hubctl save', () => {
 
 describe('hubctl save of a multi-platform image', () => {
   it('keeps the whole index in index.json and the chosen platform in manifest.json', async () => {
-    const client = createClient({ storeRoot: join(await tmp('mp'), 'store'), platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } });
+    const client = createClient({
+      storeRoot: join(await tmp('mp'), 'store'),
+      platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
+    });
     const pulled = await pull(client, `${reg.host}/library/multi:1`, { allPlatforms: true });
     const file = join(await tmp('mps'), 'multi.tar');
     await saveTo(client, file, [`${reg.host}/library/multi:1`]);
     const dir = await tmp('mpx');
     await runTool('tar', ['-xf', file, '-C', dir]);
     const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8'));
-    expect(index.manifests).toEqual([expect.objectContaining({ digest: pulled.digest, mediaType: 'application/vnd.oci.image.index.v1+json' })]);
+    expect(index.manifests).toEqual([
+      expect.objectContaining({ digest: pulled.digest, mediaType: 'application/vnd.oci.image.index.v1+json' }),
+    ]);
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
     expect(manifest).toHaveLength(1);
     const config = JSON.parse(await readFile(join(dir, manifest[0].Config), 'utf8'));
@@ -183,8 +197,12 @@ describe('hubctl load', () => {
     expect(r.images.map((i) => i.reference)).toEqual([`${reg.host}/library/app:1`]);
     const store = await client.store();
     const manifest = JSON.parse((await store.fetchBytes(r.images[0]!.descriptor, 1 << 20)).toString());
-    expect(manifest.layers.every((l: { mediaType: string }) => l.mediaType === 'application/vnd.docker.image.rootfs.diff.tar.gzip')).toBe(true);
-    const orig = JSON.parse((await (await c.store()).fetchBytes((await (await c.store()).resolve(`${reg.host}/library/app:1`))!, 1 << 20)).toString());
+    expect(manifest.layers.every((l: { mediaType: string }) => l.mediaType === 'application/vnd.docker.image.rootfs.diff.tar.gzip')).toBe(
+      true,
+    );
+    const orig = JSON.parse(
+      (await (await c.store()).fetchBytes((await (await c.store()).resolve(`${reg.host}/library/app:1`))!, 1 << 20)).toString(),
+    );
     expect(manifest.layers.map((l: { digest: string }) => l.digest)).toEqual(orig.layers.map((l: { digest: string }) => l.digest));
     expect(manifest.config.digest).toBe(orig.config.digest);
     await client.close();
@@ -234,14 +252,19 @@ async function rewriteTar(src: string, dest: string, change: (name: string, data
     const next = change(entry.header.name, data);
     if (next === null) continue;
     const body = next ?? data;
-    await new Promise<void>((resolve, reject) => p.entry({ ...entry.header, size: body.length }, body, (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      p.entry({ ...entry.header, size: body.length }, body, (err) => (err ? reject(err) : resolve())),
+    );
   }
   p.finalize();
   await written;
 }
 
 /** A tar from a list of entries (for hostile archives). */
-async function writeTar(file: string, entries: { name: string; data?: string | Buffer; type?: 'file' | 'symlink' | 'link'; linkname?: string }[]): Promise<void> {
+async function writeTar(
+  file: string,
+  entries: { name: string; data?: string | Buffer; type?: 'file' | 'symlink' | 'link'; linkname?: string }[],
+): Promise<void> {
   const p = tarPack();
   const out = createWriteStream(file);
   const done = new Promise<void>((resolve, reject) => out.on('finish', resolve).on('error', reject));
@@ -295,12 +318,49 @@ describe('hostile archives are refused and the store is unchanged', () => {
   afterAll(() => client.close());
 
   const cases: [string, () => Promise<string>, RegExp][] = [
-    ['an archive entry with ..', async () => dockerArchiveWithLayer(await layerTar([{ name: 'a', data: 'x' }]), [{ name: '../escape', data: 'x' }]), /\.\./],
-    ['an absolute archive entry', async () => dockerArchiveWithLayer(await layerTar([{ name: 'a', data: 'x' }]), [{ name: '/etc/evil', data: 'x' }]), /absolute/],
-    ['an archive symlink escaping', async () => dockerArchiveWithLayer(await layerTar([{ name: 'a', data: 'x' }]), [{ name: 'up', type: 'symlink', linkname: '../../..' }]), /escapes/],
-    ['a layer entry with ..', async () => dockerArchiveWithLayer(await layerTar([{ name: 'ok', data: 'x' }, { name: '../../etc/passwd', data: 'root::0:0' }])), /\.\./],
-    ['a layer hardlink escaping', async () => dockerArchiveWithLayer(await layerTar([{ name: 'h', type: 'link', linkname: '../../etc/shadow' }])), /escapes/],
-    ['a layer writing through its own symlink', async () => dockerArchiveWithLayer(await layerTar([{ name: 'd', type: 'symlink', linkname: '/etc' }, { name: 'd/passwd', data: 'x' }])), /symlink/],
+    [
+      'an archive entry with ..',
+      async () => dockerArchiveWithLayer(await layerTar([{ name: 'a', data: 'x' }]), [{ name: '../escape', data: 'x' }]),
+      /\.\./,
+    ],
+    [
+      'an absolute archive entry',
+      async () => dockerArchiveWithLayer(await layerTar([{ name: 'a', data: 'x' }]), [{ name: '/etc/evil', data: 'x' }]),
+      /absolute/,
+    ],
+    [
+      'an archive symlink escaping',
+      async () =>
+        dockerArchiveWithLayer(await layerTar([{ name: 'a', data: 'x' }]), [{ name: 'up', type: 'symlink', linkname: '../../..' }]),
+      /escapes/,
+    ],
+    [
+      'a layer entry with ..',
+      async () =>
+        dockerArchiveWithLayer(
+          await layerTar([
+            { name: 'ok', data: 'x' },
+            { name: '../../etc/passwd', data: 'root::0:0' },
+          ]),
+        ),
+      /\.\./,
+    ],
+    [
+      'a layer hardlink escaping',
+      async () => dockerArchiveWithLayer(await layerTar([{ name: 'h', type: 'link', linkname: '../../etc/shadow' }])),
+      /escapes/,
+    ],
+    [
+      'a layer writing through its own symlink',
+      async () =>
+        dockerArchiveWithLayer(
+          await layerTar([
+            { name: 'd', type: 'symlink', linkname: '/etc' },
+            { name: 'd/passwd', data: 'x' },
+          ]),
+        ),
+      /symlink/,
+    ],
   ];
   for (const [what, make, message] of cases) {
     it(`refuses ${what}`, async () => {
@@ -339,4 +399,3 @@ describe('hostile archives are refused and the store is unchanged', () => {
     expect(await storeSnapshot(storeRoot)).toBe(before);
   });
 });
-

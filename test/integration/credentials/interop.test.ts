@@ -5,12 +5,11 @@
  * written by `docker login`) needs a running registry and lives in the registry integration suite.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { findCredential, saveCredential, type CredentialsOptions } from '../../../src/credentials/index.js';
-
 
 let root: string;
 let opts: CredentialsOptions;
@@ -30,14 +29,15 @@ describe('skopeo reads what hubctl wrote', () => {
   it('login --get-login finds the user for a host and for Docker Hub', async () => {
     await saveCredential('localhost:5000', { username: 'alice', password: 'p:w' }, opts);
     await saveCredential('docker.io', { username: 'hubuser', password: 'pw' }, opts);
-    const get = (server: string) => execFileSync('skopeo', ['login', '--get-login', '--authfile', configPath, server], { env, encoding: 'utf8' }).trim();
+    const get = (server: string) =>
+      execFileSync('skopeo', ['login', '--get-login', '--authfile', configPath, server], { env, encoding: 'utf8' }).trim();
     expect(get('localhost:5000')).toBe('alice');
     expect(get('docker.io')).toBe('hubuser');
   });
 });
 
 describe('the docker CLI reads what hubctl wrote (no daemon needed for logout)', () => {
-  it('docker logout finds and removes hubctl\'s entries, Hub under docker\'s own key', async () => {
+  it("docker logout finds and removes hubctl's entries, Hub under docker's own key", async () => {
     await saveCredential('localhost:5000', { username: 'alice', password: 'pw' }, opts);
     await saveCredential('registry-1.docker.io', { username: 'hubuser', identityToken: 'rt' }, opts);
     const out = execFileSync('docker', ['logout', 'localhost:5000'], { env, encoding: 'utf8' });
@@ -53,7 +53,10 @@ describe('the docker CLI reads what hubctl wrote (no daemon needed for logout)',
     await saveCredential('localhost:5000', { username: 'alice', password: 'pw' }, opts);
     await saveCredential('ghcr.io', { username: 'octo', password: 'tok' }, opts);
     execFileSync('docker', ['logout', 'ghcr.io'], { env });
-    expect(await findCredential('localhost:5000', opts)).toMatchObject({ source: 'file', credential: { username: 'alice', password: 'pw' } });
+    expect(await findCredential('localhost:5000', opts)).toMatchObject({
+      source: 'file',
+      credential: { username: 'alice', password: 'pw' },
+    });
     expect(await findCredential('ghcr.io', opts)).toBeUndefined();
   });
 });

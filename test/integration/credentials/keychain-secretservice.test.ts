@@ -6,7 +6,6 @@
  * the test sets DBUS_SESSION_BUS_ADDRESS for this worker process only and restores it afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { startKeyringSession } from '../../harness/index.mjs';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,7 +20,6 @@ import {
   storedUsername,
   type CredentialsOptions,
 } from '../../../src/credentials/index.js';
-
 
 let root: string;
 let keyring: Awaited<ReturnType<typeof startKeyringSession>> | undefined;
@@ -65,7 +63,11 @@ describe('OS keychain via keytar (Secret Service)', () => {
   it('login --store keychain, pull lookup, logout; config.json untouched', async () => {
     const saved = await saveCredential('ghcr.io', { username: 'octo', password: 'tok' }, { ...opts, store: 'keychain' });
     expect(saved).toEqual({ store: 'keychain', where: 'the OS keychain', plaintextWarning: false });
-    expect(await findCredential('ghcr.io', opts)).toEqual({ source: 'keychain', key: 'ghcr.io', credential: { username: 'octo', password: 'tok' } });
+    expect(await findCredential('ghcr.io', opts)).toEqual({
+      source: 'keychain',
+      key: 'ghcr.io',
+      credential: { username: 'octo', password: 'tok' },
+    });
     expect(await storedUsername('ghcr.io', opts)).toBe('octo');
     await expect(readFile(path.join(env.DOCKER_CONFIG!, 'config.json'))).rejects.toThrow();
     expect(await eraseCredential('ghcr.io', opts)).toEqual({ erased: true, where: ['the OS keychain'], remaining: [] });
@@ -79,8 +81,15 @@ describe('docker-credential-secretservice (real helper)', () => {
     expect(await h.get('never.example:1')).toBeUndefined();
     await mkdir(env.DOCKER_CONFIG!, { recursive: true });
     await writeFile(path.join(env.DOCKER_CONFIG!, 'config.json'), JSON.stringify({ credsStore: 'secretservice' }));
-    expect(await saveCredential('127.0.0.1:5001', { username: 'sam', password: 'xyz' }, opts)).toMatchObject({ store: 'helper', where: 'docker-credential-secretservice' });
-    expect(await findCredential('127.0.0.1:5001', opts)).toMatchObject({ source: 'store', helper: 'secretservice', credential: { username: 'sam', password: 'xyz' } });
+    expect(await saveCredential('127.0.0.1:5001', { username: 'sam', password: 'xyz' }, opts)).toMatchObject({
+      store: 'helper',
+      where: 'docker-credential-secretservice',
+    });
+    expect(await findCredential('127.0.0.1:5001', opts)).toMatchObject({
+      source: 'store',
+      helper: 'secretservice',
+      credential: { username: 'sam', password: 'xyz' },
+    });
     expect(await h.list()).toMatchObject({ '127.0.0.1:5001': 'sam' });
     await saveCredential('docker.io', { identityToken: 'refresh-9' }, opts);
     expect(await findCredential('docker.io', opts)).toMatchObject({ credential: { identityToken: 'refresh-9' } });

@@ -18,7 +18,6 @@ import {
   type CredentialsOptions,
 } from '../../../src/credentials/index.js';
 
-
 let root: string;
 let env: Record<string, string>;
 let opts: CredentialsOptions;
@@ -55,7 +54,7 @@ describe('docker-credential-pass (real helper)', () => {
     expect(await h.get('127.0.0.1:5001')).toBeUndefined();
   });
 
-  it('via credsStore: login stores in pass with docker\'s {} placeholder; lookup; logout', async () => {
+  it("via credsStore: login stores in pass with docker's {} placeholder; lookup; logout", async () => {
     await writeConfig({ credsStore: 'pass', currentContext: 'default' });
     const saved = await saveCredential('localhost:5000', { username: 'bob', password: 's3cret' }, opts);
     expect(saved).toMatchObject({ store: 'helper', where: 'docker-credential-pass', plaintextWarning: false });
@@ -65,7 +64,11 @@ describe('docker-credential-pass (real helper)', () => {
     const passFiles = execFileSync('find', [env.PASSWORD_STORE_DIR!, '-name', '*.gpg'], { encoding: 'utf8' });
     expect(passFiles).toContain(`docker-credential-helpers/${Buffer.from('localhost:5000').toString('base64')}/bob.gpg`);
 
-    expect(await findCredential('localhost:5000', opts)).toMatchObject({ source: 'store', helper: 'pass', credential: { username: 'bob', password: 's3cret' } });
+    expect(await findCredential('localhost:5000', opts)).toMatchObject({
+      source: 'store',
+      helper: 'pass',
+      credential: { username: 'bob', password: 's3cret' },
+    });
     expect(await createCredentialSource(opts)('localhost:5000')).toEqual({ username: 'bob', password: 's3cret' });
     expect(await storedUsername('localhost:5000', opts)).toBe('bob');
     expect(await findCredential('localhost:5999', opts)).toBeUndefined();
@@ -81,7 +84,12 @@ describe('docker-credential-pass (real helper)', () => {
     const h = createHelperBackend({ name: 'pass', env });
     expect(await h.list()).toMatchObject({ 'https://index.docker.io/v1/': '<token>' });
     for (const r of ['docker.io', 'registry-1.docker.io', 'index.docker.io']) {
-      expect(await findCredential(r, opts)).toMatchObject({ source: 'helper', helper: 'pass', key: 'https://index.docker.io/v1/', credential: { identityToken: 'refresh-123' } });
+      expect(await findCredential(r, opts)).toMatchObject({
+        source: 'helper',
+        helper: 'pass',
+        key: 'https://index.docker.io/v1/',
+        credential: { identityToken: 'refresh-123' },
+      });
     }
     expect(await storedUsername('docker.io', opts)).toBeUndefined();
     expect(await eraseCredential('docker.io', opts)).toMatchObject({ erased: true, where: ['docker-credential-pass'] });
@@ -90,14 +98,22 @@ describe('docker-credential-pass (real helper)', () => {
 
   it('a helper named in credHelpers that is not installed fails with the key that chose it', async () => {
     await writeConfig({ credHelpers: { 'ghcr.io': 'nonexistent' } });
-    await expect(findCredential('ghcr.io', opts)).rejects.toThrow(/docker-credential-nonexistent \(chosen by credHelpers\["ghcr.io"\] in .*config.json\) failed to get credentials for ghcr.io: docker-credential-nonexistent was not found on PATH/);
+    await expect(findCredential('ghcr.io', opts)).rejects.toThrow(
+      /docker-credential-nonexistent \(chosen by credHelpers\["ghcr.io"\] in .*config.json\) failed to get credentials for ghcr.io: docker-credential-nonexistent was not found on PATH/,
+    );
   });
 
   it('skopeo follows credHelpers hubctl wrote into pass', async () => {
     await writeConfig({});
     await saveCredential('127.0.0.1:5001', { username: 'carol', password: 'c' }, { ...opts, helper: 'pass' });
-    expect(JSON.parse(await readFile(configPath, 'utf8'))).toEqual({ credHelpers: { '127.0.0.1:5001': 'pass' }, auths: { '127.0.0.1:5001': {} } });
-    const login = execFileSync('skopeo', ['login', '--get-login', '--authfile', configPath, '127.0.0.1:5001'], { env, encoding: 'utf8' }).trim();
+    expect(JSON.parse(await readFile(configPath, 'utf8'))).toEqual({
+      credHelpers: { '127.0.0.1:5001': 'pass' },
+      auths: { '127.0.0.1:5001': {} },
+    });
+    const login = execFileSync('skopeo', ['login', '--get-login', '--authfile', configPath, '127.0.0.1:5001'], {
+      env,
+      encoding: 'utf8',
+    }).trim();
     expect(login).toBe('carol');
     await eraseCredential('127.0.0.1:5001', opts);
   });
@@ -105,7 +121,9 @@ describe('docker-credential-pass (real helper)', () => {
   it('docker logout erases what hubctl stored via credsStore pass', async () => {
     await writeConfig({ credsStore: 'pass' });
     await saveCredential('localhost:5002', { username: 'dave', password: 'd' }, opts);
-    expect(execFileSync('docker', ['logout', 'localhost:5002'], { env, encoding: 'utf8' })).toContain('Removing login credentials for localhost:5002');
+    expect(execFileSync('docker', ['logout', 'localhost:5002'], { env, encoding: 'utf8' })).toContain(
+      'Removing login credentials for localhost:5002',
+    );
     expect(await createHelperBackend({ name: 'pass', env }).get('localhost:5002')).toBeUndefined();
     expect(await findCredential('localhost:5002', opts)).toBeUndefined();
   });

@@ -56,7 +56,11 @@ async function fresh(extra: Partial<Parameters<typeof createClient>[0]> = {}): P
 
 const ref = () => `${proxy.host}/library/big:1`;
 const blobPath = (d: string) => new RegExp(`/blobs/${d.replace(':', ':')}$`);
-const exists = (p: string) => access(p).then(() => true, () => false);
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 
 async function expectStoreHolds(storeRoot: string, digests: string[]): Promise<void> {
   const store = await ImageStore.open(storeRoot);
@@ -108,12 +112,21 @@ describe('pull through a faulty connection', () => {
   it('a 206 whose Content-Range does not start where asked is discarded: the blob is fetched again from 0', async () => {
     proxy.setRules([
       { method: 'GET', path: blobPath(big.digest), action: { type: 'reset', afterBytes: 150_000 } },
-      { method: 'GET', path: blobPath(big.digest), nth: 2, action: { type: 'response-header', name: 'Content-Range', value: `bytes 7-${big.size - 1}/${big.size}` } },
+      {
+        method: 'GET',
+        path: blobPath(big.digest),
+        nth: 2,
+        action: { type: 'response-header', name: 'Content-Range', value: `bytes 7-${big.size - 1}/${big.size}` },
+      },
     ]);
     const { c, storeRoot } = await fresh();
     await pull(c, ref());
     const gets = proxy.requests('GET', blobPath(big.digest));
-    expect(gets.map((g) => [g.status, g.range === undefined ? 'whole' : 'range'])).toEqual([[200, 'whole'], [206, 'range'], [200, 'whole']]);
+    expect(gets.map((g) => [g.status, g.range === undefined ? 'whole' : 'range'])).toEqual([
+      [200, 'whole'],
+      [206, 'range'],
+      [200, 'whole'],
+    ]);
     expect(gets[2]!.bodyBytes).toBe(big.size);
     await expectStoreHolds(storeRoot, [big.digest]);
   });
@@ -130,7 +143,9 @@ describe('pull through a faulty connection', () => {
     const served = storage.requests('GET', `/blobs/${big.digest}`);
     expect(served).toHaveLength(2);
     expect(served.map((r) => r.fault)).toEqual(['reset', undefined]);
-    expect(new URL(served[0]!.path, storage.url).searchParams.get('expires')).not.toBe(new URL(served[1]!.path, storage.url).searchParams.get('expires'));
+    expect(new URL(served[0]!.path, storage.url).searchParams.get('expires')).not.toBe(
+      new URL(served[1]!.path, storage.url).searchParams.get('expires'),
+    );
     expect(served[1]!.status).toBe(206);
     await expectStoreHolds(storeRoot, [big.digest]);
   });
@@ -209,7 +224,11 @@ describe('pull through a faulty connection', () => {
     proxy.setRules([{ method: 'GET', path: /\/manifests\/1$/, times: 100, action: { type: 'toomanyrequests' } }]);
     const { c } = await fresh();
     const err = await pull(c, ref()).catch((e: unknown) => e);
-    expect(err).toMatchObject({ kind: 'network', code: 'TOOMANYREQUESTS', details: expect.objectContaining({ rateLimit: { limit: '100', remaining: '0' } }) });
+    expect(err).toMatchObject({
+      kind: 'network',
+      code: 'TOOMANYREQUESTS',
+      details: expect.objectContaining({ rateLimit: { limit: '100', remaining: '0' } }),
+    });
     expect(String((err as Error).message)).toContain('limit 100, remaining 0');
     expect(proxy.requests('GET', /\/manifests\/1$/)).toHaveLength(1);
   });

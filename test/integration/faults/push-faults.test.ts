@@ -46,7 +46,9 @@ describe('push through a faulty connection', () => {
     const sameSession = (a: string, b: string) => new URL(a, proxy.url).pathname === new URL(b, proxy.url).pathname;
     expect(puts.some((p, i) => i > delayed && p.status === 201 && sameSession(p.path, puts[delayed]!.path))).toBe(true);
     expect(reg.tokenServer!.log.filter((e) => e.status === 200).length).toBeGreaterThanOrEqual(2);
-    expect(await skopeoDigest(`${reg.host}/alice/expiring:1`, { registry: reg, creds: { username: 'alice', password: reg.users.alice! } })).toBe(digest);
+    expect(
+      await skopeoDigest(`${reg.host}/alice/expiring:1`, { registry: reg, creds: { username: 'alice', password: reg.users.alice! } }),
+    ).toBe(digest);
     await c.close();
   }, 40_000);
 });

@@ -13,7 +13,10 @@ export interface LoginRegistries {
 }
 
 export async function startLoginRegistries(prefix: string): Promise<LoginRegistries> {
-  const [basic, token] = await Promise.all([startRegistry({ mode: 'htpasswd' }), startRegistry({ mode: 'token', token: { anonymousPull: false } })]);
+  const [basic, token] = await Promise.all([
+    startRegistry({ mode: 'htpasswd' }),
+    startRegistry({ mode: 'token', token: { anonymousPull: false } }),
+  ]);
   const root = await mkdtemp(join(tmpdir(), prefix));
   await Promise.all([seedImage(basic, 'alice/app:1', { layers: [500] }), seedImage(token, 'alice/app:1', { layers: [500] })]);
   return {

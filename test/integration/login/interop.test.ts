@@ -7,14 +7,11 @@
  * a symlinked config.json survive hubctl's login and logout.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { chmod, lstat, mkdir, mkdtemp, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, lstat, mkdir, readFile, readlink, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runTool, seedImage, startRegistry, type Registry } from '../../harness/index.mjs';
+import { runTool, type Registry } from '../../harness/index.mjs';
 import { freshHome, startLoginRegistries, type LoginRegistries } from './fixture.js';
 import { hubctl } from '../../e2e/run-cli.js';
-
 
 let basic: Registry;
 let token: Registry;
@@ -47,20 +44,26 @@ describe('skopeo reads the config.json hubctl wrote', () => {
     // with an empty auth file skopeo is refused...
     const empty = join(home, 'empty-auth.json');
     await writeFile(empty, '{}');
-    const refused = await runTool('skopeo', ['inspect', '--authfile', empty, '--tls-verify=false', `docker://${reg().host}/alice/app:1`], { timeoutMs: 60_000 }).catch((e: Error) => e);
+    const refused = await runTool('skopeo', ['inspect', '--authfile', empty, '--tls-verify=false', `docker://${reg().host}/alice/app:1`], {
+      timeoutMs: 60_000,
+    }).catch((e: Error) => e);
     expect(refused).toBeInstanceOf(Error);
     // ...with hubctl's file it gets in
-    const out = await runTool('skopeo', ['inspect', '--authfile', config, '--tls-verify=false', `docker://${reg().host}/alice/app:1`], { timeoutMs: 60_000 });
+    const out = await runTool('skopeo', ['inspect', '--authfile', config, '--tls-verify=false', `docker://${reg().host}/alice/app:1`], {
+      timeoutMs: 60_000,
+    });
     expect(JSON.parse(out.stdout).Name).toBe(`${reg().host}/alice/app`);
   });
 });
 
 describe('the docker client (no daemon)', () => {
-  it('reads the username hubctl stored and erases hubctl\'s entry with docker logout', async () => {
+  it("reads the username hubctl stored and erases hubctl's entry with docker logout", async () => {
     const { env, config } = await fresh();
     await hubctlLogin(basic, env);
     // docker tries the stored credentials first: that needs the daemon, but it shows docker read them
-    const login = await runTool('docker', ['login', basic.host], { env: { PATH: process.env.PATH, ...env }, timeoutMs: 60_000 }).catch((e: { stdout: string; stderr: string }) => e);
+    const login = await runTool('docker', ['login', basic.host], { env: { PATH: process.env.PATH, ...env }, timeoutMs: 60_000 }).catch(
+      (e: { stdout: string; stderr: string }) => e,
+    );
     expect(`${login.stdout}${login.stderr}`).toContain('Authenticating with existing credentials... [Username: alice]');
     const out = await runTool('docker', ['logout', basic.host], { env: { PATH: process.env.PATH, ...env }, timeoutMs: 60_000 });
     expect(out.stdout).toContain(`Removing login credentials for ${basic.host}`);
@@ -76,7 +79,11 @@ describe('the docker client (no daemon)', () => {
     await writeFile(config, JSON.stringify({ auths: { 'placeholder.invalid': {} } }));
     const dockerEnv = { PATH: process.env.PATH, ...env };
     for (const reg of [basic, token]) {
-      const r = await runTool('docker', ['login', '-u', 'alice', '--password-stdin', reg.host], { env: dockerEnv, input: reg.users.alice!, timeoutMs: 60_000 });
+      const r = await runTool('docker', ['login', '-u', 'alice', '--password-stdin', reg.host], {
+        env: dockerEnv,
+        input: reg.users.alice!,
+        timeoutMs: 60_000,
+      });
       expect(r.stdout).toContain('Login Succeeded');
     }
     const written = JSON.parse(await readFile(config, 'utf8'));
@@ -127,7 +134,10 @@ describe('what hubctl keeps through login and logout', () => {
     const real = join(realDir, 'docker-config.json');
     const original = {
       psFormat: 'table {{.ID}}\t{{.Names}}',
-      auths: { 'other.example:5000': { auth: b64('bob:pw'), email: 'bob@example.com' }, [basic.host]: { auth: b64('alice:old'), email: 'alice@example.com' } },
+      auths: {
+        'other.example:5000': { auth: b64('bob:pw'), email: 'bob@example.com' },
+        [basic.host]: { auth: b64('alice:old'), email: 'alice@example.com' },
+      },
       proxies: { default: { httpProxy: 'http://proxy.invalid:3128', noProxy: '127.0.0.1' } },
       'x-vendor': { nested: [1, { deep: true }], unicode: 'ü ✓' },
       currentContext: 'default',
@@ -149,7 +159,10 @@ describe('what hubctl keeps through login and logout', () => {
     const out = await hubctl(['logout', basic.host], { env });
     expect(out.code).toBe(0);
     expect((await lstat(config)).isSymbolicLink()).toBe(true);
-    expect(JSON.parse(await readFile(real, 'utf8'))).toEqual({ ...original, auths: { 'other.example:5000': original.auths['other.example:5000'] } });
+    expect(JSON.parse(await readFile(real, 'utf8'))).toEqual({
+      ...original,
+      auths: { 'other.example:5000': original.auths['other.example:5000'] },
+    });
     expect((await stat(real)).mode & 0o777).toBe(0o600);
   });
 

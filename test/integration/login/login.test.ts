@@ -34,18 +34,24 @@ afterAll(async () => {
 /** A fresh home with its own docker config dir and preferences. */
 async function setup(): Promise<{ home: string; creds: CredentialsOptions; configPath: string; client: Client; storeRoot: string }> {
   const home = await mkdtemp(join(root, 'home-'));
-  const creds: CredentialsOptions = { homedir: home, env: { DOCKER_CONFIG: join(home, 'docker') }, preferencesDir: join(home, 'prefs'), readAuthFile: false };
+  const creds: CredentialsOptions = {
+    homedir: home,
+    env: { DOCKER_CONFIG: join(home, 'docker') },
+    preferencesDir: join(home, 'prefs'),
+    readAuthFile: false,
+  };
   const storeRoot = join(home, 'store');
   return { home, creds, configPath: join(home, 'docker', 'config.json'), client: createClient({ storeRoot }), storeRoot };
 }
 
 /** A client that pulls with what is stored (as the CLI builds it). */
-const pullingClient = (creds: CredentialsOptions, storeRoot: string) => createClient({ storeRoot, credentials: createCredentialSource(creds) });
+const pullingClient = (creds: CredentialsOptions, storeRoot: string) =>
+  createClient({ storeRoot, credentials: createCredentialSource(creds) });
 
 const readJson = async (p: string) => JSON.parse(await readFile(p, 'utf8')) as Record<string, any>;
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
-describe('resolveServer (docker\'s SERVER argument)', () => {
+describe("resolveServer (docker's SERVER argument)", () => {
   it.each([
     [undefined, 'docker.io', 'https://index.docker.io/v1/'],
     ['', 'docker.io', 'https://index.docker.io/v1/'],
@@ -71,7 +77,7 @@ describe('resolveServer (docker\'s SERVER argument)', () => {
 });
 
 describe('htpasswd (Basic) registry', () => {
-  it('an anonymous pull is refused; after login the pull works and config.json holds docker\'s auth entry', async () => {
+  it("an anonymous pull is refused; after login the pull works and config.json holds docker's auth entry", async () => {
     const { creds, configPath, client, storeRoot } = await setup();
     const anon = pullingClient(creds, storeRoot);
     await expect(pull(anon, `${basic.host}/alice/app:1`)).rejects.toMatchObject({ kind: 'auth' });
@@ -99,14 +105,21 @@ describe('htpasswd (Basic) registry', () => {
     const before = '{\n  "auths": {"other.example:5000": {"auth": "eDp5"}},\n  "psFormat": "table {{.ID}}",\n  "x-unknown": [1, 2]\n}\n';
     await writeFile(configPath, before, { mode: 0o600 });
     const err = await login(client, basic.host, { username: 'alice', password: 'wrong', credentials: creds }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ kind: 'auth', code: 'UNAUTHORIZED', message: `login to ${basic.host} failed: incorrect username or password` });
+    expect(err).toMatchObject({
+      kind: 'auth',
+      code: 'UNAUTHORIZED',
+      message: `login to ${basic.host} failed: incorrect username or password`,
+    });
     expect(await readFile(configPath, 'utf8')).toBe(before);
     await client.close();
   });
 
   it('an unknown user is refused the same way', async () => {
     const { creds, configPath, client } = await setup();
-    await expect(login(client, basic.host, { username: 'mallory', password: 'x', credentials: creds })).rejects.toMatchObject({ kind: 'auth', code: 'UNAUTHORIZED' });
+    await expect(login(client, basic.host, { username: 'mallory', password: 'x', credentials: creds })).rejects.toMatchObject({
+      kind: 'auth',
+      code: 'UNAUTHORIZED',
+    });
     await expect(stat(configPath)).rejects.toMatchObject({ code: 'ENOENT' });
     await client.close();
   });
@@ -189,25 +202,37 @@ describe('token-auth registry', () => {
 describe('errors before storing', () => {
   it('an unreachable registry is a network error and nothing is stored', async () => {
     const { creds, configPath, client } = await setup();
-    await expect(login(client, '127.0.0.1:1', { username: 'a', password: 'b', credentials: creds })).rejects.toMatchObject({ kind: 'network' });
+    await expect(login(client, '127.0.0.1:1', { username: 'a', password: 'b', credentials: creds })).rejects.toMatchObject({
+      kind: 'network',
+    });
     await expect(stat(configPath)).rejects.toMatchObject({ code: 'ENOENT' });
     await client.close();
   });
 
   it('empty username or password are usage errors', async () => {
     const { creds, client } = await setup();
-    await expect(login(client, basic.host, { username: ' ', password: 'x', credentials: creds })).rejects.toMatchObject({ kind: 'usage', code: 'USERNAME_REQUIRED' });
-    await expect(login(client, basic.host, { username: 'alice', password: '', credentials: creds })).rejects.toMatchObject({ kind: 'usage', code: 'PASSWORD_REQUIRED' });
+    await expect(login(client, basic.host, { username: ' ', password: 'x', credentials: creds })).rejects.toMatchObject({
+      kind: 'usage',
+      code: 'USERNAME_REQUIRED',
+    });
+    await expect(login(client, basic.host, { username: 'alice', password: '', credentials: creds })).rejects.toMatchObject({
+      kind: 'usage',
+      code: 'PASSWORD_REQUIRED',
+    });
     await client.close();
   });
 
   it('--store helper without a configured helper, and --helper with --store file, fail before any request', async () => {
     const { creds, client } = await setup();
-    await expect(login(client, basic.host, { username: 'alice', password: 'x', credentials: creds, store: 'helper' })).rejects.toMatchObject({
+    await expect(
+      login(client, basic.host, { username: 'alice', password: 'x', credentials: creds, store: 'helper' }),
+    ).rejects.toMatchObject({
       kind: 'usage',
       code: 'NO_CREDENTIAL_HELPER',
     });
-    await expect(login(client, basic.host, { username: 'alice', password: 'x', credentials: creds, store: 'file', helper: 'pass' })).rejects.toMatchObject({
+    await expect(
+      login(client, basic.host, { username: 'alice', password: 'x', credentials: creds, store: 'file', helper: 'pass' }),
+    ).rejects.toMatchObject({
       kind: 'usage',
       code: 'CONFLICTING_FLAGS',
     });
@@ -217,8 +242,16 @@ describe('errors before storing', () => {
   it('--store keychain without a keychain binding is a clear store error pointing to a helper', async () => {
     const { creds, client } = await setup();
     const { loadKeytar } = await import('../../../src/credentials/index.js');
-    const failing = { ...creds, loadKeytar: () => loadKeytar(async () => { throw new Error("Cannot find package 'keytar'"); }) };
-    await expect(login(client, basic.host, { username: 'alice', password: basic.users.alice!, credentials: failing, store: 'keychain' })).rejects.toMatchObject({
+    const failing = {
+      ...creds,
+      loadKeytar: () =>
+        loadKeytar(async () => {
+          throw new Error("Cannot find package 'keytar'");
+        }),
+    };
+    await expect(
+      login(client, basic.host, { username: 'alice', password: basic.users.alice!, credentials: failing, store: 'keychain' }),
+    ).rejects.toMatchObject({
       kind: 'store',
       code: 'KEYCHAIN_UNAVAILABLE',
       hint: expect.stringContaining('credential helper'),

@@ -7,15 +7,12 @@
  * Each is checked with the helper itself (or a pull that needs the login), and logout from each.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { execFileSync, } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { seedImage, startKeyringSession, startPassStore, startRegistry, type Registry } from '../../harness/index.mjs';
-import { freshHome, startLoginRegistries, type LoginRegistries } from './fixture.js';
+import { startKeyringSession, startPassStore, type Registry } from '../../harness/index.mjs';
+import { startLoginRegistries, type LoginRegistries } from './fixture.js';
 import { hubctl } from '../../e2e/run-cli.js';
-import { loadKeytar } from '../../../src/credentials/index.js';
-
 
 let basic: Registry;
 let token: Registry;
@@ -35,7 +32,10 @@ const readJson = async (p: string) => JSON.parse(await readFile(p, 'utf8')) as R
 /** Runs a docker-credential-* helper directly (the independent check of what hubctl stored). */
 function helper(name: string, action: string, input: string, env: NodeJS.ProcessEnv): { code: number; stdout: string } {
   try {
-    return { code: 0, stdout: execFileSync(`docker-credential-${name}`, [action], { env, input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }) };
+    return {
+      code: 0,
+      stdout: execFileSync(`docker-credential-${name}`, [action], { env, input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }),
+    };
   } catch (e) {
     const err = e as { status?: number; stdout?: string };
     return { code: err.status ?? 1, stdout: err.stdout ?? '' };
@@ -66,7 +66,7 @@ describe('docker-credential-pass', () => {
     return { e: { ...env, DOCKER_CONFIG: dir }, config: join(dir, 'config.json') };
   }
 
-  it('credsStore: pass -> the secret goes to pass, config.json gets docker\'s {} placeholder, no plaintext warning; pull; logout', async () => {
+  it("credsStore: pass -> the secret goes to pass, config.json gets docker's {} placeholder, no plaintext warning; pull; logout", async () => {
     const { e, config } = await dockerDir({ credsStore: 'pass', auths: { [basic.host]: { auth: b64('alice:stale') } } });
     const r = await hubctl(['login', '-u', 'alice', '--password-stdin', basic.host], { env: e, input: `${basic.users.alice}\n` });
     expect(r).toMatchObject({ code: 0, stdout: 'Login Succeeded\n', stderr: '' });
@@ -106,7 +106,10 @@ describe('docker-credential-pass', () => {
 
   it('--helper pass records credHelpers[host] in a config that had none', async () => {
     const { e, config } = await dockerDir(undefined);
-    const r = await hubctl(['login', '--helper', 'pass', '-u', 'alice', '--password-stdin', basic.host], { env: e, input: basic.users.alice! });
+    const r = await hubctl(['login', '--helper', 'pass', '-u', 'alice', '--password-stdin', basic.host], {
+      env: e,
+      input: basic.users.alice!,
+    });
     expect(r).toMatchObject({ code: 0, stdout: 'Login Succeeded\n', stderr: '' });
     expect(await readJson(config)).toEqual({ credHelpers: { [basic.host]: 'pass' }, auths: { [basic.host]: {} } });
     expect(JSON.parse(helper('pass', 'list', '', e).stdout)).toMatchObject({ [basic.host]: 'alice' });
@@ -116,7 +119,10 @@ describe('docker-credential-pass', () => {
 
   it('--store file with a credsStore configured: plaintext, with the warning and a note that the helper is asked first', async () => {
     const { e, config } = await dockerDir({ credsStore: 'pass' });
-    const r = await hubctl(['login', '--store', 'file', '-u', 'alice', '--password-stdin', basic.host], { env: e, input: basic.users.alice! });
+    const r = await hubctl(['login', '--store', 'file', '-u', 'alice', '--password-stdin', basic.host], {
+      env: e,
+      input: basic.users.alice!,
+    });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`WARNING! Your credentials are stored unencrypted in '${config}'.`);
     expect(r.stderr).toContain('credsStore in it is asked first');
@@ -151,7 +157,10 @@ describe('Secret Service on a private D-Bus session', () => {
 
   it('--store keychain: nothing in config.json, the pull finds it, hubctl remembers the choice; logout', async () => {
     const { e, config } = await dockerDir(undefined);
-    const r = await hubctl(['login', '--store', 'keychain', '-u', 'alice', '--password-stdin', token.host], { env: e, input: token.users.alice! });
+    const r = await hubctl(['login', '--store', 'keychain', '-u', 'alice', '--password-stdin', token.host], {
+      env: e,
+      input: token.users.alice!,
+    });
     expect(r).toMatchObject({ code: 0, stdout: 'Login Succeeded\n', stderr: '' });
     await expect(readFile(config)).rejects.toMatchObject({ code: 'ENOENT' });
     const prefs = await readJson(join(e.XDG_CONFIG_HOME, 'hubctl', 'preferences.json'));
@@ -177,7 +186,10 @@ describe('Secret Service on a private D-Bus session', () => {
     const r = await hubctl(['login', '-u', 'alice', '--password-stdin', basic.host], { env: e, input: basic.users.alice! });
     expect(r).toMatchObject({ code: 0, stdout: 'Login Succeeded\n', stderr: '' });
     expect(await readJson(config)).toEqual({ credsStore: 'secretservice', auths: { [basic.host]: {} } });
-    expect(JSON.parse(helper('secretservice', 'get', basic.host, e).stdout)).toMatchObject({ Username: 'alice', Secret: basic.users.alice });
+    expect(JSON.parse(helper('secretservice', 'get', basic.host, e).stdout)).toMatchObject({
+      Username: 'alice',
+      Secret: basic.users.alice,
+    });
     const pull = await hubctl(['pull', '-q', `${basic.host}/alice/app:1`], { env: e });
     expect(pull.code, pull.stderr).toBe(0);
     const out = await hubctl(['logout', basic.host], { env: e });

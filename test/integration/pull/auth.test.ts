@@ -44,14 +44,20 @@ describe('htpasswd (Basic) registry', () => {
   });
 
   it('pulls with stored credentials', async () => {
-    const c = createClient({ storeRoot: await storeRoot(), credentials: creds({ [basic.host]: { username: 'alice', password: basic.users.alice! } }) });
+    const c = createClient({
+      storeRoot: await storeRoot(),
+      credentials: creds({ [basic.host]: { username: 'alice', password: basic.users.alice! } }),
+    });
     const r = await pull(c, `${basic.host}/alice/app:1`);
     expect(r.bytesDownloaded).toBeGreaterThan(0);
     await c.close();
   });
 
   it('a wrong password is an auth error', async () => {
-    const c = createClient({ storeRoot: await storeRoot(), credentials: creds({ [basic.host]: { username: 'alice', password: 'wrong' } }) });
+    const c = createClient({
+      storeRoot: await storeRoot(),
+      credentials: creds({ [basic.host]: { username: 'alice', password: 'wrong' } }),
+    });
     await expect(pull(c, `${basic.host}/alice/app:1`)).rejects.toMatchObject({ kind: 'auth' });
     await c.close();
   });
@@ -74,7 +80,10 @@ describe('token-auth registry', () => {
     await expect(pull(anon, `${token.host}/private/secret:1`)).rejects.toMatchObject({ kind: 'auth' });
     await anon.close();
     token.tokenServer!.clearLog();
-    const c = createClient({ storeRoot: await storeRoot(), credentials: creds({ [token.host]: { username: 'admin', password: token.users.admin! } }) });
+    const c = createClient({
+      storeRoot: await storeRoot(),
+      credentials: creds({ [token.host]: { username: 'admin', password: token.users.admin! } }),
+    });
     await pull(c, `${token.host}/private/secret:1`);
     expect(token.tokenServer!.log.every((e) => e.user === 'admin')).toBe(true);
     await c.close();

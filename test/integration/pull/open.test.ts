@@ -31,7 +31,7 @@ const client = (store = join(root, 'store'), platform = { os: 'linux', architect
   createClient({ storeRoot: store, platform });
 
 describe('pull from an open distribution registry', () => {
-  it('pulls an OCI image; the digest equals skopeo\'s and skopeo + umoci read the store', async () => {
+  it("pulls an OCI image; the digest equals skopeo's and skopeo + umoci read the store", async () => {
     const c = client();
     const events: string[] = [];
     const r = await pull(c, `${reg.host}/library/small:1`, { onEvent: (e) => events.push(e.type === 'blob' ? e.event.type : e.type) });
@@ -99,7 +99,9 @@ describe('pull from an open distribution registry', () => {
     const r = await pull(c, `${reg.host}/team/multi:1`, { allPlatforms: true });
     expect(r.descriptor.digest).toBe(seeded.multi!.digest);
     for (const arch of ['amd64', 'arm64']) {
-      const out = execFileSync('skopeo', ['--override-arch', arch, 'inspect', `oci:${storeDir}:${reg.host}/team/multi:1`], { encoding: 'utf8' });
+      const out = execFileSync('skopeo', ['--override-arch', arch, 'inspect', `oci:${storeDir}:${reg.host}/team/multi:1`], {
+        encoding: 'utf8',
+      });
       expect(JSON.parse(out).Architecture).toBe(arch);
     }
     const store = await ImageStore.open(storeDir);

@@ -5,7 +5,17 @@ import { join } from 'node:path';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Transform } from 'node:stream';
 import { startRegistry, seedImage, skopeoDigest, skopeoInspect, type Registry } from '../../harness/index.mjs';
-import { createClient, mountCandidates, pull, push, tag, closeAllTransports, type Client, type Credential, type PushEvent } from '../../../src/index.js';
+import {
+  createClient,
+  mountCandidates,
+  pull,
+  push,
+  tag,
+  closeAllTransports,
+  type Client,
+  type Credential,
+  type PushEvent,
+} from '../../../src/index.js';
 
 let reg: Registry;
 let root: string;
@@ -44,7 +54,8 @@ async function servedContentType(repo: string, ref: string): Promise<string | nu
     method: 'HEAD',
     headers: {
       authorization: `Bearer ${token}`,
-      accept: 'application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json',
+      accept:
+        'application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json',
     },
   });
   return res.headers.get('content-type');
@@ -73,7 +84,9 @@ describe('push to the token registry', () => {
     expect(mounted).toHaveLength(3);
     expect(mounted.every((e) => e.from === 'library/ubuntu')).toBe(true);
     expect(r.blobs).toMatchObject({ mounted: 4, uploaded: 0 }); // 3 layers + the config
-    expect(r.pushed).toEqual([expect.objectContaining({ tag: '14.04', digest: ubuntuDigest, reference: `${reg.host}/alice/ubuntu:14.04` })]);
+    expect(r.pushed).toEqual([
+      expect.objectContaining({ tag: '14.04', digest: ubuntuDigest, reference: `${reg.host}/alice/ubuntu:14.04` }),
+    ]);
     expect(events.at(-1)).toMatchObject({ type: 'digest', tag: '14.04', digest: ubuntuDigest });
     expect(await skopeoDigest(`${reg.host}/alice/ubuntu:14.04`, { registry: reg, creds: null })).toBe(ubuntuDigest);
     // Push scope first in every token request that carried a mount source.
@@ -229,10 +242,11 @@ async function throttlingProxy(targetPort: number, bytesPerSecond: number): Prom
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as { port: number }).port,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -108,7 +108,10 @@ describe('catalog search on the distribution registry (250 repositories)', () =>
   });
 
   it('token: wrong credentials are an auth error', async () => {
-    const err = await searchImages({ transport: recorded(token, { username: 'alice', password: 'wrong' }), term: `${token.host}/needle` }).catch((e: unknown) => e);
+    const err = await searchImages({
+      transport: recorded(token, { username: 'alice', password: 'wrong' }),
+      term: `${token.host}/needle`,
+    }).catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'auth' });
   });
 });

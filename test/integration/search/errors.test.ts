@@ -24,11 +24,16 @@ beforeAll(async () => {
     const q = url.searchParams.get('q') ?? '';
     if (url.pathname === '/v1/search') {
       switch (q) {
-        case 'garbage': return send(res, 200, '{"results": "lots"}');
-        case 'truncated': return send(res, 200, '{"results": [{"name": "a"');
-        case 'fail': return send(res, 500, '{"errors":[{"code":"UNKNOWN","message":"boom"}]}');
-        case 'portal': return send(res, 200, '<!doctype html><title>portal</title>', 'text/html');
-        default: return send(res, 404, '404 page not found', 'text/plain');
+        case 'garbage':
+          return send(res, 200, '{"results": "lots"}');
+        case 'truncated':
+          return send(res, 200, '{"results": [{"name": "a"');
+        case 'fail':
+          return send(res, 500, '{"errors":[{"code":"UNKNOWN","message":"boom"}]}');
+        case 'portal':
+          return send(res, 200, '<!doctype html><title>portal</title>', 'text/html');
+        default:
+          return send(res, 404, '404 page not found', 'text/plain');
       }
     }
     if (url.pathname === '/v2/_catalog') return send(res, 404, '404 page not found', 'text/plain');
@@ -51,8 +56,13 @@ function transport() {
 
 describe('search errors through the real transport', () => {
   it('an invalid /v1/search answer is a typed error', async () => {
-    await expect(searchImages({ transport: transport(), term: `${host}/garbage` })).rejects.toMatchObject({ code: 'INVALID_SEARCH_RESPONSE', kind: 'internal' });
-    await expect(searchImages({ transport: transport(), term: `${host}/truncated` })).rejects.toMatchObject({ code: 'INVALID_SEARCH_RESPONSE' });
+    await expect(searchImages({ transport: transport(), term: `${host}/garbage` })).rejects.toMatchObject({
+      code: 'INVALID_SEARCH_RESPONSE',
+      kind: 'internal',
+    });
+    await expect(searchImages({ transport: transport(), term: `${host}/truncated` })).rejects.toMatchObject({
+      code: 'INVALID_SEARCH_RESPONSE',
+    });
   });
 
   it('a 5xx is a network error (exit 5), not a fallback', async () => {

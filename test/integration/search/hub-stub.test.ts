@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTransport } from '../../../src/auth/index.js';
 import type { RegistryTransport } from '../../../src/http/types.js';
-import {
-  formatSearchResults,
-  parseSearchFilters,
-  searchImages,
-  searchPages,
-  validateSearchOptions,
-} from '../../../src/search/index.js';
+import { formatSearchResults, parseSearchFilters, searchImages, searchPages, validateSearchOptions } from '../../../src/search/index.js';
 import { startHubStub, type HubStub } from './hub-stub.js';
 
 let stub: HubStub;
@@ -31,13 +25,18 @@ afterAll(async () => {
 const searches = () => stub.requests.filter((r) => r.path === '/v1/search');
 
 describe('search against a Docker Hub stub reached as 127.0.0.1:PORT/TERM', () => {
-  it('sends q and n like docker and renders docker\'s table', async () => {
+  it("sends q and n like docker and renders docker's table", async () => {
     stub.requests.length = 0;
     const out = await searchImages({ transport: transport(), term: `${stub.host}/nginx` });
     expect(searches().map((r) => r.query)).toEqual([{ q: ['nginx'], n: ['25'] }]);
     expect(out.source).toBe('v1-search');
     expect(out.results.map((r) => r.name)).toEqual([
-      'nginx', 'nginxinc/nginx-unprivileged', 'bitnami/nginx', 'unicode/nginx', 'empty/nginx', 'long/nginx',
+      'nginx',
+      'nginxinc/nginx-unprivileged',
+      'bitnami/nginx',
+      'unicode/nginx',
+      'empty/nginx',
+      'long/nginx',
     ]);
     const lines = formatSearchResults(out.results);
     expect(lines[0]).toMatch(/^NAME {26}DESCRIPTION {37}STARS {5}OFFICIAL$/);
@@ -51,7 +50,9 @@ describe('search against a Docker Hub stub reached as 127.0.0.1:PORT/TERM', () =
 
   it('keeps the whole flattened description with --no-trunc', async () => {
     const out = await searchImages({ transport: transport(), term: `${stub.host}/nginx`, limit: 100 });
-    const long = formatSearchResults(out.results, { noTrunc: true, format: '{{.Name}}\\t{{.Description}}' }).find((l) => l.startsWith('long/nginx'))!;
+    const long = formatSearchResults(out.results, { noTrunc: true, format: '{{.Name}}\\t{{.Description}}' }).find((l) =>
+      l.startsWith('long/nginx'),
+    )!;
     expect(long).not.toContain('...');
     expect(long).not.toMatch(/[\n\r]/);
     expect(long.endsWith('end')).toBe(true);
@@ -76,13 +77,23 @@ describe('search against a Docker Hub stub reached as 127.0.0.1:PORT/TERM', () =
     const out = await searchImages({ transport: transport(), term: `${stub.host}/many`, limit: 1000 });
     expect(out.results).toHaveLength(230);
     expect(new Set(out.results.map((r) => r.name)).size).toBe(230);
-    expect(searches().map((r) => [r.query.n?.[0], r.query.page?.[0]])).toEqual([['100', undefined], ['100', '2'], ['100', '3']]);
+    expect(searches().map((r) => [r.query.n?.[0], r.query.page?.[0]])).toEqual([
+      ['100', undefined],
+      ['100', '2'],
+      ['100', '3'],
+    ]);
   });
 
   it('combines filters: is-official and stars', async () => {
     const { filters } = parseSearchFilters(['is-official=true', 'stars=0']);
     const out = await searchImages({ transport: transport(), term: `${stub.host}/many`, limit: 100, filters });
-    expect(out.results.map((r) => r.name)).toEqual(['user0/many-app', 'user50/many-app', 'user100/many-app', 'user150/many-app', 'user200/many-app']);
+    expect(out.results.map((r) => r.name)).toEqual([
+      'user0/many-app',
+      'user50/many-app',
+      'user100/many-app',
+      'user150/many-app',
+      'user200/many-app',
+    ]);
   });
 
   it('no results: header only', async () => {
@@ -108,7 +119,11 @@ describe('search against a Docker Hub stub reached as 127.0.0.1:PORT/TERM', () =
   it('the page iterator yields typed pages', async () => {
     const pages = [];
     for await (const p of searchPages({ transport: transport(), term: `${stub.host}/many`, limit: 100 })) pages.push(p);
-    expect(pages.map((p) => [p.page, p.results.length, p.totalPages, p.totalResults])).toEqual([[1, 100, 3, 230], [2, 100, 3, 230], [3, 30, 3, 230]]);
+    expect(pages.map((p) => [p.page, p.results.length, p.totalPages, p.totalResults])).toEqual([
+      [1, 100, 3, 230],
+      [2, 100, 3, 230],
+      [3, 30, 3, 230],
+    ]);
   });
 
   it('treats the stub as Docker Hub when the factory maps index.docker.io to it (library/ trimmed, no catalog fallback)', async () => {

@@ -78,9 +78,13 @@ export async function startHubStub(index = hubIndex()): Promise<HubStub> {
       res.end(JSON.stringify(body));
     };
     if (url.pathname === '/v2/' || url.pathname === '/v2') {
-      json(401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required', detail: null }] }, {
-        'www-authenticate': `Bearer realm="http://127.0.0.1:${port}/token",service="registry.docker.io"`,
-      });
+      json(
+        401,
+        { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required', detail: null }] },
+        {
+          'www-authenticate': `Bearer realm="http://127.0.0.1:${port}/token",service="registry.docker.io"`,
+        },
+      );
       return;
     }
     if (url.pathname === '/token') {

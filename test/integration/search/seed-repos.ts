@@ -16,12 +16,14 @@ export async function seedRepos(reg: Registry, repos: readonly string[], concurr
     { data: config, digest: sha(config), mediaType: 'application/vnd.oci.image.config.v1+json' },
     { data: layer, digest: sha(layer), mediaType: 'application/vnd.oci.image.layer.v1.tar' },
   ];
-  const manifest = Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: blobs[0]!.mediaType, digest: blobs[0]!.digest, size: config.length },
-    layers: [{ mediaType: blobs[1]!.mediaType, digest: blobs[1]!.digest, size: layer.length }],
-  }));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: blobs[0]!.mediaType, digest: blobs[0]!.digest, size: config.length },
+      layers: [{ mediaType: blobs[1]!.mediaType, digest: blobs[1]!.digest, size: layer.length }],
+    }),
+  );
   const source = repos[0]!;
   const auth = (repo: string): Record<string, string> => {
     if (reg.mode === 'open') return {};
@@ -38,11 +40,15 @@ export async function seedRepos(reg: Registry, repos: readonly string[], concurr
   };
 
   const pushManifest = (repo: string, headers: Record<string, string>) =>
-    ok(request(`${reg.url}/v2/${repo}/manifests/latest`, {
-      method: 'PUT',
-      headers: { ...headers, 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
-      body: manifest,
-    }), [201], `PUT manifest ${repo}`);
+    ok(
+      request(`${reg.url}/v2/${repo}/manifests/latest`, {
+        method: 'PUT',
+        headers: { ...headers, 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+        body: manifest,
+      }),
+      [201],
+      `PUT manifest ${repo}`,
+    );
 
   // the first repository gets real uploads
   const h0 = auth(source);
@@ -50,7 +56,11 @@ export async function seedRepos(reg: Registry, repos: readonly string[], concurr
     const start = await ok(request(`${reg.url}/v2/${source}/blobs/uploads/`, { method: 'POST', headers: h0 }), [202], 'POST upload');
     const loc = new URL(String(start.headers.location), reg.url);
     loc.searchParams.set('digest', b.digest);
-    await ok(request(loc, { method: 'PUT', headers: { ...h0, 'content-type': 'application/octet-stream' }, body: b.data }), [201], 'PUT blob');
+    await ok(
+      request(loc, { method: 'PUT', headers: { ...h0, 'content-type': 'application/octet-stream' }, body: b.data }),
+      [201],
+      'PUT blob',
+    );
   }
   await pushManifest(source, h0);
 

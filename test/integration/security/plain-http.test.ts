@@ -15,10 +15,18 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((f) => f()));
 });
 
-interface Seen { origin: string; method: string; path: string; authorization: string | undefined }
+interface Seen {
+  origin: string;
+  method: string;
+  path: string;
+  authorization: string | undefined;
+}
 
 /** https://registry.example.com answers with `https`; every plain-HTTP origin is recorded and answered 200. */
-async function setup(https: (path: string) => { status: number; headers?: Record<string, string>; body?: string } | 'refuse', insecure = false) {
+async function setup(
+  https: (path: string) => { status: number; headers?: Record<string, string>; body?: string } | 'refuse',
+  insecure = false,
+) {
   const agent = new MockAgent();
   agent.disableNetConnect();
   const seen: Seen[] = [];
@@ -28,17 +36,24 @@ async function setup(https: (path: string) => { status: number; headers?: Record
     seen.push({ origin, method: opts.method, path: opts.path, authorization: auth });
   };
   const reg = agent.get('https://registry.example.com');
-  reg.intercept({ path: () => true, method: () => true }).reply((opts) => {
-    record('https://registry.example.com')(opts);
-    const r = https(opts.path);
-    if (r === 'refuse') throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-    return { statusCode: r.status, data: r.body ?? '', responseOptions: { headers: r.headers ?? {} } };
-  }).persist();
+  reg
+    .intercept({ path: () => true, method: () => true })
+    .reply((opts) => {
+      record('https://registry.example.com')(opts);
+      const r = https(opts.path);
+      if (r === 'refuse') throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+      return { statusCode: r.status, data: r.body ?? '', responseOptions: { headers: r.headers ?? {} } };
+    })
+    .persist();
   for (const origin of ['http://registry.example.com', 'http://auth.example.com', 'http://storage.example.net']) {
-    agent.get(origin).intercept({ path: () => true, method: () => true }).reply((opts) => {
-      record(origin)(opts);
-      return { statusCode: 401, data: '', responseOptions: { headers: { 'www-authenticate': 'Basic realm="x"' } } };
-    }).persist();
+    agent
+      .get(origin)
+      .intercept({ path: () => true, method: () => true })
+      .reply((opts) => {
+        record(origin)(opts);
+        return { statusCode: 401, data: '', responseOptions: { headers: { 'www-authenticate': 'Basic realm="x"' } } };
+      })
+      .persist();
   }
   const root = await mkdtemp(join(tmpdir(), 'hubctl-plain-http-'));
   const client = createClient({
@@ -90,7 +105,10 @@ describe('no credentials over plain HTTP to a remote host', () => {
 
   it('a token realm on plain HTTP of another host is refused; no credentials reach it', async () => {
     const { client, plain } = await setup((path) =>
-      path === '/v2/' ? { status: 401, headers: { 'www-authenticate': 'Bearer realm="http://auth.example.com/token",service="registry"' } } : { status: 404 });
+      path === '/v2/'
+        ? { status: 401, headers: { 'www-authenticate': 'Bearer realm="http://auth.example.com/token",service="registry"' } }
+        : { status: 404 },
+    );
     const err = await pull(client, 'registry.example.com/alice/app:1').catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'auth', code: 'INVALID_REALM' });
     expect(String((err as Error).message)).toContain('plain HTTP');

@@ -29,9 +29,10 @@ describe('Authorization never follows a redirect to another origin', () => {
         const seeded = await seedImageDetailed(reg, 'alice/sec:1', { layers: [50_000] });
         layer = seeded.layout.images[0]!.layers[0]!.digest;
         // the "storage" server gets its own credential from the test, never from hubctl
-        const storageAuth = mode === 'token'
-          ? `Bearer ${reg.tokenServer!.issueToken('alice', [{ type: 'repository', name: 'alice/sec', actions: ['pull'] }]).token}`
-          : `Basic ${Buffer.from(`alice:${reg.users.alice}`).toString('base64')}`;
+        const storageAuth =
+          mode === 'token'
+            ? `Bearer ${reg.tokenServer!.issueToken('alice', [{ type: 'repository', name: 'alice/sec', actions: ['pull'] }]).token}`
+            : `Basic ${Buffer.from(`alice:${reg.users.alice}`).toString('base64')}`;
         storage = await startFaultProxy({ upstream: reg.host, upstreamHeaders: { authorization: storageAuth } });
         front = await startFaultProxy({ upstream: reg.host });
       });
@@ -114,7 +115,11 @@ describe('token realms on link-local or metadata addresses', () => {
       const err = await pull(c, `${stubHost}/alice/x:1`).catch((e: unknown) => e);
       await c.close();
       expect(err).toMatchObject({ kind: 'auth', code: 'INVALID_REALM' });
-      expect(String((err as Error).message)).toMatch(r.startsWith('https:') ? /refusing the token realm .*link-local or cloud metadata/ : /refusing the token realm .*(plain HTTP|link-local)/);
+      expect(String((err as Error).message)).toMatch(
+        r.startsWith('https:')
+          ? /refusing the token realm .*link-local or cloud metadata/
+          : /refusing the token realm .*(plain HTTP|link-local)/,
+      );
       expect(String((err as Error).message)).not.toContain('secret-password');
       expect(connects.length).toBeGreaterThan(0);
       expect(new Set(connects)).toEqual(new Set(['127.0.0.1']));

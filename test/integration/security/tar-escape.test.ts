@@ -41,7 +41,13 @@ const cases: [string, Entry[]][] = [
   ['dotdot', [{ name: 'ok.txt' }, { name: '../../escape-dotdot.txt' }]],
   ['absolute', [{ name: '/tmp/escape-absolute.txt' }]],
   ['symlink-out', [{ name: 'out', type: 'symlink', linkname: '../../..' }]],
-  ['through-symlink', [{ name: 'etc', type: 'symlink', linkname: '/etc' }, { name: 'etc/passwd', body: 'root::0:0::/:/bin/sh' }]],
+  [
+    'through-symlink',
+    [
+      { name: 'etc', type: 'symlink', linkname: '/etc' },
+      { name: 'etc/passwd', body: 'root::0:0::/:/bin/sh' },
+    ],
+  ],
   ['hardlink-out', [{ name: 'h', type: 'link', linkname: '../../etc/passwd' }]],
   // `.//a` once normalized to the absolute `/a`, which let a relative symlink climb from the root
   ['dot-slash-slash-symlink', [{ name: './/a', type: 'symlink', linkname: '../../etc' }]],
@@ -82,9 +88,19 @@ describe('escaping tar paths', () => {
 
   it('nothing was written outside', async () => {
     for (const f of ['escape-dotdot.txt', '../escape-dotdot.txt']) {
-      expect(await access(join(root, f)).then(() => true, () => false)).toBe(false);
+      expect(
+        await access(join(root, f)).then(
+          () => true,
+          () => false,
+        ),
+      ).toBe(false);
     }
-    expect(await access('/tmp/escape-absolute.txt').then(() => true, () => false)).toBe(false);
+    expect(
+      await access('/tmp/escape-absolute.txt').then(
+        () => true,
+        () => false,
+      ),
+    ).toBe(false);
     expect(await readdir(join(root, 'tmp'))).toEqual([]);
   });
 });

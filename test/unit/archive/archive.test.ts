@@ -8,7 +8,13 @@ import { gzipSync } from 'node:zlib';
 import { pack as tarPack } from 'tar-stream';
 import fc from 'fast-check';
 import {
-  blobEntryName, digestOfBlobEntry, extractArchive, parseDockerArchiveManifest, scanLayer, writeArchive, type ArchivePlan,
+  blobEntryName,
+  digestOfBlobEntry,
+  extractArchive,
+  parseDockerArchiveManifest,
+  scanLayer,
+  writeArchive,
+  type ArchivePlan,
 } from '../../../src/archive/index.js';
 import type { Descriptor } from '../../../src/oci/types.js';
 
@@ -25,7 +31,12 @@ const desc = (b: Buffer, mediaType = 'application/octet-stream'): Descriptor => 
 let n = 0;
 const dir = () => mkdtemp(join(root, `d${n++}-`));
 
-type Entry = { name: string; data?: string | Buffer; type?: 'file' | 'symlink' | 'link' | 'character-device' | 'directory'; linkname?: string };
+type Entry = {
+  name: string;
+  data?: string | Buffer;
+  type?: 'file' | 'symlink' | 'link' | 'character-device' | 'directory';
+  linkname?: string;
+};
 async function tarOf(entries: Entry[]): Promise<Buffer> {
   const p = tarPack();
   const chunks: Buffer[] = [];
@@ -52,7 +63,12 @@ async function collect(s: NodeJS.ReadableStream): Promise<Buffer> {
 
 describe('manifest.json parsing', () => {
   it('accepts docker save and skopeo entries', () => {
-    const e = parseDockerArchiveManifest(JSON.stringify([{ Config: 'a.json', RepoTags: ['x:1'], Layers: ['l/layer.tar'] }, { Config: 'b', RepoTags: null, Layers: [] }]));
+    const e = parseDockerArchiveManifest(
+      JSON.stringify([
+        { Config: 'a.json', RepoTags: ['x:1'], Layers: ['l/layer.tar'] },
+        { Config: 'b', RepoTags: null, Layers: [] },
+      ]),
+    );
     expect(e).toHaveLength(2);
     expect(e[1]!.RepoTags).toBeNull();
   });
@@ -81,7 +97,14 @@ describe('writeArchive and extractArchive', () => {
   const b = Buffer.from('config-b');
   blobs.set(sha(a), a).set(sha(b), b);
   const plan: ArchivePlan = {
-    index: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha('m'), size: 1, annotations: { 'org.opencontainers.image.ref.name': '1' } }],
+    index: [
+      {
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        digest: sha('m'),
+        size: 1,
+        annotations: { 'org.opencontainers.image.ref.name': '1' },
+      },
+    ],
     dockerManifest: [{ Config: blobEntryName(sha(b)), RepoTags: ['x:1'], Layers: [blobEntryName(sha(a))] }],
     repositories: { x: { '1': 'abc' } },
     blobs: [desc(a), desc(b)],
@@ -94,7 +117,14 @@ describe('writeArchive and extractArchive', () => {
     const [tar2] = await Promise.all([collect(out2), writeArchive(plan, source, out2)]);
     expect(tar1.equals(tar2)).toBe(true);
     const staged = await extractArchive(Readable.from([tar1]), await dir());
-    expect(staged.names()).toEqual(['oci-layout', 'index.json', 'manifest.json', 'repositories', blobEntryName(sha(a)), blobEntryName(sha(b))]);
+    expect(staged.names()).toEqual([
+      'oci-layout',
+      'index.json',
+      'manifest.json',
+      'repositories',
+      blobEntryName(sha(a)),
+      blobEntryName(sha(b)),
+    ]);
     expect(staged.get(blobEntryName(sha(a)))).toMatchObject({ digest: sha(a), size: a.length });
     expect(JSON.parse((await staged.read('manifest.json', 1000)).toString())).toEqual(plan.dockerManifest);
     expect(JSON.parse((await staged.read('oci-layout', 100)).toString())).toEqual({ imageLayoutVersion: '1.0.0' });
@@ -126,7 +156,11 @@ describe('writeArchive and extractArchive', () => {
     ['absolute symlink', [{ name: 'a', type: 'symlink', linkname: '/etc' }], /absolute/],
     ['hardlink escaping', [{ name: 'a', type: 'link', linkname: '../x' }], /escapes/],
     ['device', [{ name: 'null', type: 'character-device' }], /character-device/],
-    ['"./"+"/" symlink escaping (build/safety normalizes .//a to /a)', [{ name: './/a', type: 'symlink', linkname: '../../etc' }], /escapes/],
+    [
+      '"./"+"/" symlink escaping (builder/safety normalizes .//a to /a)',
+      [{ name: './/a', type: 'symlink', linkname: '../../etc' }],
+      /escapes/,
+    ],
   ])('refuses an archive entry: %s, writing nothing outside the staging dir', async (_what, entries, message) => {
     const d = await dir();
     await expect(extractArchive(Readable.from([await tarOf(entries)]), d)).rejects.toThrow(message);
@@ -151,7 +185,10 @@ describe('writeArchive and extractArchive', () => {
 
 describe('scanLayer', () => {
   it('gives the same diff_id for a tar and its gzip, counting the entries', async () => {
-    const tar = await tarOf([{ name: 'etc/hosts', data: '127.0.0.1 localhost' }, { name: 'bin/sh', type: 'symlink', linkname: '/usr/bin/dash' }]);
+    const tar = await tarOf([
+      { name: 'etc/hosts', data: '127.0.0.1 localhost' },
+      { name: 'bin/sh', type: 'symlink', linkname: '/usr/bin/dash' },
+    ]);
     const d = await dir();
     await writeFile(join(d, 'plain'), tar);
     await writeFile(join(d, 'gz'), gzipSync(tar));
@@ -165,7 +202,10 @@ describe('scanLayer', () => {
   it('refuses unsafe entries inside a layer, naming the layer', async () => {
     const d = await dir();
     await writeFile(join(d, 'evil'), gzipSync(await tarOf([{ name: 'x/../../etc/passwd', data: 'x' }])));
-    await expect(scanLayer(join(d, 'evil'), 'l1/layer.tar')).rejects.toMatchObject({ code: 'UNSAFE_LAYER', message: expect.stringContaining('l1/layer.tar') });
+    await expect(scanLayer(join(d, 'evil'), 'l1/layer.tar')).rejects.toMatchObject({
+      code: 'UNSAFE_LAYER',
+      message: expect.stringContaining('l1/layer.tar'),
+    });
   });
 
   it('refuses ".//a -> ../../etc" inside a layer', async () => {

@@ -24,11 +24,15 @@ describe('parseWwwAuthenticate', () => {
   });
 
   it('reads several challenges in one header (Codeberg) and prefers Bearer', () => {
-    const cs = parseWwwAuthenticate('Basic realm="Gitea",Bearer realm="https://codeberg.org/v2/token",service="container_registry",scope="*"');
+    const cs = parseWwwAuthenticate(
+      'Basic realm="Gitea",Bearer realm="https://codeberg.org/v2/token",service="container_registry",scope="*"',
+    );
     expect(cs.map((c) => c.scheme)).toEqual(['basic', 'bearer']);
     expect(cs[1]?.params.realm).toBe('https://codeberg.org/v2/token');
     expect(pickChallenge(cs)?.scheme).toBe('bearer');
-    const order2 = parseWwwAuthenticate('Bearer realm="https://codeberg.org/v2/token",service="container_registry",scope="*", Basic realm="Gitea"');
+    const order2 = parseWwwAuthenticate(
+      'Bearer realm="https://codeberg.org/v2/token",service="container_registry",scope="*", Basic realm="Gitea"',
+    );
     expect(order2.map((c) => c.scheme)).toEqual(['bearer', 'basic']);
     expect(order2[1]?.params.realm).toBe('Gitea');
   });
@@ -75,24 +79,20 @@ describe('parseWwwAuthenticate', () => {
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 
-  it.each([
-    'Bearer realm="unterminated',
-    'Bearer realm="x" service="y"',
-    '"quoted"',
-    'Bearer realm="x\\',
-    '=value',
-    'Bearer realm=x"y"',
-  ])('refuses garbage %j with an auth HubctlError', (input) => {
-    let err: unknown;
-    try {
-      parseWwwAuthenticate(input);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(HubctlError);
-    expect((err as HubctlError).kind).toBe('auth');
-    expect((err as HubctlError).code).toBe('INVALID_CHALLENGE');
-  });
+  it.each(['Bearer realm="unterminated', 'Bearer realm="x" service="y"', '"quoted"', 'Bearer realm="x\\', '=value', 'Bearer realm=x"y"'])(
+    'refuses garbage %j with an auth HubctlError',
+    (input) => {
+      let err: unknown;
+      try {
+        parseWwwAuthenticate(input);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(HubctlError);
+      expect((err as HubctlError).kind).toBe('auth');
+      expect((err as HubctlError).code).toBe('INVALID_CHALLENGE');
+    },
+  );
 
   it('pickChallenge returns undefined without Bearer or Basic', () => {
     expect(pickChallenge(parseWwwAuthenticate('Negotiate, Digest realm="x"'))).toBeUndefined();
@@ -119,14 +119,18 @@ describe('parseWwwAuthenticate', () => {
     const token = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_.-]{0,10}$/);
     const value = fc.string({ maxLength: 20 });
     fc.assert(
-      fc.property(token, fc.uniqueArray(fc.tuple(token, value), { selector: (t) => t[0].toLowerCase(), maxLength: 4 }), (scheme, params) => {
-        const header = `${scheme} ${params.map(([k, v]) => `${k}="${v.replace(/["\\]/g, (m) => `\\${m}`)}"`).join(', ')}`;
-        const [c] = parseWwwAuthenticate(header);
-        expect(c?.scheme).toBe(scheme.toLowerCase());
-        if (params.length > 0) {
-          for (const [k, v] of params) expect(c?.params[k.toLowerCase()]).toBe(v);
-        }
-      }),
+      fc.property(
+        token,
+        fc.uniqueArray(fc.tuple(token, value), { selector: (t) => t[0].toLowerCase(), maxLength: 4 }),
+        (scheme, params) => {
+          const header = `${scheme} ${params.map(([k, v]) => `${k}="${v.replace(/["\\]/g, (m) => `\\${m}`)}"`).join(', ')}`;
+          const [c] = parseWwwAuthenticate(header);
+          expect(c?.scheme).toBe(scheme.toLowerCase());
+          if (params.length > 0) {
+            for (const [k, v] of params) expect(c?.params[k.toLowerCase()]).toBe(v);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

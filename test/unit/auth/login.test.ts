@@ -16,11 +16,13 @@ function run(handler: (r: SeenRequest) => Reply, password = 'pw') {
   return { result, seen: m.seen };
 }
 
-const bearer = (tokenBody: object) => (r: SeenRequest): Reply => {
-  if (r.origin === REG) return { status: 401, headers: { 'www-authenticate': HUB_CHALLENGE } };
-  const ok = r.headers.authorization === `Basic ${Buffer.from('alice:pw').toString('base64')}`;
-  return ok ? { status: 200, body: tokenBody } : { status: 401, body: { details: 'incorrect username or password' } };
-};
+const bearer =
+  (tokenBody: object) =>
+  (r: SeenRequest): Reply => {
+    if (r.origin === REG) return { status: 401, headers: { 'www-authenticate': HUB_CHALLENGE } };
+    const ok = r.headers.authorization === `Basic ${Buffer.from('alice:pw').toString('base64')}`;
+    return ok ? { status: 200, body: tokenBody } : { status: 401, body: { details: 'incorrect username or password' } };
+  };
 
 describe('verifyCredentials', () => {
   it('asks a bearer token server for an offline token without scope and returns the refresh token', async () => {
@@ -56,7 +58,8 @@ describe('verifyCredentials', () => {
 
   it('checks Basic registries with GET /v2/', async () => {
     const good = `Basic ${Buffer.from('alice:pw').toString('base64')}`;
-    const handler = (r: SeenRequest): Reply => (r.headers.authorization === good ? { status: 200 } : { status: 401, headers: { 'www-authenticate': 'Basic realm="r"' } });
+    const handler = (r: SeenRequest): Reply =>
+      r.headers.authorization === good ? { status: 200 } : { status: 401, headers: { 'www-authenticate': 'Basic realm="r"' } };
     expect(await run(handler).result).toEqual({});
     const err = await run(handler, 'bad').result.catch((e) => e);
     expect(err.code).toBe('UNAUTHORIZED');

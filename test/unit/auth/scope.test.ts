@@ -5,7 +5,11 @@ import { HubctlError } from '../../../src/errors.js';
 
 describe('scopes', () => {
   it('splits type at the first colon and actions at the last', () => {
-    expect(parseScope('repository:localhost:5000/x:pull,push')).toEqual({ type: 'repository', name: 'localhost:5000/x', actions: ['pull', 'push'] });
+    expect(parseScope('repository:localhost:5000/x:pull,push')).toEqual({
+      type: 'repository',
+      name: 'localhost:5000/x',
+      actions: ['pull', 'push'],
+    });
     expect(parseScope('registry:catalog:*')).toEqual({ type: 'registry', name: 'catalog', actions: ['*'] });
     expect(parseScope('*')).toBeUndefined();
   });
@@ -20,7 +24,9 @@ describe('scopes', () => {
   });
 
   it('keys scope sets canonically', () => {
-    expect(scopeKey(['repository:b:push,pull', 'repository:a:pull'])).toBe(scopeKey(['repository:a:pull', 'repository:b:pull', 'repository:b:push']));
+    expect(scopeKey(['repository:b:push,pull', 'repository:a:pull'])).toBe(
+      scopeKey(['repository:a:pull', 'repository:b:pull', 'repository:b:push']),
+    );
   });
 
   it('lets a superset cover a subset', () => {

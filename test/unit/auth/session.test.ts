@@ -31,21 +31,25 @@ function setup(handler: (r: SeenRequest) => Reply, credential?: Credential, extr
 }
 
 /** A bearer registry: /v2/ challenges, token server hands out tokens naming their scopes. */
-function bearerRegistry(opts: { tokenField?: 'token' | 'access_token'; expiresIn?: number; onToken?: (r: SeenRequest) => Reply | undefined } = {}) {
+function bearerRegistry(
+  opts: { tokenField?: 'token' | 'access_token'; expiresIn?: number; onToken?: (r: SeenRequest) => Reply | undefined } = {},
+) {
   let n = 0;
   return (r: SeenRequest): Reply => {
     if (r.origin === AUTH) {
       const custom = opts.onToken?.(r);
       if (custom) return custom;
       n++;
-      const scopes = r.method === 'POST' ? new URLSearchParams(r.body).get('scope')?.split(' ') ?? [] : r.url.searchParams.getAll('scope');
+      const scopes =
+        r.method === 'POST' ? (new URLSearchParams(r.body).get('scope')?.split(' ') ?? []) : r.url.searchParams.getAll('scope');
       const tok = `tok${n}|${scopes.join(' ')}`;
       const body: Record<string, unknown> = { [opts.tokenField ?? 'token']: tok };
       if (opts.expiresIn !== undefined) body.expires_in = opts.expiresIn;
       return { status: 200, body };
     }
     const auth = r.headers.authorization;
-    if (r.path === '/v2/') return auth?.startsWith('Bearer ') ? { status: 200 } : { status: 401, headers: { 'www-authenticate': HUB_CHALLENGE } };
+    if (r.path === '/v2/')
+      return auth?.startsWith('Bearer ') ? { status: 200 } : { status: 401, headers: { 'www-authenticate': HUB_CHALLENGE } };
     if (!auth?.startsWith('Bearer ')) return { status: 401, headers: { 'www-authenticate': HUB_CHALLENGE } };
     return { status: 200, body: { ok: true, auth } };
   };
@@ -54,7 +58,11 @@ function bearerRegistry(opts: { tokenField?: 'token' | 'access_token'; expiresIn
 describe('bearer flow', () => {
   it('GETs a token with one scope= per scope, Basic credentials and account', async () => {
     const { transport, seen } = setup(bearerRegistry(), { username: 'alice', password: 's3cret' });
-    const res = await transport.request({ method: 'GET', url: '/v2/a/b/manifests/latest', scopes: ['repository:a/b:pull', 'repository:c/d:pull'] });
+    const res = await transport.request({
+      method: 'GET',
+      url: '/v2/a/b/manifests/latest',
+      scopes: ['repository:a/b:pull', 'repository:c/d:pull'],
+    });
     expect(res.status).toBe(200);
     const tokenReq = seen.find((r) => r.origin === AUTH)!;
     expect(tokenReq.method).toBe('GET');
@@ -138,12 +146,19 @@ describe('bearer flow', () => {
       if (r.origin === REG && r.method === 'POST' && !(r.headers.authorization ?? '').includes('repository:dst:pull,push')) {
         return {
           status: 401,
-          headers: { 'www-authenticate': `${HUB_CHALLENGE},scope="repository:dst:pull,push repository:src:pull",error="insufficient_scope"` },
+          headers: {
+            'www-authenticate': `${HUB_CHALLENGE},scope="repository:dst:pull,push repository:src:pull",error="insufficient_scope"`,
+          },
         };
       }
       return handler(r);
     });
-    const res = await transport.request({ method: 'POST', url: '/v2/dst/blobs/uploads/?mount=sha256:1&from=src', scopes: ['repository:src:pull'], acceptStatus: [] });
+    const res = await transport.request({
+      method: 'POST',
+      url: '/v2/dst/blobs/uploads/?mount=sha256:1&from=src',
+      scopes: ['repository:src:pull'],
+      acceptStatus: [],
+    });
     expect(res.status).toBe(200);
     const tokenReqs = seen.filter((r) => r.origin === AUTH);
     expect(tokenReqs).toHaveLength(2);
@@ -177,7 +192,9 @@ describe('bearer flow', () => {
 
   it('refuses a link-local realm', async () => {
     const { transport, seen } = setup((r) =>
-      r.origin === REG ? { status: 401, headers: { 'www-authenticate': 'Bearer realm="http://169.254.169.254/latest",service="x"' } } : { status: 500 },
+      r.origin === REG
+        ? { status: 401, headers: { 'www-authenticate': 'Bearer realm="http://169.254.169.254/latest",service="x"' } }
+        : { status: 500 },
     );
     const err = await transport.request({ method: 'GET', url: '/v2/x/manifests/1', scopes: ['repository:x:pull'] }).catch((e) => e);
     expect(err.code).toBe('INVALID_REALM');
@@ -195,7 +212,9 @@ describe('bearer flow', () => {
 
 describe('basic flow', () => {
   const basicRegistry = (r: SeenRequest): Reply =>
-    r.headers.authorization === basic('bob', 'pw') ? { status: 200, body: {} } : { status: 401, headers: { 'www-authenticate': 'Basic realm="Registry Realm"' } };
+    r.headers.authorization === basic('bob', 'pw')
+      ? { status: 200, body: {} }
+      : { status: 401, headers: { 'www-authenticate': 'Basic realm="Registry Realm"' } };
 
   it('sends Basic when challenged and credentials exist', async () => {
     const { transport, seen } = setup(basicRegistry, { username: 'bob', password: 'pw' });
@@ -224,13 +243,18 @@ describe('parallel re-authentication', () => {
     const handler = bearerRegistry();
     const { transport, seen } = setup((r) => {
       if (r.origin === REG && r.method === 'PUT' && !(r.headers.authorization ?? '').includes('pull,push')) {
-        return { status: 401, headers: { 'www-authenticate': `${HUB_CHALLENGE},scope="repository:x:pull,push",error="insufficient_scope"` } };
+        return {
+          status: 401,
+          headers: { 'www-authenticate': `${HUB_CHALLENGE},scope="repository:x:pull,push",error="insufficient_scope"` },
+        };
       }
       return handler(r);
     });
     await transport.request({ method: 'GET', url: '/v2/x/manifests/1', scopes: ['repository:x:pull'] });
     const res = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => transport.request({ method: 'PUT', url: `/v2/x/manifests/t${i}`, scopes: ['repository:x:pull'], body: '{}' })),
+      Array.from({ length: 10 }, (_, i) =>
+        transport.request({ method: 'PUT', url: `/v2/x/manifests/t${i}`, scopes: ['repository:x:pull'], body: '{}' }),
+      ),
     );
     expect(res.every((r) => r.status === 200)).toBe(true);
     expect(seen.filter((r) => r.origin === AUTH)).toHaveLength(2);

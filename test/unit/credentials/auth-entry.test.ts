@@ -12,9 +12,13 @@ describe('auth entries', () => {
 
   it('round-trips any user (without a colon) and password', () => {
     fc.assert(
-      fc.property(fc.string().filter((s) => !s.includes(':')), fc.string(), (u, p) => {
-        expect(decodeAuth(encodeAuth(u, p))).toEqual({ username: u, password: p });
-      }),
+      fc.property(
+        fc.string().filter((s) => !s.includes(':')),
+        fc.string(),
+        (u, p) => {
+          expect(decodeAuth(encodeAuth(u, p))).toEqual({ username: u, password: p });
+        },
+      ),
     );
   });
 
@@ -29,7 +33,9 @@ describe('auth entries', () => {
 
   it('rejects an auth that is not base64 of user:pass, naming file and key', () => {
     expect(() => decodeAuthEntry({ auth: b64('nocolon') }, '/x/config.json', 'ghcr.io')).toThrow(/"ghcr.io" in \/x\/config.json/);
-    expect(() => decodeAuthEntry({ auth: '%%%' }, '/x/config.json', 'ghcr.io')).toThrowError(expect.objectContaining({ code: 'CONFIG_INVALID', kind: 'store' }));
+    expect(() => decodeAuthEntry({ auth: '%%%' }, '/x/config.json', 'ghcr.io')).toThrowError(
+      expect.objectContaining({ code: 'CONFIG_INVALID', kind: 'store' }),
+    );
   });
 
   it('writes like docker: auth + identitytoken, blanks username/password/serveraddress, keeps unknown keys in place', () => {

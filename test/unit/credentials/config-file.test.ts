@@ -137,17 +137,21 @@ describe('writing', () => {
     const key = fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !/^\d+$/.test(k) && k !== '__proto__' && k !== 'auths');
     const json = fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown);
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(key, json, { maxKeys: 6 }), fc.dictionary(fc.domain(), fc.record({ auth: fc.constant(b64('a:b')), email: fc.emailAddress() }), { maxKeys: 3 }), async (top, auths) => {
-        const doc = { ...top, auths: { ...auths } };
-        await mkdir(box.dockerDir, { recursive: true });
-        await writeFile(box.configPath, JSON.stringify(doc));
-        await saveCredential('new-host.test:5000', { username: 'u', password: 'p' }, box.opts);
-        const after = JSON.parse(await readFile(box.configPath, 'utf8'));
-        const expected = { ...doc, auths: { ...auths, 'new-host.test:5000': { auth: b64('u:p') } } };
-        expect(after).toEqual(expected);
-        expect(Object.keys(after)).toEqual(Object.keys(expected));
-        expect(Object.keys(after.auths)).toEqual(Object.keys(expected.auths));
-      }),
+      fc.asyncProperty(
+        fc.dictionary(key, json, { maxKeys: 6 }),
+        fc.dictionary(fc.domain(), fc.record({ auth: fc.constant(b64('a:b')), email: fc.emailAddress() }), { maxKeys: 3 }),
+        async (top, auths) => {
+          const doc = { ...top, auths: { ...auths } };
+          await mkdir(box.dockerDir, { recursive: true });
+          await writeFile(box.configPath, JSON.stringify(doc));
+          await saveCredential('new-host.test:5000', { username: 'u', password: 'p' }, box.opts);
+          const after = JSON.parse(await readFile(box.configPath, 'utf8'));
+          const expected = { ...doc, auths: { ...auths, 'new-host.test:5000': { auth: b64('u:p') } } };
+          expect(after).toEqual(expected);
+          expect(Object.keys(after)).toEqual(Object.keys(expected));
+          expect(Object.keys(after.auths)).toEqual(Object.keys(expected.auths));
+        },
+      ),
       { numRuns: 40 },
     );
   });

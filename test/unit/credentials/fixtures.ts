@@ -107,7 +107,9 @@ export function fakeKeytar(): KeytarLike & { items: Map<string, string> } {
       return items.delete(k(s, a));
     },
     async findCredentials(s) {
-      return [...items].filter(([key]) => key.startsWith(`${s}\u0000`)).map(([key, password]) => ({ account: key.slice(s.length + 1), password }));
+      return [...items]
+        .filter(([key]) => key.startsWith(`${s}\u0000`))
+        .map(([key, password]) => ({ account: key.slice(s.length + 1), password }));
     },
   };
 }

@@ -41,7 +41,9 @@ describe('helper protocol', () => {
     const { spawn, seen } = cannedSpawn({ code: 0, stdout: '{"ServerURL":"x","Username":"u","Secret":"s"}' });
     const h = createHelperBackend({ name: 'x', spawn, env: { PATH: '/p', GNUPGHOME: '/g' } });
     expect(await h.get('https://index.docker.io/v1/')).toEqual({ username: 'u', password: 's' });
-    expect(seen).toEqual([{ command: 'docker-credential-x', args: ['get'], stdin: 'https://index.docker.io/v1/', env: { PATH: '/p', GNUPGHOME: '/g' } }]);
+    expect(seen).toEqual([
+      { command: 'docker-credential-x', args: ['get'], stdin: 'https://index.docker.io/v1/', env: { PATH: '/p', GNUPGHOME: '/g' } },
+    ]);
   });
 
   it('<token> username means an identity token', async () => {
@@ -70,7 +72,9 @@ describe('helper protocol', () => {
 
   it('a failing store never echoes the secret', async () => {
     const { spawn } = cannedSpawn({ code: 1, stdout: 'error storing {"Secret":"sup3rs3cret"} sup3rs3cret' });
-    const err = await createHelperBackend({ name: 'x', spawn, chosenBy: 'credsStore' }).store('h', { username: 'u', password: 'sup3rs3cret' }).catch((e: unknown) => e);
+    const err = await createHelperBackend({ name: 'x', spawn, chosenBy: 'credsStore' })
+      .store('h', { username: 'u', password: 'sup3rs3cret' })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'CREDENTIAL_HELPER_FAILED', kind: 'auth' });
     expect((err as Error).message).toContain('(chosen by credsStore)');
     expect((err as Error).message).not.toContain('sup3rs3cret');
@@ -82,12 +86,17 @@ describe('helper protocol', () => {
     const m = cannedSpawn({ code: 1, stdout: 'credentials not found in native keychain' });
     expect(await createHelperBackend({ name: 'x', spawn: m.spawn }).erase('h')).toBe(false);
     const l = cannedSpawn({ code: 0, stdout: '{"https://index.docker.io/v1/":"<token>","localhost:5000":"u"}' });
-    expect(await createHelperBackend({ name: 'x', spawn: l.spawn }).list()).toEqual({ 'https://index.docker.io/v1/': '<token>', 'localhost:5000': 'u' });
+    expect(await createHelperBackend({ name: 'x', spawn: l.spawn }).list()).toEqual({
+      'https://index.docker.io/v1/': '<token>',
+      'localhost:5000': 'u',
+    });
   });
 
   it('rejects helper names that would be paths', async () => {
     const { spawn, seen } = cannedSpawn({ code: 0 });
-    await expect(createHelperBackend({ name: '../../bin/sh', spawn, chosenBy: 'credsStore' }).get('h')).rejects.toThrow(/not a valid helper name/);
+    await expect(createHelperBackend({ name: '../../bin/sh', spawn, chosenBy: 'credsStore' }).get('h')).rejects.toThrow(
+      /not a valid helper name/,
+    );
     expect(seen).toEqual([]);
   });
 

@@ -40,13 +40,16 @@ describe('saveCredential', () => {
     expect((await findCredential('ghcr.io', box.opts))?.credential).toEqual({ username: 'me', identityToken: 'rt' });
   });
 
-  it('defaults to credsStore, leaving docker\'s {} placeholder and removing old plaintext', async () => {
+  it("defaults to credsStore, leaving docker's {} placeholder and removing old plaintext", async () => {
     await fakeHelper(box, 'fake');
     await writeConfig({ credsStore: 'fake', auths: { 'localhost:5000': { auth: b64('old:plain'), email: 'e' } } });
     const r = await saveCredential('localhost:5000', { username: 'u', password: 'p' }, box.opts);
     expect(r).toMatchObject({ store: 'helper', where: 'docker-credential-fake', helper: 'fake', plaintextWarning: false });
     expect(await readConfig()).toEqual({ credsStore: 'fake', auths: { 'localhost:5000': { email: 'e' } } });
-    expect(await findCredential('localhost:5000', box.opts)).toMatchObject({ source: 'store', credential: { username: 'u', password: 'p' } });
+    expect(await findCredential('localhost:5000', box.opts)).toMatchObject({
+      source: 'store',
+      credential: { username: 'u', password: 'p' },
+    });
   });
 
   it('credHelpers[host] beats credsStore on write too', async () => {
@@ -60,12 +63,18 @@ describe('saveCredential', () => {
   it('--store helper --helper NAME records credHelpers[key]', async () => {
     await fakeHelper(box, 'fake');
     await saveCredential('docker.io', { username: 'u', password: 'p' }, { ...box.opts, helper: 'fake' });
-    expect(await readConfig()).toEqual({ credHelpers: { 'https://index.docker.io/v1/': 'fake' }, auths: { 'https://index.docker.io/v1/': {} } });
+    expect(await readConfig()).toEqual({
+      credHelpers: { 'https://index.docker.io/v1/': 'fake' },
+      auths: { 'https://index.docker.io/v1/': {} },
+    });
     expect(await findCredential('docker.io', box.opts)).toMatchObject({ source: 'helper', helper: 'fake' });
   });
 
   it('--store helper without any helper configured is a usage error', async () => {
-    await expect(saveCredential('ghcr.io', { username: 'u', password: 'p' }, { ...box.opts, store: 'helper' })).rejects.toMatchObject({ kind: 'usage', code: 'NO_CREDENTIAL_HELPER' });
+    await expect(saveCredential('ghcr.io', { username: 'u', password: 'p' }, { ...box.opts, store: 'helper' })).rejects.toMatchObject({
+      kind: 'usage',
+      code: 'NO_CREDENTIAL_HELPER',
+    });
   });
 
   it('--store file while a helper is configured says which key will shadow it', async () => {
@@ -78,11 +87,18 @@ describe('saveCredential', () => {
   it('--store keychain stores JSON in the keychain, remembers it, and the next login goes there too', async () => {
     const keytar = fakeKeytar();
     const opts = { ...box.opts, loadKeytar: async () => keytar };
-    expect(await saveCredential('localhost:5000', { username: 'u', password: 'p' }, { ...opts, store: 'keychain' })).toEqual({ store: 'keychain', where: 'the OS keychain', plaintextWarning: false });
+    expect(await saveCredential('localhost:5000', { username: 'u', password: 'p' }, { ...opts, store: 'keychain' })).toEqual({
+      store: 'keychain',
+      where: 'the OS keychain',
+      plaintextWarning: false,
+    });
     expect(JSON.parse((await keytar.getPassword('hubctl', 'localhost:5000'))!)).toEqual({ username: 'u', secret: 'p' });
     expect((await openPreferences(opts)).storeFor('localhost:5000')).toBe('keychain');
     expect(await saveCredential('localhost:5000', { username: 'u2', identityToken: 't' }, opts)).toMatchObject({ store: 'keychain' });
-    expect(await findCredential('localhost:5000', opts)).toMatchObject({ source: 'keychain', credential: { username: 'u2', identityToken: 't' } });
+    expect(await findCredential('localhost:5000', opts)).toMatchObject({
+      source: 'keychain',
+      credential: { username: 'u2', identityToken: 't' },
+    });
     expect(await storedUsername('localhost:5000', opts)).toBe('u2');
     await expect(stat(box.configPath)).rejects.toThrow();
   });
@@ -108,7 +124,10 @@ describe('eraseCredential', () => {
   });
 
   it('erases every auths key naming the registry and keeps the rest', async () => {
-    await writeConfig({ x: 1, auths: { 'docker.io': { auth: b64('a:b') }, 'https://index.docker.io/v1/': { auth: b64('c:d') }, 'ghcr.io': { auth: b64('e:f') } } });
+    await writeConfig({
+      x: 1,
+      auths: { 'docker.io': { auth: b64('a:b') }, 'https://index.docker.io/v1/': { auth: b64('c:d') }, 'ghcr.io': { auth: b64('e:f') } },
+    });
     expect(await eraseCredential('docker.io', box.opts)).toEqual({ erased: true, where: [box.configPath], remaining: [] });
     expect(await readConfig()).toEqual({ x: 1, auths: { 'ghcr.io': { auth: b64('e:f') } } });
   });
@@ -175,7 +194,10 @@ describe('preferences', () => {
     expect(again.storeFor('my.registry.example.com:5000')).toBe('keychain');
     expect(again.storeFor('docker.io')).toBeUndefined();
     expect(again.defaultStore()).toBe('file');
-    expect(JSON.parse(await readFile(again.path, 'utf8'))).toEqual({ servers: { 'my.registry.example.com:5000': 'keychain' }, defaultStore: 'file' });
+    expect(JSON.parse(await readFile(again.path, 'utf8'))).toEqual({
+      servers: { 'my.registry.example.com:5000': 'keychain' },
+      defaultStore: 'file',
+    });
     expect((await stat(again.path)).mode & 0o777).toBe(0o600);
     expect(again.path).toBe(path.join(box.root, 'prefs', 'preferences.json'));
   });

@@ -22,7 +22,8 @@ async function seedHelper(name: string, serverUrl: string, username: string, sec
   const file = path.join(box.helperStore, name, `${Buffer.from(serverUrl).toString('base64url')}.json`);
   await writeFile(file, JSON.stringify({ ServerURL: serverUrl, Username: username, Secret: secret }));
 }
-const calls = async () => (await readFile(path.join(box.helperStore, 'calls.log'), 'utf8').catch(() => '')).trim().split('\n').filter(Boolean);
+const calls = async () =>
+  (await readFile(path.join(box.helperStore, 'calls.log'), 'utf8').catch(() => '')).trim().split('\n').filter(Boolean);
 
 describe('lookup order', () => {
   it('anonymous when nothing is configured', async () => {
@@ -39,7 +40,13 @@ describe('lookup order', () => {
         path: box.configPath,
       });
     }
-    for (const k of ['docker.io', 'index.docker.io', 'registry-1.docker.io', 'https://index.docker.io/', 'https://registry-1.docker.io/v2/']) {
+    for (const k of [
+      'docker.io',
+      'index.docker.io',
+      'registry-1.docker.io',
+      'https://index.docker.io/',
+      'https://registry-1.docker.io/v2/',
+    ]) {
       await writeConfig({ auths: { [k]: { auth: b64('alias:pw') } } });
       expect((await findCredential('docker.io', box.opts))?.key).toBe(k);
     }
@@ -53,7 +60,9 @@ describe('lookup order', () => {
   });
 
   it('skips placeholder entries and prefers the exact key', async () => {
-    await writeConfig({ auths: { 'https://localhost:5000/': { auth: b64('old:x') }, 'localhost:5000': { auth: b64('new:y') }, 'ghcr.io': {} } });
+    await writeConfig({
+      auths: { 'https://localhost:5000/': { auth: b64('old:x') }, 'localhost:5000': { auth: b64('new:y') }, 'ghcr.io': {} },
+    });
     expect((await findCredential('localhost:5000', box.opts))?.credential.username).toBe('new');
     expect(await findCredential('ghcr.io', box.opts)).toBeUndefined();
   });
@@ -61,7 +70,11 @@ describe('lookup order', () => {
   it('credHelpers[host] wins over credsStore and auths; credsStore is then not asked', async () => {
     await seedHelper('one', 'localhost:5000', 'fromone', 's1');
     await seedHelper('two', 'localhost:5000', 'fromtwo', 's2');
-    await writeConfig({ credsStore: 'two', credHelpers: { 'localhost:5000': 'one' }, auths: { 'localhost:5000': { auth: b64('file:x') } } });
+    await writeConfig({
+      credsStore: 'two',
+      credHelpers: { 'localhost:5000': 'one' },
+      auths: { 'localhost:5000': { auth: b64('file:x') } },
+    });
     expect(await findCredential('localhost:5000', box.opts)).toEqual({
       credential: { username: 'fromone', password: 's1' },
       source: 'helper',
@@ -75,14 +88,21 @@ describe('lookup order', () => {
   it('credsStore before auths; Hub asked as https://index.docker.io/v1/', async () => {
     await seedHelper('two', 'https://index.docker.io/v1/', '<token>', 'refresh');
     await writeConfig({ credsStore: 'two', auths: { 'https://index.docker.io/v1/': { auth: b64('file:x') } } });
-    expect(await findCredential('registry-1.docker.io', box.opts)).toMatchObject({ credential: { identityToken: 'refresh' }, source: 'store', helper: 'two' });
+    expect(await findCredential('registry-1.docker.io', box.opts)).toMatchObject({
+      credential: { identityToken: 'refresh' },
+      source: 'store',
+      helper: 'two',
+    });
   });
 
   it('falls back to auths when the helper has nothing (standard and pass-style "none")', async () => {
     for (const mode of ['standard', 'pass'] as const) {
       await fakeHelper(box, 'h', mode);
       await writeConfig({ credsStore: 'h', auths: { 'localhost:5000': { auth: b64('file:x') } } });
-      expect(await findCredential('localhost:5000', box.opts)).toMatchObject({ source: 'file', credential: { username: 'file', password: 'x' } });
+      expect(await findCredential('localhost:5000', box.opts)).toMatchObject({
+        source: 'file',
+        credential: { username: 'file', password: 'x' },
+      });
       await writeConfig({ credsStore: 'h' });
       expect(await findCredential('localhost:5000', box.opts)).toBeUndefined();
     }
@@ -111,11 +131,20 @@ describe('lookup order', () => {
     await writeConfig({ auths: { 'localhost:5000': { auth: b64('file:x') } } });
     expect((await findCredential('localhost:5000', opts))?.source).toBe('file');
     await (await openPreferences(opts)).setStoreFor('localhost:5000', 'keychain');
-    expect(await findCredential('localhost:5000', opts)).toEqual({ credential: { username: 'kc', password: 'ks' }, source: 'keychain', key: 'localhost:5000' });
+    expect(await findCredential('localhost:5000', opts)).toEqual({
+      credential: { username: 'kc', password: 'ks' },
+      source: 'keychain',
+      key: 'localhost:5000',
+    });
   });
 
   it('a preferred keychain that cannot load is a clear error pointing to helpers', async () => {
-    const opts = { ...box.opts, loadKeytar: async () => { throw Object.assign(new Error('x'), {}); } };
+    const opts = {
+      ...box.opts,
+      loadKeytar: async () => {
+        throw Object.assign(new Error('x'), {});
+      },
+    };
     await (await openPreferences(opts)).setStoreFor('ghcr.io', 'keychain');
     // loadKeytar injected as failing: the error from the loader propagates
     await expect(findCredential('ghcr.io', opts)).rejects.toThrow();
@@ -125,12 +154,22 @@ describe('lookup order', () => {
 describe('podman/skopeo auth.json fallback', () => {
   it('reads $REGISTRY_AUTH_FILE, Hub under docker.io, exact host', async () => {
     const file = path.join(box.root, 'auth.json');
-    await writeFile(file, JSON.stringify({ auths: { 'docker.io': { auth: b64('pod:man') }, 'quay.io/ns': { auth: b64('ns:scoped') }, 'quay.io': { auth: b64('host:wide') } } }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        auths: { 'docker.io': { auth: b64('pod:man') }, 'quay.io/ns': { auth: b64('ns:scoped') }, 'quay.io': { auth: b64('host:wide') } },
+      }),
+    );
     const opts = { ...box.opts, env: { ...box.opts.env, REGISTRY_AUTH_FILE: file } };
-    expect(await findCredential('registry-1.docker.io', opts)).toEqual({ credential: { username: 'pod', password: 'man' }, source: 'authfile', key: 'docker.io', path: file });
+    expect(await findCredential('registry-1.docker.io', opts)).toEqual({
+      credential: { username: 'pod', password: 'man' },
+      source: 'authfile',
+      key: 'docker.io',
+      path: file,
+    });
     expect((await findCredential('quay.io', opts))?.credential.username).toBe('host');
     expect((await findCredential('quay.io', { ...opts, repository: 'ns/app' }))?.credential.username).toBe('ns');
-    expect((await findCredential('quay.io', { ...opts, readAuthFile: false }))).toBeUndefined();
+    expect(await findCredential('quay.io', { ...opts, readAuthFile: false })).toBeUndefined();
   });
 
   it('reads $XDG_RUNTIME_DIR/containers/auth.json, then ~/.config/containers/auth.json; docker config wins', async () => {
@@ -138,7 +177,10 @@ describe('podman/skopeo auth.json fallback', () => {
     await mkdir(path.join(run, 'containers'), { recursive: true });
     await mkdir(path.join(box.home, '.config', 'containers'), { recursive: true });
     await writeFile(path.join(run, 'containers', 'auth.json'), JSON.stringify({ auths: { 'a.io': { auth: b64('run:1') } } }));
-    await writeFile(path.join(box.home, '.config', 'containers', 'auth.json'), JSON.stringify({ auths: { 'a.io': { auth: b64('home:2') }, 'b.io': { auth: b64('home:3') } } }));
+    await writeFile(
+      path.join(box.home, '.config', 'containers', 'auth.json'),
+      JSON.stringify({ auths: { 'a.io': { auth: b64('home:2') }, 'b.io': { auth: b64('home:3') } } }),
+    );
     const opts = { ...box.opts, env: { ...box.opts.env, XDG_RUNTIME_DIR: run } };
     expect((await findCredential('a.io', opts))?.credential.username).toBe('run');
     expect((await findCredential('b.io', opts))?.credential.username).toBe('home');

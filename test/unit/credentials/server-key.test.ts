@@ -39,7 +39,14 @@ describe('server keys', () => {
   });
 
   it('recognises every Docker Hub alias on read', () => {
-    for (const k of ['docker.io', 'index.docker.io', 'registry-1.docker.io', 'https://index.docker.io/v1/', 'https://registry-1.docker.io/v2/', 'http://index.docker.io/']) {
+    for (const k of [
+      'docker.io',
+      'index.docker.io',
+      'registry-1.docker.io',
+      'https://index.docker.io/v1/',
+      'https://registry-1.docker.io/v2/',
+      'http://index.docker.io/',
+    ]) {
       expect(isDockerHub(k)).toBe(true);
       expect(keyMatchesRegistry(k, 'docker.io')).toBe(true);
       expect(keyMatchesRegistry(k, 'registry-1.docker.io')).toBe(true);
@@ -53,18 +60,27 @@ describe('server keys', () => {
   it('orders matches: canonical key, bare host, then others in file order', () => {
     const record = { 'docker.io': 1, 'registry-1.docker.io': 2, [DOCKER_HUB_CONFIG_KEY]: 3, 'ghcr.io': 4 };
     expect(matchingKeys(record, 'docker.io')).toEqual([DOCKER_HUB_CONFIG_KEY, 'docker.io', 'registry-1.docker.io']);
-    expect(matchingKeys({ 'https://localhost:5000/': 1, 'localhost:5000': 2 }, 'localhost:5000')).toEqual(['localhost:5000', 'https://localhost:5000/']);
+    expect(matchingKeys({ 'https://localhost:5000/': 1, 'localhost:5000': 2 }, 'localhost:5000')).toEqual([
+      'localhost:5000',
+      'https://localhost:5000/',
+    ]);
     expect(matchingKeys({ 'ghcr.io': 1 }, 'localhost:5000')).toEqual([]);
   });
 
   it('registryHost is idempotent and scheme/path-insensitive', () => {
     fc.assert(
-      fc.property(fc.domain(), fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }), fc.constantFrom('', 'https://', 'http://'), fc.constantFrom('', '/', '/v1/', '/v2/x'), (d, port, scheme, suffix) => {
-        const host = port === undefined ? d : `${d}:${port}`;
-        const key = `${scheme}${host}${suffix}`;
-        expect(registryHost(registryHost(key))).toBe(registryHost(key));
-        expect(keyMatchesRegistry(key, host)).toBe(true);
-      }),
+      fc.property(
+        fc.domain(),
+        fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }),
+        fc.constantFrom('', 'https://', 'http://'),
+        fc.constantFrom('', '/', '/v1/', '/v2/x'),
+        (d, port, scheme, suffix) => {
+          const host = port === undefined ? d : `${d}:${port}`;
+          const key = `${scheme}${host}${suffix}`;
+          expect(registryHost(registryHost(key))).toBe(registryHost(key));
+          expect(keyMatchesRegistry(key, host)).toBe(true);
+        },
+      ),
     );
   });
 });

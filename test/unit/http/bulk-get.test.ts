@@ -11,7 +11,15 @@ const servers: Server[] = [];
 const transports: RegistryTransport[] = [];
 afterEach(async () => {
   await Promise.all(transports.splice(0).map((t) => t.close()));
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => { s.closeAllConnections(); s.close(r); })));
+  await Promise.all(
+    servers.splice(0).map(
+      (s) =>
+        new Promise((r) => {
+          s.closeAllConnections();
+          s.close(r);
+        }),
+    ),
+  );
 });
 
 interface Hit {
@@ -54,7 +62,12 @@ function transportFor(origin: string, lines: string[] = []): RegistryTransport {
   return t;
 }
 
-const blobGet = (more: Record<string, unknown> = {}) => ({ method: 'GET' as const, url: '/v2/x/blobs/sha256:1', scopes: ['repository:x:pull'], ...more });
+const blobGet = (more: Record<string, unknown> = {}) => ({
+  method: 'GET' as const,
+  url: '/v2/x/blobs/sha256:1',
+  scopes: ['repository:x:pull'],
+  ...more,
+});
 const blobHits = (hits: Hit[]) => hits.filter((h) => h.url !== '/v2/');
 
 describe('bulk GETs through the transport', () => {
@@ -91,7 +104,9 @@ describe('bulk GETs through the transport', () => {
   it('drops Authorization on a redirect to another origin, on the raw path too', async () => {
     const blob = randomBytes(400_000);
     const storage = await listen((_req, res) => res.writeHead(200, { 'content-length': blob.length }).end(blob));
-    const { origin, hits } = await listen(registry((_req, res) => res.writeHead(307, { location: `${storage.origin}/blob?sig=abc`, 'content-length': 0 }).end()));
+    const { origin, hits } = await listen(
+      registry((_req, res) => res.writeHead(307, { location: `${storage.origin}/blob?sig=abc`, 'content-length': 0 }).end()),
+    );
     const res = await transportFor(origin).request(blobGet({ bulk: true }));
     expect(res.url).toBe(`${storage.origin}/blob?sig=abc`);
     expect((await res.bytes(1 << 20)).equals(blob)).toBe(true);
@@ -104,10 +119,12 @@ describe('bulk GETs through the transport', () => {
   });
 
   it('never uses the raw path for requests that are not bulk GETs', async () => {
-    const { origin, hits } = await listen(registry((req, res) => {
-      req.resume();
-      res.writeHead(200, { 'content-length': 4 }).end('data');
-    }));
+    const { origin, hits } = await listen(
+      registry((req, res) => {
+        req.resume();
+        res.writeHead(200, { 'content-length': 4 }).end('data');
+      }),
+    );
     const t = transportFor(origin);
     expect(await (await t.request(blobGet())).text(100)).toBe('data');
     expect(await (await t.request(blobGet({ bulk: false }))).text(100)).toBe('data');

@@ -34,11 +34,9 @@ describe('loadExtraCAs', () => {
       writeFileSync(join(dir, 'd1', 'reg:5000', 'extra.crt'), 'CA2');
       writeFileSync(join(dir, 'd1', 'reg:5000', 'client.key'), 'KEY');
       writeFileSync(join(dir, 'file.pem'), 'CA0');
-      expect(loadExtraCAs({ caFile: join(dir, 'file.pem'), certsDirs: [join(dir, 'nope'), join(dir, 'd1')], hostNames: ['reg:5000'] })).toEqual([
-        'CA0',
-        'CA1',
-        'CA2',
-      ]);
+      expect(
+        loadExtraCAs({ caFile: join(dir, 'file.pem'), certsDirs: [join(dir, 'nope'), join(dir, 'd1')], hostNames: ['reg:5000'] }),
+      ).toEqual(['CA0', 'CA1', 'CA2']);
       expect(() => loadExtraCAs({ caFile: join(dir, 'missing.pem'), hostNames: [] })).toThrow(HubctlError);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -25,30 +25,63 @@ const registryHandler: Handler = (req, res) => {
     res.writeHead(200, { 'docker-distribution-api-version': 'registry/2.0' }).end('{}');
     return;
   }
-  res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ code: 'NAME_UNKNOWN', message: 'repository name not known to registry' }] }));
+  res
+    .writeHead(404, { 'content-type': 'application/json' })
+    .end(JSON.stringify({ errors: [{ code: 'NAME_UNKNOWN', message: 'repository name not known to registry' }] }));
 };
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'hubctl-tls-'));
   certFile = join(dir, 'cert.pem');
   keyFile = join(dir, 'key.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-    '-days', '1', '-keyout', keyFile, '-out', certFile,
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-days',
+      '1',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+    ],
+    { stdio: 'ignore' },
+  );
 });
 
 afterAll(async () => {
   await closeAllTransports();
-  await Promise.all(servers.map((s) => new Promise<void>((r) => { s.closeAllConnections?.(); s.close(() => r()); })));
+  await Promise.all(
+    servers.map(
+      (s) =>
+        new Promise<void>((r) => {
+          s.closeAllConnections?.();
+          s.close(() => r());
+        }),
+    ),
+  );
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('loopback scheme detection', () => {
   it('falls back from HTTPS to HTTP for a plain-HTTP loopback registry and remembers it', async () => {
     let hits = 0;
-    const port = await listen(createHttpServer((req, res) => { hits++; registryHandler(req, res); }));
+    const port = await listen(
+      createHttpServer((req, res) => {
+        hits++;
+        registryHandler(req, res);
+      }),
+    );
     const lines: string[] = [];
     const t = createTransport({ registry: `127.0.0.1:${port}`, debug: (l) => lines.push(l) });
     expect(await t.baseUrl()).toBe(`http://127.0.0.1:${port}`);
@@ -124,7 +157,12 @@ describe('proxy from options.env', () => {
     expect(await t.baseUrl()).toBe('http://registry.invalid:5999');
     expect(seen).toContain('GET http://registry.invalid:5999/v2/');
     await t.close();
-    const excluded = createTransport({ registry: 'registry.invalid:5999', insecure: true, env: { ...env, NO_PROXY: '.invalid' }, sleep: async () => undefined });
+    const excluded = createTransport({
+      registry: 'registry.invalid:5999',
+      insecure: true,
+      env: { ...env, NO_PROXY: '.invalid' },
+      sleep: async () => undefined,
+    });
     const err = await excluded.baseUrl().catch((e) => e);
     expect(err.kind).toBe('network'); // resolved directly: the name does not exist
     expect(seen).toHaveLength(1);
@@ -133,7 +171,12 @@ describe('proxy from options.env', () => {
 
   it('never proxies loopback registries', async () => {
     let proxied = 0;
-    const proxyPort = await listen(createHttpServer((_req, res) => { proxied++; res.writeHead(500).end(); }));
+    const proxyPort = await listen(
+      createHttpServer((_req, res) => {
+        proxied++;
+        res.writeHead(500).end();
+      }),
+    );
     const regPort = await listen(createHttpServer(registryHandler));
     const t = createTransport({ registry: `127.0.0.1:${regPort}`, env: { HTTP_PROXY: `http://127.0.0.1:${proxyPort}` } });
     expect(await t.baseUrl()).toBe(`http://127.0.0.1:${regPort}`);

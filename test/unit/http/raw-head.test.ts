@@ -20,7 +20,9 @@ describe('parseResponseHead', () => {
   });
 
   it('lower-cases names, trims values and turns repeated headers into arrays', () => {
-    const h = parseResponseHead('HTTP/1.1 200 OK\r\nContent-Type:  a/b \r\nSet-Cookie: x=1\r\nset-cookie: y=2\r\nSET-COOKIE: z=3\r\nEmpty:');
+    const h = parseResponseHead(
+      'HTTP/1.1 200 OK\r\nContent-Type:  a/b \r\nSet-Cookie: x=1\r\nset-cookie: y=2\r\nSET-COOKIE: z=3\r\nEmpty:',
+    );
     expect(h.headers).toEqual({ 'content-type': 'a/b', 'set-cookie': ['x=1', 'y=2', 'z=3'], empty: '' });
   });
 
@@ -57,18 +59,12 @@ describe('bodyFraming', () => {
     expect(bodyFraming(head(200, { 'content-length': '42, 42' }))).toEqual({ kind: 'length', length: 42 });
   });
 
-  it.each([
-    [['42', '43']],
-    ['42, 43'],
-    ['abc'],
-    ['-1'],
-    ['1e3'],
-    ['0x10'],
-    [''],
-    ['1234567890123456'],
-  ])('refuses Content-Length %j', (cl) => {
-    expect(() => bodyFraming(head(200, { 'content-length': cl }))).toThrow(expect.objectContaining({ code: 'HPE_INVALID_RESPONSE' }));
-  });
+  it.each([[['42', '43']], ['42, 43'], ['abc'], ['-1'], ['1e3'], ['0x10'], [''], ['1234567890123456']])(
+    'refuses Content-Length %j',
+    (cl) => {
+      expect(() => bodyFraming(head(200, { 'content-length': cl }))).toThrow(expect.objectContaining({ code: 'HPE_INVALID_RESPONSE' }));
+    },
+  );
 
   it.each([100, 101, 103, 199, 204, 304])('status %i has no body, whatever the headers say', (status) => {
     expect(bodyFraming(head(status, { 'content-length': '10', 'transfer-encoding': 'chunked' }))).toEqual({ kind: 'none' });
@@ -83,7 +79,8 @@ describe('bodyFraming', () => {
   it('decodes a whole chunked body, dropping extensions and trailers, and refuses a cut one', () => {
     expect(decodeChunked(Buffer.from('3;x=y\r\nabc\r\nA\r\n0123456789\r\n0\r\nt: 1\r\n\r\n')).toString()).toBe('abc0123456789');
     expect(decodeChunked(Buffer.from('0\r\n\r\n')).length).toBe(0);
-    for (const bad of ['3\r\nab', '3\r\nabcd\r\n0\r\n\r\n', 'zz\r\n', '3']) expect(() => decodeChunked(Buffer.from(bad))).toThrow(/malformed/);
+    for (const bad of ['3\r\nab', '3\r\nabcd\r\n0\r\n\r\n', 'zz\r\n', '3'])
+      expect(() => decodeChunked(Buffer.from(bad))).toThrow(/malformed/);
   });
 
   it('reads to the end of the connection without a length', () => {

@@ -64,10 +64,18 @@ async function serve(answer: (s: Socket, head: string) => void, tls = false): Pr
 const options: RawClientOptions = { tls: {}, bodyTimeoutMs: 30_000 };
 const rawGet = (o: Partial<RawClientOptions> = {}) => createRawGet({ ...options, ...o });
 const headOf = (status: string, headers: Record<string, string | number> = {}) =>
-  `HTTP/1.1 ${status}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+  `HTTP/1.1 ${status}\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 /** Settles a call that may throw synchronously or reject. */
-const outcome = (f: () => Promise<unknown>) => Promise.resolve().then(f).then(() => undefined, (e: unknown) => e as Error & { code?: string });
+const outcome = (f: () => Promise<unknown>) =>
+  Promise.resolve()
+    .then(f)
+    .then(
+      () => undefined,
+      (e: unknown) => e as Error & { code?: string },
+    );
 
 /** Pumps a body into memory; views are copied only when released, so a view overwritten while held shows. */
 async function pumpAll(body: RawBody, holdUntilQuiet = false): Promise<{ bytes: Buffer; maxHeld: number; releasesBeforeEnd: number }> {
@@ -155,7 +163,9 @@ describe('raw GET: Content-Length bodies', () => {
   });
 
   it('ends at once for 204 and Content-Length 0', async () => {
-    const { url } = await serve((s, head) => s.write(head.includes('/empty') ? headOf('200 OK', { 'content-length': 0 }) : headOf('204 No Content')));
+    const { url } = await serve((s, head) =>
+      s.write(head.includes('/empty') ? headOf('200 OK', { 'content-length': 0 }) : headOf('204 No Content')),
+    );
     for (const path of ['/empty', '/none']) {
       const res = await rawGet()(new URL(url + path), {});
       expect((await pumpAll(res.body)).bytes.length).toBe(0);
@@ -176,7 +186,9 @@ describe('raw GET: other framings and heads', () => {
   it('keeps body bytes that came in the same read as the head, then reads the rest', async () => {
     for (const mode of ['pump', 'stream'] as const) {
       const body = randomBytes(200_000);
-      const { url, seen } = await serve((s) => s.write(Buffer.concat([Buffer.from(headOf('200 OK', { 'content-length': body.length })), body.subarray(0, 10)])));
+      const { url, seen } = await serve((s) =>
+        s.write(Buffer.concat([Buffer.from(headOf('200 OK', { 'content-length': body.length })), body.subarray(0, 10)])),
+      );
       const res = await rawGet()(new URL(url), {});
       // the rest only once the client holds the response
       seen.sockets[0]!.write(body.subarray(10));
@@ -214,7 +226,9 @@ describe('raw GET: other framings and heads', () => {
   });
 
   it('keeps repeated response headers as arrays', async () => {
-    const { url } = await serve((s) => s.write('HTTP/1.1 307 Temporary Redirect\r\nLocation: /x\r\nX-A: 1\r\nx-a: 2\r\nContent-Length: 0\r\n\r\n'));
+    const { url } = await serve((s) =>
+      s.write('HTTP/1.1 307 Temporary Redirect\r\nLocation: /x\r\nX-A: 1\r\nx-a: 2\r\nContent-Length: 0\r\n\r\n'),
+    );
     const res = await rawGet()(new URL(url), {});
     expect(res.statusCode).toBe(307);
     expect(res.headers).toMatchObject({ location: '/x', 'x-a': ['1', '2'] });
@@ -229,7 +243,9 @@ describe('raw GET: other framings and heads', () => {
   });
 
   it('refuses a malformed head and an endless one', async () => {
-    const { url } = await serve((s, head) => s.write(head.includes('/bad') ? 'HTTP/1.1 200 OK\r\n folded\r\n\r\n' : `HTTP/1.1 200 OK\r\nx: ${'a'.repeat(70_000)}`));
+    const { url } = await serve((s, head) =>
+      s.write(head.includes('/bad') ? 'HTTP/1.1 200 OK\r\n folded\r\n\r\n' : `HTTP/1.1 200 OK\r\nx: ${'a'.repeat(70_000)}`),
+    );
     expect((await outcome(() => rawGet()(new URL(`${url}/bad`), {})))?.code).toBe('HPE_INVALID_RESPONSE');
     expect((await outcome(() => rawGet()(new URL(`${url}/long`), {})))?.code).toBe('UND_ERR_HEADERS_OVERFLOW');
   });
@@ -288,7 +304,10 @@ describe('raw GET: failures', () => {
       const reading = new AbortController();
       const res = await rawGet()(new URL(`${url}/body`), {}, reading.signal);
       // reading has started (synchronously) when the abort comes
-      const read = (mode === 'pump' ? pumpAll(res.body) : readAll(res.body)).then(() => undefined, (e: unknown) => e);
+      const read = (mode === 'pump' ? pumpAll(res.body) : readAll(res.body)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       reading.abort(reason);
       expect(await read).toBe(reason);
     }

@@ -73,7 +73,12 @@ describe('raw uploads', () => {
     await writeFile(path, data);
     const { url, received } = await serve('202 Accepted');
     const sent: number[] = [];
-    const res = await client.send('PATCH', url, { 'content-type': 'application/octet-stream', 'content-length': String(data.length) }, { kind: 'file', path, size: data.length, onSent: (n) => sent.push(n) });
+    const res = await client.send(
+      'PATCH',
+      url,
+      { 'content-type': 'application/octet-stream', 'content-length': String(data.length) },
+      { kind: 'file', path, size: data.length, onSent: (n) => sent.push(n) },
+    );
     expect(res.statusCode).toBe(202);
     expect(res.headers.location).toBe('/next');
     await readBytes(res.body, 1024);
@@ -90,7 +95,8 @@ describe('raw uploads', () => {
   it('reads a chunked answer (a proxy in front of the registry may send one): status, headers and the decoded body', async () => {
     const path = join(dir, 'chunked');
     await writeFile(path, randomBytes(300_000));
-    const answer = 'HTTP/1.1 400 Bad Request\r\ntransfer-encoding: chunked\r\n\r\n7;ext=1\r\n{"error\r\n5\r\ns":1}\r\n0\r\ntrailer: x\r\n\r\n';
+    const answer =
+      'HTTP/1.1 400 Bad Request\r\ntransfer-encoding: chunked\r\n\r\n7;ext=1\r\n{"error\r\n5\r\ns":1}\r\n0\r\ntrailer: x\r\n\r\n';
     const { url } = await serve('400 Bad Request', false, answer);
     const res = await client.send('PATCH', url, {}, { kind: 'file', path, size: 300_000 });
     expect(res.statusCode).toBe(400);

@@ -45,11 +45,13 @@ describe('parseRetryAfter', () => {
 
 describe('hosts', () => {
   it('recognises loopback hosts', () => {
-    for (const h of ['localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]', 'LOCALHOST', '::ffff:127.0.0.1']) expect(isLoopbackHost(h)).toBe(true);
+    for (const h of ['localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]', 'LOCALHOST', '::ffff:127.0.0.1'])
+      expect(isLoopbackHost(h)).toBe(true);
     for (const h of ['128.0.0.1', 'example.com', '10.0.0.1', 'localhost.example.com']) expect(isLoopbackHost(h)).toBe(false);
   });
   it('recognises link-local and metadata hosts', () => {
-    for (const h of ['169.254.169.254', '[fe80::1]', 'fe80::abcd', 'metadata.google.internal', 'fd00:ec2::254']) expect(isLinkLocalOrMetadata(h)).toBe(true);
+    for (const h of ['169.254.169.254', '[fe80::1]', 'fe80::abcd', 'metadata.google.internal', 'fd00:ec2::254'])
+      expect(isLinkLocalOrMetadata(h)).toBe(true);
     for (const h of ['10.0.0.1', 'example.com', '::1', 'fec0::1']) expect(isLinkLocalOrMetadata(h)).toBe(false);
   });
 });

@@ -31,15 +31,21 @@ function setup(handler: (r: SeenRequest) => Reply, extra: Record<string, unknown
 }
 
 /** A bearer-challenging /v2/ so the registry token is sent, then `rest` for everything else. */
-const withPing = (rest: (r: SeenRequest) => Reply) => (r: SeenRequest): Reply =>
-  r.origin === REG && r.path === '/v2/' ? { status: 401, headers: { 'www-authenticate': 'Bearer realm="https://auth.example.com/token"' } } : rest(r);
+const withPing =
+  (rest: (r: SeenRequest) => Reply) =>
+  (r: SeenRequest): Reply =>
+    r.origin === REG && r.path === '/v2/'
+      ? { status: 401, headers: { 'www-authenticate': 'Bearer realm="https://auth.example.com/token"' } }
+      : rest(r);
 
 const get = (url: string, more: Record<string, unknown> = {}) => ({ method: 'GET' as const, url, scopes: ['repository:x:pull'], ...more });
 
 describe('redirects', () => {
   it('drops Authorization on a redirect to another origin and reports the final URL', async () => {
     const { transport, seen } = setup(
-      withPing((r) => (r.origin === REG ? { status: 307, headers: { location: `${STORAGE}/blob?sig=abc` } } : { status: 200, body: 'data' })),
+      withPing((r) =>
+        r.origin === REG ? { status: 307, headers: { location: `${STORAGE}/blob?sig=abc` } } : { status: 200, body: 'data' },
+      ),
     );
     const res = await transport.request(get('/v2/x/blobs/sha256:1'));
     expect(await res.text(100)).toBe('data');
@@ -50,7 +56,9 @@ describe('redirects', () => {
   });
 
   it('keeps Authorization on a same-origin redirect', async () => {
-    const { transport, seen } = setup(withPing((r) => (r.path.startsWith('/v2/x/a') ? { status: 302, headers: { location: '/v2/x/b' } } : { status: 200 })));
+    const { transport, seen } = setup(
+      withPing((r) => (r.path.startsWith('/v2/x/a') ? { status: 302, headers: { location: '/v2/x/b' } } : { status: 200 })),
+    );
     const res = await transport.request(get('/v2/x/a'));
     expect(res.url).toBe(`${REG}/v2/x/b`);
     expect(seen.at(-1)!.headers.authorization).toBe('Bearer secret-token-value');
@@ -102,7 +110,10 @@ describe('retries', () => {
   });
 
   it('fails when Retry-After is beyond the cap', async () => {
-    const { transport, sleeps } = setup(withPing(() => ({ status: 429, headers: { 'retry-after': '3600' } })), { retry: { maxRetryAfterMs: 60_000 } });
+    const { transport, sleeps } = setup(
+      withPing(() => ({ status: 429, headers: { 'retry-after': '3600' } })),
+      { retry: { maxRetryAfterMs: 60_000 } },
+    );
     const err = await transport.request(get('/v2/x/a')).catch((e) => e);
     expect(err.kind).toBe('network');
     expect(err.code).toBe('TOOMANYREQUESTS');
@@ -111,7 +122,10 @@ describe('retries', () => {
   });
 
   it('gives up after maxAttempts and maps the last status', async () => {
-    const { transport, sleeps, seen } = setup(withPing(() => ({ status: 502, body: 'bad gateway' })), { retry: { maxAttempts: 3 } });
+    const { transport, sleeps, seen } = setup(
+      withPing(() => ({ status: 502, body: 'bad gateway' })),
+      { retry: { maxAttempts: 3 } },
+    );
     const err = await transport.request(get('/v2/x/a')).catch((e) => e);
     expect(err.kind).toBe('network');
     expect(err.details.status).toBe(502);
@@ -179,7 +193,11 @@ describe('retries', () => {
     const agent = new MockAgent();
     agent.disableNetConnect();
     agents.push(agent);
-    agent.get(REG).intercept({ path: '/v2/', method: 'GET' }).replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })).times(5);
+    agent
+      .get(REG)
+      .intercept({ path: '/v2/', method: 'GET' })
+      .replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))
+      .times(5);
     const t = createTransport({ registry: 'registry.example.com', dispatcher: agent, sleep: async () => undefined });
     const err = await t.request(get('/v2/x/a')).catch((e) => e);
     expect(err.kind).toBe('network');
@@ -191,12 +209,24 @@ describe('retries', () => {
 describe('error mapping', () => {
   const cases: [Reply, string, string][] = [
     [{ status: 404, body: { errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }] } }, 'notfound', 'MANIFEST_UNKNOWN'],
-    [{ status: 404, body: { errors: [{ code: 'NAME_UNKNOWN', message: 'repository name not known to registry' }] } }, 'notfound', 'NAME_UNKNOWN'],
+    [
+      { status: 404, body: { errors: [{ code: 'NAME_UNKNOWN', message: 'repository name not known to registry' }] } },
+      'notfound',
+      'NAME_UNKNOWN',
+    ],
     [{ status: 404, body: '404 page not found\n' }, 'notfound', 'NOT_FOUND'],
     [{ status: 403, body: { errors: [{ code: 'DENIED', message: 'requested access to the resource is denied' }] } }, 'auth', 'DENIED'],
-    [{ status: 400, body: { errors: [{ code: 'DIGEST_INVALID', message: 'provided digest did not match uploaded content' }] } }, 'integrity', 'DIGEST_INVALID'],
+    [
+      { status: 400, body: { errors: [{ code: 'DIGEST_INVALID', message: 'provided digest did not match uploaded content' }] } },
+      'integrity',
+      'DIGEST_INVALID',
+    ],
     [{ status: 400, body: { errors: [{ code: 'MANIFEST_INVALID', message: 'manifest invalid' }] } }, 'integrity', 'MANIFEST_INVALID'],
-    [{ status: 400, body: { errors: [{ code: 'MANIFEST_BLOB_UNKNOWN', message: 'blob unknown to registry' }] } }, 'internal', 'MANIFEST_BLOB_UNKNOWN'],
+    [
+      { status: 400, body: { errors: [{ code: 'MANIFEST_BLOB_UNKNOWN', message: 'blob unknown to registry' }] } },
+      'internal',
+      'MANIFEST_BLOB_UNKNOWN',
+    ],
     [{ status: 501, body: 'not implemented' }, 'network', 'HTTP_501'],
   ];
   it.each(cases)('maps %j', async (reply, kind, code) => {
@@ -217,7 +247,10 @@ describe('error mapping', () => {
   });
 
   it('caps error bodies and tolerates huge ones', async () => {
-    const { transport } = setup(withPing(() => ({ status: 500, body: 'x'.repeat(200_000) })), { retry: { maxAttempts: 1 } });
+    const { transport } = setup(
+      withPing(() => ({ status: 500, body: 'x'.repeat(200_000) })),
+      { retry: { maxAttempts: 1 } },
+    );
     const err = await transport.request(get('/v2/x/a')).catch((e) => e);
     expect(err.kind).toBe('network');
   });

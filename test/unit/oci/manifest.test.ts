@@ -25,7 +25,11 @@ describe('parseManifest', () => {
   });
 
   it('reads indexes and manifest lists', () => {
-    const idx = { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [{ mediaType: MediaType.OciManifest, digest: d('2'), size: 3, platform: { os: 'linux', architecture: 'amd64' } }] };
+    const idx = {
+      schemaVersion: 2,
+      mediaType: MediaType.OciIndex,
+      manifests: [{ mediaType: MediaType.OciManifest, digest: d('2'), size: 3, platform: { os: 'linux', architecture: 'amd64' } }],
+    };
     expect(parseManifest(JSON.stringify(idx)).kind).toBe('index');
     const list = { ...idx, mediaType: MediaType.DockerManifestList };
     expect(parseManifest(JSON.stringify(list), MediaType.DockerManifestList).mediaType).toBe(MediaType.DockerManifestList);
@@ -52,7 +56,11 @@ describe('parseManifest', () => {
   });
 
   it('gives only typed errors on random JSON-ish input', () => {
-    const arb = fc.oneof(fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify({ schemaVersion: 2, layers: v, config: v, manifests: v })));
+    const arb = fc.oneof(
+      fc.string(),
+      fc.json(),
+      fc.jsonValue().map((v) => JSON.stringify({ schemaVersion: 2, layers: v, config: v, manifests: v })),
+    );
     fc.assert(
       fc.property(arb, fc.option(fc.constantFrom(...Object.values(MediaType))), (body, ct) => {
         try {

@@ -8,7 +8,13 @@ const m = (os: string, architecture: string, variant?: string, c = '1'): Descrip
   platform: variant ? { os, architecture, variant } : { os, architecture },
 });
 
-const index = [m('linux', 'amd64', undefined, '1'), m('linux', 'arm64', 'v8', '2'), m('linux', 'arm', 'v7', '3'), m('linux', 'arm', 'v6', '4'), m('unknown', 'unknown', undefined, '5')];
+const index = [
+  m('linux', 'amd64', undefined, '1'),
+  m('linux', 'arm64', 'v8', '2'),
+  m('linux', 'arm', 'v7', '3'),
+  m('linux', 'arm', 'v6', '4'),
+  m('unknown', 'unknown', undefined, '5'),
+];
 
 describe('platforms', () => {
   it('parses os/arch[/variant] and normalizes arch aliases', () => {
@@ -35,7 +41,9 @@ describe('platforms', () => {
     try {
       selectPlatform(index, { os: 'windows', architecture: 'amd64' }, 'busybox:latest');
     } catch (e) {
-      expect((e as { hint: string }).hint).toBe('available platforms: linux/amd64, linux/arm64/v8, linux/arm/v7, linux/arm/v6; choose one with --platform');
+      expect((e as { hint: string }).hint).toBe(
+        'available platforms: linux/amd64, linux/arm64/v8, linux/arm/v7, linux/arm/v6; choose one with --platform',
+      );
       expect((e as { kind: string }).kind).toBe('notfound');
     }
     expect(runnableManifests(index)).toHaveLength(4);

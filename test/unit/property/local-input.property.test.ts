@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { createCredentialSource } from '../../../src/credentials/index.js';
-import { checkTarEntry, normalizeEntryName, parseDockerfile } from '../../../src/build/index.js';
+import { checkTarEntry, normalizeEntryName, parseDockerfile } from '../../../src/builder/index.js';
 import { parseDockerArchiveManifest, digestOfBlobEntry } from '../../../src/archive/index.js';
 import { createClient, load, ImageStore, closeAllTransports } from '../../../src/index.js';
 import { onlyHubctl, onlyHubctlAsync } from './only-typed-errors.js';
@@ -27,17 +27,39 @@ const junk = fc.oneof(fc.jsonValue(), fc.string(), fc.constant(null));
 
 describe('docker config.json', () => {
   // credsStore / credHelpers are left out on purpose: they name programs to run (docker-credential-*)
-  const entry = fc.record({ auth: fc.oneof(fc.base64String(), fc.string(), junk), identitytoken: junk, registrytoken: junk, username: junk, password: junk, email: junk }, { requiredKeys: [] });
+  const entry = fc.record(
+    {
+      auth: fc.oneof(fc.base64String(), fc.string(), junk),
+      identitytoken: junk,
+      registrytoken: junk,
+      username: junk,
+      password: junk,
+      email: junk,
+    },
+    { requiredKeys: [] },
+  );
   const config = fc.record(
     {
-      auths: fc.oneof(fc.dictionary(fc.constantFrom('registry.example.com', 'https://registry.example.com/v1/', 'registry.example.com:443', 'other.io'), fc.oneof(entry, junk)), junk),
+      auths: fc.oneof(
+        fc.dictionary(
+          fc.constantFrom('registry.example.com', 'https://registry.example.com/v1/', 'registry.example.com:443', 'other.io'),
+          fc.oneof(entry, junk),
+        ),
+        junk,
+      ),
       HttpHeaders: junk,
       proxies: junk,
       currentContext: junk,
     },
     { requiredKeys: [] },
   );
-  const text = fc.oneof(config.map((c) => JSON.stringify(c)), fc.string(), fc.json(), fc.constant('\ufeff{}'), fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b).toString('latin1')));
+  const text = fc.oneof(
+    config.map((c) => JSON.stringify(c)),
+    fc.string(),
+    fc.json(),
+    fc.constant('\ufeff{}'),
+    fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b).toString('latin1')),
+  );
 
   it('a credential, nothing, or a typed error for every generated config.json', async () => {
     let n = 0;
@@ -59,8 +81,22 @@ describe('docker config.json', () => {
 
 describe('tar headers and archives', () => {
   const seg = fc.oneof(fc.constantFrom('..', '.', '', 'a', 'b', 'etc', 'x y', '\0', '~'), fc.string({ maxLength: 5 }));
-  const path = fc.tuple(fc.constantFrom('', '/', './', '../', '//'), fc.array(seg, { maxLength: 5 }), fc.constantFrom('', '/')).map(([a, s, b]) => `${a}${s.join('/')}${b}`);
-  const type = fc.constantFrom('file', 'directory', 'symlink', 'link', 'character-device', 'block-device', 'fifo', 'contiguous-file', 'pax-header', undefined, null);
+  const path = fc
+    .tuple(fc.constantFrom('', '/', './', '../', '//'), fc.array(seg, { maxLength: 5 }), fc.constantFrom('', '/'))
+    .map(([a, s, b]) => `${a}${s.join('/')}${b}`);
+  const type = fc.constantFrom(
+    'file',
+    'directory',
+    'symlink',
+    'link',
+    'character-device',
+    'block-device',
+    'fifo',
+    'contiguous-file',
+    'pax-header',
+    undefined,
+    null,
+  );
 
   it('checkTarEntry: a normalized path that stays inside the layer, or UNSAFE_LAYER', () => {
     fc.assert(
@@ -81,32 +117,64 @@ describe('tar headers and archives', () => {
 
   // Found by the property above: `.//x` once normalized to the absolute `/x`.
   it('".//etc/passwd" normalizes to the relative "etc/passwd"', () => {
-    expect(onlyHubctl(() => expect(checkTarEntry({ name: './/etc/passwd', type: 'file' }, 'l.tar').startsWith('/')).toBe(false))).toBeUndefined();
+    expect(
+      onlyHubctl(() => expect(checkTarEntry({ name: './/etc/passwd', type: 'file' }, 'l.tar').startsWith('/')).toBe(false)),
+    ).toBeUndefined();
   });
   it('symlink ".//a" -> "../../etc" is refused: it escapes the layer root', () => {
     expect(() => checkTarEntry({ name: './/a', type: 'symlink', linkname: '../../etc' }, 'l.tar')).toThrow(/escapes the layer root/);
   });
 
   it('docker-archive manifest.json and blob entry names: parsed or a typed error', () => {
-    const entry = fc.record({ Config: junk, RepoTags: fc.oneof(fc.array(fc.string(), { maxLength: 3 }), junk), Layers: fc.oneof(fc.array(fc.oneof(path, fc.string()), { maxLength: 3 }), junk), LayerSources: junk }, { requiredKeys: [] });
+    const entry = fc.record(
+      {
+        Config: junk,
+        RepoTags: fc.oneof(fc.array(fc.string(), { maxLength: 3 }), junk),
+        Layers: fc.oneof(fc.array(fc.oneof(path, fc.string()), { maxLength: 3 }), junk),
+        LayerSources: junk,
+      },
+      { requiredKeys: [] },
+    );
     fc.assert(
-      fc.property(fc.oneof(fc.array(entry, { maxLength: 3 }).map((a) => JSON.stringify(a)), fc.json(), fc.string()), path, (t, name) => {
-        onlyHubctl(() => parseDockerArchiveManifest(t));
-        const d = digestOfBlobEntry(name);
-        if (d !== undefined) expect(d).toMatch(/^sha\d+:[0-9a-f]+$/);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.array(entry, { maxLength: 3 }).map((a) => JSON.stringify(a)),
+          fc.json(),
+          fc.string(),
+        ),
+        path,
+        (t, name) => {
+          onlyHubctl(() => parseDockerArchiveManifest(t));
+          const d = digestOfBlobEntry(name);
+          if (d !== undefined) expect(d).toMatch(/^sha\d+:[0-9a-f]+$/);
+        },
+      ),
       { numRuns: 3000 },
     );
   });
 
   /** A tar made of generated entries: hostile names and link targets, metadata files with junk. */
   const tarEntry = fc.oneof(
-    fc.record({ name: path, type: type.filter((t): t is string => typeof t === 'string' && t !== 'pax-header'), linkname: fc.option(path), body: fc.string({ maxLength: 40 }) }),
+    fc.record({
+      name: path,
+      type: type.filter((t): t is string => typeof t === 'string' && t !== 'pax-header'),
+      linkname: fc.option(path),
+      body: fc.string({ maxLength: 40 }),
+    }),
     fc.record({
       name: fc.constantFrom('manifest.json', 'index.json', 'oci-layout', 'repositories'),
       type: fc.constant('file'),
       linkname: fc.constant(null),
-      body: fc.oneof(fc.json(), fc.string(), fc.constant('{"imageLayoutVersion":"1.0.0"}'), fc.constant('{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:' + 'a'.repeat(64) + '","size":3}]}')),
+      body: fc.oneof(
+        fc.json(),
+        fc.string(),
+        fc.constant('{"imageLayoutVersion":"1.0.0"}'),
+        fc.constant(
+          '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:' +
+            'a'.repeat(64) +
+            '","size":3}]}',
+        ),
+      ),
     }),
   );
 
@@ -116,7 +184,11 @@ describe('tar headers and archives', () => {
     p.on('data', (c: Buffer) => chunks.push(c));
     const done = new Promise((r) => p.on('end', r));
     for (const e of entries) {
-      const header = { name: e.name === '' ? 'x' : e.name, type: e.type as 'file', ...(e.linkname !== null ? { linkname: e.linkname } : {}) };
+      const header = {
+        name: e.name === '' ? 'x' : e.name,
+        type: e.type as 'file',
+        ...(e.linkname !== null ? { linkname: e.linkname } : {}),
+      };
       try {
         if (e.type === 'file' || e.type === 'contiguous-file') p.entry(header, e.body);
         else p.entry({ ...header, size: 0 });
@@ -135,11 +207,16 @@ describe('tar headers and archives', () => {
     const tmp = join(root, 'load-tmp');
     await mkdir(tmp, { recursive: true });
     await fc.assert(
-      fc.asyncProperty(fc.array(tarEntry, { maxLength: 6 }), fc.option(fc.nat()), fc.option(fc.uint8Array({ maxLength: 600 })), async (entries, cut, random) => {
-        let bytes = random ?? (await tarOf(entries));
-        if (cut !== null && random === null) bytes = bytes.subarray(0, cut % (bytes.length + 1));
-        await onlyHubctlAsync(() => load(client, Readable.from([bytes]), { tmpDir: tmp }));
-      }),
+      fc.asyncProperty(
+        fc.array(tarEntry, { maxLength: 6 }),
+        fc.option(fc.nat()),
+        fc.option(fc.uint8Array({ maxLength: 600 })),
+        async (entries, cut, random) => {
+          let bytes = random ?? (await tarOf(entries));
+          if (cut !== null && random === null) bytes = bytes.subarray(0, cut % (bytes.length + 1));
+          await onlyHubctlAsync(() => load(client, Readable.from([bytes]), { tmpDir: tmp }));
+        },
+      ),
       { numRuns: 300 },
     );
     const store = await ImageStore.open(storeRoot);
@@ -151,11 +228,66 @@ describe('tar headers and archives', () => {
 });
 
 describe('Dockerfiles', () => {
-  const word = fc.oneof(fc.constantFrom('FROM', 'from', 'RUN', 'COPY', 'ADD', 'ENV', 'ARG', 'LABEL', 'WORKDIR', 'USER', 'CMD', 'ENTRYPOINT', 'EXPOSE', 'VOLUME', 'HEALTHCHECK', 'SHELL', 'STOPSIGNAL', 'ONBUILD', 'MAINTAINER', 'BOGUS'), fc.stringMatching(/^[A-Za-z]{1,6}$/));
-  const arg = fc.oneof(fc.constantFrom('alpine', 'scratch', 'a=b', '"x y"', '["sh","-c","echo"]', '[', '["unterminated', '$X', '${X:-y}', '${', '--from=build', '--chown=1:1', 'AS', 'build', '\\', '`'), fc.string({ maxLength: 8 }));
+  const word = fc.oneof(
+    fc.constantFrom(
+      'FROM',
+      'from',
+      'RUN',
+      'COPY',
+      'ADD',
+      'ENV',
+      'ARG',
+      'LABEL',
+      'WORKDIR',
+      'USER',
+      'CMD',
+      'ENTRYPOINT',
+      'EXPOSE',
+      'VOLUME',
+      'HEALTHCHECK',
+      'SHELL',
+      'STOPSIGNAL',
+      'ONBUILD',
+      'MAINTAINER',
+      'BOGUS',
+    ),
+    fc.stringMatching(/^[A-Za-z]{1,6}$/),
+  );
+  const arg = fc.oneof(
+    fc.constantFrom(
+      'alpine',
+      'scratch',
+      'a=b',
+      '"x y"',
+      '["sh","-c","echo"]',
+      '[',
+      '["unterminated',
+      '$X',
+      '${X:-y}',
+      '${',
+      '--from=build',
+      '--chown=1:1',
+      'AS',
+      'build',
+      '\\',
+      '`',
+    ),
+    fc.string({ maxLength: 8 }),
+  );
   const line = fc.oneof(
     fc.tuple(word, fc.array(arg, { maxLength: 4 })).map(([w, a]) => `${w} ${a.join(' ')}`),
-    fc.constantFrom('# escape=`', '# escape=x', '# syntax=docker/dockerfile:1', '# comment', '', '  ', '\\', 'RUN echo \\', 'RUN <<EOF', 'EOF'),
+    fc.constantFrom(
+      '# escape=`',
+      '# escape=x',
+      '# syntax=docker/dockerfile:1',
+      '# comment',
+      '',
+      '  ',
+      '\\',
+      'RUN echo \\',
+      'RUN <<EOF',
+      'EOF',
+    ),
     fc.string({ maxLength: 20 }),
   );
 

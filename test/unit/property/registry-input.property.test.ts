@@ -56,15 +56,22 @@ const nearManifest = fc.oneof(
 describe('manifests, indexes and image configs', () => {
   it('near-valid manifests and indexes: a parsed manifest or an integrity/usage HubctlError', () => {
     fc.assert(
-      fc.property(nearManifest, fc.option(fc.constantFrom(...Object.values(MediaType), 'application/json', 'text/plain; charset=utf-8')), (m, ct) => {
-        onlyHubctl(() => parseManifest(JSON.stringify(m), ct ?? undefined));
-      }),
+      fc.property(
+        nearManifest,
+        fc.option(fc.constantFrom(...Object.values(MediaType), 'application/json', 'text/plain; charset=utf-8')),
+        (m, ct) => {
+          onlyHubctl(() => parseManifest(JSON.stringify(m), ct ?? undefined));
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
   it('random bytes as a manifest body', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => void onlyHubctl(() => parseManifest(b))), { numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (b) => void onlyHubctl(() => parseManifest(b))),
+      { numRuns: RUNS },
+    );
   });
 
   it('image configs: a parsed config or a HubctlError', () => {
@@ -73,14 +80,24 @@ describe('manifests, indexes and image configs', () => {
         os: junk,
         architecture: junk,
         variant: junk,
-        rootfs: fc.oneof(fc.record({ type: junk, diff_ids: fc.oneof(fc.array(fc.oneof(digest, fc.string())), junk) }, { requiredKeys: [] }), junk),
+        rootfs: fc.oneof(
+          fc.record({ type: junk, diff_ids: fc.oneof(fc.array(fc.oneof(digest, fc.string())), junk) }, { requiredKeys: [] }),
+          junk,
+        ),
         config: fc.oneof(fc.record({ Env: fc.oneof(fc.array(fc.string()), junk), Cmd: junk, Labels: junk }, { requiredKeys: [] }), junk),
         history: junk,
       },
       { requiredKeys: [] },
     );
     fc.assert(
-      fc.property(fc.oneof(config.map((c) => JSON.stringify(c)), fc.string(), fc.json()), (text) => void onlyHubctl(() => parseImageConfig(text))),
+      fc.property(
+        fc.oneof(
+          config.map((c) => JSON.stringify(c)),
+          fc.string(),
+          fc.json(),
+        ),
+        (text) => void onlyHubctl(() => parseImageConfig(text)),
+      ),
       { numRuns: RUNS },
     );
   });
@@ -89,7 +106,9 @@ describe('manifests, indexes and image configs', () => {
 describe('registry error envelopes', () => {
   const entry = fc.record({ code: junk, message: junk, detail: junk }, { requiredKeys: [] });
   const body = fc.oneof(
-    fc.record({ errors: fc.oneof(fc.array(fc.oneof(entry, junk), { maxLength: 4 }), junk) }, { requiredKeys: [] }).map((o) => JSON.stringify(o)),
+    fc
+      .record({ errors: fc.oneof(fc.array(fc.oneof(entry, junk), { maxLength: 4 }), junk) }, { requiredKeys: [] })
+      .map((o) => JSON.stringify(o)),
     fc.record({ error: junk, details: junk, message: junk }, { requiredKeys: [] }).map((o) => JSON.stringify(o)),
     fc.string(),
     fc.uint8Array({ maxLength: 200 }),
@@ -126,28 +145,46 @@ describe('WWW-Authenticate and realms', () => {
   const tokenish = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,8}$/);
   const quoted = fc.string({ maxLength: 20 }).map((s) => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`);
   const param = fc.tuple(tokenish, fc.oneof(tokenish, quoted, fc.string({ maxLength: 10 }))).map(([k, v]) => `${k}=${v}`);
-  const challenge = fc.tuple(fc.constantFrom('Bearer', 'Basic', 'bearer', 'BASIC', 'Negotiate', ''), fc.array(param, { maxLength: 5 })).map(
-    ([s, ps]) => `${s} ${ps.join(fc.sample(fc.constantFrom(',', ', ', ' ,', ',,'), 1)[0] ?? ',')}`,
-  );
+  const challenge = fc
+    .tuple(fc.constantFrom('Bearer', 'Basic', 'bearer', 'BASIC', 'Negotiate', ''), fc.array(param, { maxLength: 5 }))
+    .map(([s, ps]) => `${s} ${ps.join(fc.sample(fc.constantFrom(',', ', ', ' ,', ',,'), 1)[0] ?? ',')}`);
 
   it('structured and random challenge headers: parsed challenges or an auth error (INVALID_CHALLENGE)', () => {
     fc.assert(
-      fc.property(fc.oneof(challenge, fc.string(), fc.array(fc.oneof(challenge, fc.string()), { maxLength: 3 }), fc.constant(undefined)), (h) => {
-        onlyHubctl(() => {
-          const picked = pickChallenge(parseWwwAuthenticate(h));
-          for (const s of challengeScopes(picked)) expect(typeof s).toBe('string');
-        }, ['auth']);
-      }),
+      fc.property(
+        fc.oneof(challenge, fc.string(), fc.array(fc.oneof(challenge, fc.string()), { maxLength: 3 }), fc.constant(undefined)),
+        (h) => {
+          onlyHubctl(() => {
+            const picked = pickChallenge(parseWwwAuthenticate(h));
+            for (const s of challengeScopes(picked)) expect(typeof s).toBe('string');
+          }, ['auth']);
+        },
+      ),
       { numRuns: RUNS * 2 },
     );
   });
 
   it('validateRealm gives a URL or an auth error, and never a link-local/metadata URL on another host', () => {
-    const host = fc.constantFrom('169.254.169.254', '[fe80::1]', '[::ffff:169.254.169.254]', '[::ffff:a9fe:a9fe]', 'metadata.google.internal', 'auth.example.com', '127.0.0.1', '[::1]', 'localhost');
+    const host = fc.constantFrom(
+      '169.254.169.254',
+      '[fe80::1]',
+      '[::ffff:169.254.169.254]',
+      '[::ffff:a9fe:a9fe]',
+      'metadata.google.internal',
+      'auth.example.com',
+      '127.0.0.1',
+      '[::1]',
+      'localhost',
+    );
     const realm = fc.oneof(
-      fc.tuple(fc.constantFrom('http', 'https', 'ftp', 'file', 'javascript'), host, fc.option(fc.integer({ min: 1, max: 65535 })), fc.string({ maxLength: 10 })).map(
-        ([s, h, p, path]) => `${s}://${h}${p === null ? '' : `:${p}`}/${encodeURIComponent(path)}`,
-      ),
+      fc
+        .tuple(
+          fc.constantFrom('http', 'https', 'ftp', 'file', 'javascript'),
+          host,
+          fc.option(fc.integer({ min: 1, max: 65535 })),
+          fc.string({ maxLength: 10 }),
+        )
+        .map(([s, h, p, path]) => `${s}://${h}${p === null ? '' : `:${p}`}/${encodeURIComponent(path)}`),
       fc.string(),
       fc.constant(undefined),
     );
@@ -172,10 +209,26 @@ describe('WWW-Authenticate and realms', () => {
 
 describe('references, platforms, Retry-After, redaction', () => {
   const component = fc.stringMatching(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/);
-  const domain = fc.oneof(fc.constant(''), fc.constantFrom('docker.io/', 'localhost:5000/', '127.0.0.1:5000/', 'ghcr.io/', '[::1]:5000/', 'Registry.Example.com/', 'index.docker.io/'));
-  const ref = fc.tuple(domain, fc.array(fc.oneof(component, fc.string({ maxLength: 6 })), { minLength: 1, maxLength: 3 }), fc.option(fc.oneof(fc.stringMatching(/^[\w][\w.-]{0,20}$/), fc.string({ maxLength: 5 }))), fc.option(fc.oneof(digest, fc.string({ maxLength: 8 })))).map(
-    ([d, path, tag, dg]) => `${d}${path.join('/')}${tag === null ? '' : `:${tag}`}${dg === null ? '' : `@${dg}`}`,
+  const domain = fc.oneof(
+    fc.constant(''),
+    fc.constantFrom(
+      'docker.io/',
+      'localhost:5000/',
+      '127.0.0.1:5000/',
+      'ghcr.io/',
+      '[::1]:5000/',
+      'Registry.Example.com/',
+      'index.docker.io/',
+    ),
   );
+  const ref = fc
+    .tuple(
+      domain,
+      fc.array(fc.oneof(component, fc.string({ maxLength: 6 })), { minLength: 1, maxLength: 3 }),
+      fc.option(fc.oneof(fc.stringMatching(/^[\w][\w.-]{0,20}$/), fc.string({ maxLength: 5 }))),
+      fc.option(fc.oneof(digest, fc.string({ maxLength: 8 }))),
+    )
+    .map(([d, path, tag, dg]) => `${d}${path.join('/')}${tag === null ? '' : `:${tag}`}${dg === null ? '' : `@${dg}`}`);
 
   it('structured references: a reference that formats and re-parses to itself, or a usage error', () => {
     fc.assert(
@@ -192,11 +245,25 @@ describe('references, platforms, Retry-After, redaction', () => {
   });
 
   it('platforms: parsed or a usage error', () => {
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.array(fc.stringMatching(/^[a-z0-9]{0,6}$/), { maxLength: 4 }).map((a) => a.join('/'))), (t) => void onlyHubctl(() => parsePlatform(t), ['usage'])), { numRuns: RUNS });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.array(fc.stringMatching(/^[a-z0-9]{0,6}$/), { maxLength: 4 }).map((a) => a.join('/')),
+        ),
+        (t) => void onlyHubctl(() => parsePlatform(t), ['usage']),
+      ),
+      { numRuns: RUNS },
+    );
   });
 
   it('Retry-After: undefined or a finite, non-negative number of ms', () => {
-    const value = fc.oneof(fc.string(), fc.nat().map(String), fc.date({ noInvalidDate: true }).map((d) => d.toUTCString()), fc.constant(undefined));
+    const value = fc.oneof(
+      fc.string(),
+      fc.nat().map(String),
+      fc.date({ noInvalidDate: true }).map((d) => d.toUTCString()),
+      fc.constant(undefined),
+    );
     fc.assert(
       fc.property(value, fc.integer({ min: 0, max: 4_000_000_000_000 }), (v, now) => {
         const ms = parseRetryAfter(v, now);

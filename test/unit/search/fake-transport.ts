@@ -28,7 +28,11 @@ export function fakeTransport(
       const text = a.body === undefined ? '' : typeof a.body === 'string' ? a.body : JSON.stringify(a.body);
       const headers: Record<string, string> = { 'content-type': 'application/json', ...(a.headers ?? {}) };
       if (status >= 300 && !(req.acceptStatus ?? []).includes(status)) {
-        throw new HubctlError(status === 404 ? 'notfound' : status === 401 ? 'auth' : 'internal', `HTTP_${status}`, `${req.method} ${url} failed: ${status}`);
+        throw new HubctlError(
+          status === 404 ? 'notfound' : status === 401 ? 'auth' : 'internal',
+          `HTTP_${status}`,
+          `${req.method} ${url} failed: ${status}`,
+        );
       }
       const buf = Buffer.from(text);
       const res: RegistryResponse = {
@@ -39,7 +43,7 @@ export function fakeTransport(
         body: Readable.from([buf]),
         bytes: async () => buf,
         text: async () => text,
-        json: async <T,>() => JSON.parse(text) as T,
+        json: async <T>() => JSON.parse(text) as T,
         discard: async () => undefined,
       };
       return res;

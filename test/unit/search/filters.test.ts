@@ -71,7 +71,13 @@ describe('parseSearchFilters', () => {
 
 describe('matchesFilters', () => {
   const r = (o: Partial<SearchResult>): SearchResult => ({
-    name: 'x', description: '', starCount: 0, pullCount: 0, isOfficial: false, isAutomated: false, ...o,
+    name: 'x',
+    description: '',
+    starCount: 0,
+    pullCount: 0,
+    isOfficial: false,
+    isAutomated: false,
+    ...o,
   });
   it('applies every filter', () => {
     expect(matchesFilters(r({ starCount: 5 }), { minStars: 5 })).toBe(true);

@@ -3,14 +3,24 @@ import { HubctlError } from '../../../src/errors.js';
 import { alignColumns, displayWidth, ellipsis, formatSearchResults, type SearchResult } from '../../../src/search/index.js';
 
 const r = (o: Partial<SearchResult>): SearchResult => ({
-  name: 'x', description: '', starCount: 0, pullCount: 0, isOfficial: false, isAutomated: false, ...o,
+  name: 'x',
+  description: '',
+  starCount: 0,
+  pullCount: 0,
+  isOfficial: false,
+  isAutomated: false,
+  ...o,
 });
 
 // docker/cli docs/reference/commandline/search.md samples
 const busybox = [
   r({ name: 'busybox', description: 'Busybox base image.', starCount: 325, isOfficial: true }),
   r({ name: 'progrium/busybox', starCount: 50 }),
-  r({ name: 'radial/busyboxplus', description: 'Full-chain, Internet enabled, busybox made from scratch. Comes in git and cURL flavors.', starCount: 8 }),
+  r({
+    name: 'radial/busyboxplus',
+    description: 'Full-chain, Internet enabled, busybox made from scratch. Comes in git and cURL flavors.',
+    starCount: 8,
+  }),
 ];
 
 const trimmed = (lines: string[]) => lines.map((l) => l.trimEnd());
@@ -31,7 +41,10 @@ describe('default table', () => {
   });
 
   it('matches docker with --no-trunc and the AUTOMATED column', () => {
-    const rows = formatSearchResults(busybox, { noTrunc: true, format: 'table {{.Name}}\t{{.Description}}\t{{.StarCount}}\t{{.IsOfficial}}\t{{.IsAutomated}}' });
+    const rows = formatSearchResults(busybox, {
+      noTrunc: true,
+      format: 'table {{.Name}}\t{{.Description}}\t{{.StarCount}}\t{{.IsOfficial}}\t{{.IsAutomated}}',
+    });
     expect(trimmed(rows)).toEqual([
       'NAME                 DESCRIPTION                                                                               STARS     OFFICIAL   AUTOMATED',
       'busybox              Busybox base image.                                                                       325       [OK]',
@@ -41,7 +54,9 @@ describe('default table', () => {
   });
 
   it('matches docker for the is-official sample', () => {
-    const rows = formatSearchResults([busybox[0]!], { format: 'table {{.Name}}\t{{.Description}}\t{{.StarCount}}\t{{.IsOfficial}}\t{{.IsAutomated}}' });
+    const rows = formatSearchResults([busybox[0]!], {
+      format: 'table {{.Name}}\t{{.Description}}\t{{.StarCount}}\t{{.IsOfficial}}\t{{.IsAutomated}}',
+    });
     expect(trimmed(rows)).toEqual([
       'NAME      DESCRIPTION           STARS     OFFICIAL   AUTOMATED',
       'busybox   Busybox base image.   325       [OK]',
@@ -64,7 +79,7 @@ describe('default table', () => {
   it('aligns wide characters by display width', () => {
     const rows = formatSearchResults([r({ name: 'cjk', description: '日本語の説明' }), r({ name: 'b', description: 'ascii' })]);
     const col = (line: string, text: string) => displayWidth(line.slice(0, line.indexOf(text)));
-    expect(col(rows[1]!, '12345'.slice(0, 0) + '0')).toBe(col(rows[2]!, '0'));
+    expect(col(rows[1]!, `${'12345'.slice(0, 0)}0`)).toBe(col(rows[2]!, '0'));
   });
 });
 

@@ -39,7 +39,10 @@ describe('parsers on random input', () => {
       fc.property(
         fc.oneof(
           fc.jsonValue(),
-          fc.record({ results: fc.oneof(fc.array(hitish), fc.jsonValue()), num_pages: fc.oneof(fc.integer(), fc.string()), page: fc.integer() }, { requiredKeys: [] }),
+          fc.record(
+            { results: fc.oneof(fc.array(hitish), fc.jsonValue()), num_pages: fc.oneof(fc.integer(), fc.string()), page: fc.integer() },
+            { requiredKeys: [] },
+          ),
         ),
         (body) => {
           try {

@@ -11,7 +11,11 @@ import {
 } from '../../../src/search/index.js';
 import { fakeTransport } from './fake-transport.js';
 
-function hubPages(total: number, pageSize = 25, mk = (i: number) => ({ name: `user/img${i}`, star_count: i % 7, is_official: i % 10 === 0 })) {
+function hubPages(
+  total: number,
+  pageSize = 25,
+  mk = (i: number) => ({ name: `user/img${i}`, star_count: i % 7, is_official: i % 10 === 0 }),
+) {
   return (url: URL) => {
     const n = Number(url.searchParams.get('n'));
     const page = Number(url.searchParams.get('page') ?? '1');
@@ -60,7 +64,14 @@ describe('Docker Hub /v1/search', () => {
     expect(t.requests[0]!.scopes).toEqual(['registry:catalog:search']);
     expect(out.results).toHaveLength(3);
     expect(out.source).toBe('v1-search');
-    expect(out.results[0]).toEqual({ name: 'user/img0', description: 'd', starCount: 0, pullCount: 1, isOfficial: true, isAutomated: false });
+    expect(out.results[0]).toEqual({
+      name: 'user/img0',
+      description: 'd',
+      starCount: 0,
+      pullCount: 1,
+      isOfficial: true,
+      isAutomated: false,
+    });
   });
 
   it('pages until the limit is met after filtering', async () => {
@@ -104,7 +115,14 @@ describe('Docker Hub /v1/search', () => {
   it('caps the number of pages with a warning', async () => {
     const t = fakeTransport('index.docker.io', hubPages(100000));
     const warnings: string[] = [];
-    const out = await searchImages({ transport: t, term: 'a', limit: 5, filters: { minStars: 1000 }, maxPages: 4, onWarning: (w) => warnings.push(w) });
+    const out = await searchImages({
+      transport: t,
+      term: 'a',
+      limit: 5,
+      filters: { minStars: 1000 },
+      maxPages: 4,
+      onWarning: (w) => warnings.push(w),
+    });
     expect(t.requests).toHaveLength(4);
     expect(out.capped).toBe(true);
     expect(out.warnings).toEqual(warnings);
@@ -145,7 +163,12 @@ describe('Docker Hub /v1/search', () => {
   it('tolerates missing counts and null results', () => {
     expect(parseV1SearchResponse({ results: null }, 'r').results).toEqual([]);
     expect(parseV1SearchResponse({ results: [{ name: 'a', description: null }] }, 'r').results[0]).toEqual({
-      name: 'a', description: '', starCount: 0, pullCount: 0, isOfficial: false, isAutomated: false,
+      name: 'a',
+      description: '',
+      starCount: 0,
+      pullCount: 0,
+      isOfficial: false,
+      isAutomated: false,
     });
   });
 
@@ -169,16 +192,18 @@ describe('Docker Hub /v1/search', () => {
 });
 
 describe('other registries', () => {
-  const catalog = (repos: string[], size = 100) => (url: URL) => {
-    if (url.pathname === '/v1/search') return { status: 404, body: '404 page not found', headers: { 'content-type': 'text/plain' } };
-    const n = Number(url.searchParams.get('n') ?? size);
-    const last = url.searchParams.get('last');
-    const start = last === null ? 0 : repos.indexOf(last) + 1;
-    const page = repos.slice(start, start + n);
-    const headers: Record<string, string> = {};
-    if (start + n < repos.length) headers.link = `</v2/_catalog?last=${encodeURIComponent(page[page.length - 1]!)}&n=${n}>; rel="next"`;
-    return { body: { repositories: page }, headers };
-  };
+  const catalog =
+    (repos: string[], size = 100) =>
+    (url: URL) => {
+      if (url.pathname === '/v1/search') return { status: 404, body: '404 page not found', headers: { 'content-type': 'text/plain' } };
+      const n = Number(url.searchParams.get('n') ?? size);
+      const last = url.searchParams.get('last');
+      const start = last === null ? 0 : repos.indexOf(last) + 1;
+      const page = repos.slice(start, start + n);
+      const headers: Record<string, string> = {};
+      if (start + n < repos.length) headers.link = `</v2/_catalog?last=${encodeURIComponent(page[page.length - 1]!)}&n=${n}>; rel="next"`;
+      return { body: { repositories: page }, headers };
+    };
 
   it('uses /v1/search when the registry answers it, names as sent (as docker)', async () => {
     const t = fakeTransport('reg.example:5000', () => ({ body: { results: [{ name: 'team/app', star_count: 2 }] } }));
@@ -193,7 +218,14 @@ describe('other registries', () => {
     const out = await searchImages({ transportFactory: () => t, term: 'localhost:5000/NS1/', limit: 1000 });
     expect(out.source).toBe('catalog');
     expect(out.results).toHaveLength(repos.filter((r) => r.startsWith('ns1/')).length);
-    expect(out.results[0]).toEqual({ name: 'localhost:5000/ns1/repo001', description: '', starCount: 0, pullCount: 0, isOfficial: false, isAutomated: false });
+    expect(out.results[0]).toEqual({
+      name: 'localhost:5000/ns1/repo001',
+      description: '',
+      starCount: 0,
+      pullCount: 0,
+      isOfficial: false,
+      isAutomated: false,
+    });
     expect(t.requests.map((r) => r.url)).toEqual([
       '/v1/search?q=NS1%2F&n=100',
       '/v2/_catalog?n=100',
@@ -213,7 +245,9 @@ describe('other registries', () => {
 
   it('falls back when /v1/search answers a web page', async () => {
     const t = fakeTransport('ui.example', (url) =>
-      url.pathname === '/v1/search' ? { body: '<html>portal</html>', headers: { 'content-type': 'text/html' } } : { body: { repositories: ['a/b'] } },
+      url.pathname === '/v1/search'
+        ? { body: '<html>portal</html>', headers: { 'content-type': 'text/html' } }
+        : { body: { repositories: ['a/b'] } },
     );
     expect((await searchImages({ transport: t, term: 'ui.example/b' })).results.map((r) => r.name)).toEqual(['ui.example/a/b']);
   });
@@ -227,13 +261,17 @@ describe('other registries', () => {
 
   it('refuses a next link to another origin and a looping link, with warnings', async () => {
     const cross = fakeTransport('a.example', (url) =>
-      url.pathname === '/v1/search' ? { status: 405 } : { body: { repositories: ['x'] }, headers: { link: '<https://evil.example/v2/_catalog?n=1>; rel="next"' } },
+      url.pathname === '/v1/search'
+        ? { status: 405 }
+        : { body: { repositories: ['x'] }, headers: { link: '<https://evil.example/v2/_catalog?n=1>; rel="next"' } },
     );
     const out = await searchImages({ transport: cross, term: 'a.example/x' });
     expect(out.results).toHaveLength(1);
     expect(out.warnings[0]).toMatch(/another origin/);
     const loop = fakeTransport('a.example', (url) =>
-      url.pathname === '/v1/search' ? { status: 405 } : { body: { repositories: ['x'] }, headers: { link: '</v2/_catalog?n=100>; rel="next"' } },
+      url.pathname === '/v1/search'
+        ? { status: 405 }
+        : { body: { repositories: ['x'] }, headers: { link: '</v2/_catalog?n=100>; rel="next"' } },
     );
     const out2 = await searchImages({ transport: loop, term: 'a.example/x', limit: 10 });
     expect(out2.results).toHaveLength(1);
@@ -266,7 +304,9 @@ describe('page caps', () => {
   it('caps catalog listing with a warning and capped=true', async () => {
     let i = 0;
     const t = fakeTransport('c.example', (url) =>
-      url.pathname === '/v1/search' ? { status: 404 } : { body: { repositories: [`r${i}`] }, headers: { link: `</v2/_catalog?last=r${i++}&n=100>; rel="next"` } },
+      url.pathname === '/v1/search'
+        ? { status: 404 }
+        : { body: { repositories: [`r${i}`] }, headers: { link: `</v2/_catalog?last=r${i++}&n=100>; rel="next"` } },
     );
     const out = await searchImages({ transport: t, term: 'c.example/zzz', maxPages: 3 });
     expect(out.capped).toBe(true);

@@ -159,10 +159,12 @@ describe('ImageStore blobs: ingest', () => {
   it('does not retry a non-network error', async () => {
     const bytes = randomBytesOf(10_000);
     let n = 0;
-    const err = await store.ingest(descOf(bytes), async () => {
-      n++;
-      throw new HubctlError('auth', 'DENIED', 'denied');
-    }).catch((e: unknown) => e);
+    const err = await store
+      .ingest(descOf(bytes), async () => {
+        n++;
+        throw new HubctlError('auth', 'DENIED', 'denied');
+      })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'auth' });
     expect(n).toBe(1);
   });

@@ -40,7 +40,10 @@ describe('gc', () => {
   it('an index keeps its children and their blobs; an image tagged twice is kept until both tags go', async () => {
     const amd = await writeImage(store, { layers: [randomBytesOf(100, 4)], arch: 'amd64' });
     const arm = await writeImage(store, { layers: [randomBytesOf(100, 5)], arch: 'arm64' });
-    const index = await writeIndex(store, [{ desc: amd.manifest, arch: 'amd64' }, { desc: arm.manifest, arch: 'arm64' }]);
+    const index = await writeIndex(store, [
+      { desc: amd.manifest, arch: 'amd64' },
+      { desc: arm.manifest, arch: 'arm64' },
+    ]);
     await store.tag('multi', index);
     await store.tag('single:1', amd.manifest);
     await store.tag('single:2', amd.manifest);
@@ -59,7 +62,10 @@ describe('gc', () => {
     for (const p of [young, old, locked]) await writeFile(p, 'xyz');
     await age(old, 60 * 60_000);
     await age(locked, 60 * 60_000);
-    await writeFile(`${dir}/blobs/sha256/.${'c'.repeat(64)}.lock`, JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), time: '', token: 't' }));
+    await writeFile(
+      `${dir}/blobs/sha256/.${'c'.repeat(64)}.lock`,
+      JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), time: '', token: 't' }),
+    );
     const res = await store.gc();
     expect(res.removedPartials).toEqual([`.${'b'.repeat(64)}.partial`]);
     expect(existsSync(young)).toBe(true);

@@ -39,7 +39,11 @@ export function randomBytesOf(n: number, seed = 1): Buffer {
   const b = Buffer.alloc(n);
   let x = seed >>> 0 || 1;
   for (let i = 0; i < n; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
     b[i] = x & 0xff;
   }
   return b;
@@ -104,12 +108,14 @@ export async function writeImage(
 ): Promise<{ manifest: Descriptor; manifestBytes: Buffer; config: Descriptor; layers: Descriptor[] }> {
   const layers = opts.layers.map((l) => descOf(l, MediaType.OciLayer));
   for (let i = 0; i < layers.length; i++) await store.putBytes(layers[i]!, opts.layers[i]!);
-  const configBytes = Buffer.from(JSON.stringify({
-    created: opts.created ?? '2024-01-02T03:04:05Z',
-    architecture: opts.arch ?? 'amd64',
-    os: 'linux',
-    rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
-  }));
+  const configBytes = Buffer.from(
+    JSON.stringify({
+      created: opts.created ?? '2024-01-02T03:04:05Z',
+      architecture: opts.arch ?? 'amd64',
+      os: 'linux',
+      rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
+    }),
+  );
   const config = descOf(configBytes, MediaType.OciConfig);
   await store.putBytes(config, configBytes);
   const manifestBytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciManifest, config, layers }));
@@ -119,11 +125,13 @@ export async function writeImage(
 }
 
 export async function writeIndex(store: ImageStore, children: { desc: Descriptor; arch: string }[]): Promise<Descriptor> {
-  const bytes = Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: MediaType.OciIndex,
-    manifests: children.map((c) => ({ ...c.desc, platform: { os: 'linux', architecture: c.arch } })),
-  }));
+  const bytes = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MediaType.OciIndex,
+      manifests: children.map((c) => ({ ...c.desc, platform: { os: 'linux', architecture: c.arch } })),
+    }),
+  );
   const desc = descOf(bytes, MediaType.OciIndex);
   await store.putBytes(desc, bytes);
   return desc;

@@ -11,7 +11,8 @@ let dir: string;
 let store: ImageStore;
 useTempStore((t) => ({ dir, store } = t));
 
-const indexJson = async () => JSON.parse(await readFile(`${dir}/index.json`, 'utf8')) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
+const indexJson = async () =>
+  JSON.parse(await readFile(`${dir}/index.json`, 'utf8')) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
 
 describe('layout', () => {
   it('creates oci-layout, index.json and blobs/sha256 on first use, and reopens without touching them', async () => {
@@ -87,8 +88,10 @@ describe('index.json: tag, untag, resolve, list', () => {
 
   it('refuses to tag content that is not in the store', async () => {
     const a = await writeImage(store, { layers: [Buffer.from('a'), Buffer.from('bb')] });
-    await expect(store.tag('x', { mediaType: MediaType.OciManifest, digest: sha256('nope'), size: 4 }))
-      .rejects.toMatchObject({ kind: 'store', code: 'STORE_CONTENT_MISSING' });
+    await expect(store.tag('x', { mediaType: MediaType.OciManifest, digest: sha256('nope'), size: 4 })).rejects.toMatchObject({
+      kind: 'store',
+      code: 'STORE_CONTENT_MISSING',
+    });
     const { rm } = await import('node:fs/promises');
     await rm(store.blobPath(a.layers[1]!.digest));
     await expect(store.tag('x', a.manifest)).rejects.toMatchObject({ code: 'STORE_CONTENT_MISSING' });
@@ -97,10 +100,13 @@ describe('index.json: tag, untag, resolve, list', () => {
 
   it('keeps entries other tools wrote (names that are not docker references) and finds them raw', async () => {
     const a = await writeImage(store, { layers: [Buffer.from('a')] });
-    await writeFile(`${dir}/index.json`, JSON.stringify({
-      schemaVersion: 2,
-      manifests: [{ ...a.manifest, annotations: { [REF_NAME_ANNOTATION]: 'v1.0' } }, { ...a.manifest }],
-    }));
+    await writeFile(
+      `${dir}/index.json`,
+      JSON.stringify({
+        schemaVersion: 2,
+        manifests: [{ ...a.manifest, annotations: { [REF_NAME_ANNOTATION]: 'v1.0' } }, { ...a.manifest }],
+      }),
+    );
     expect((await store.list()).map((e) => e.ref)).toEqual(['v1.0', undefined]);
     expect((await store.resolve('v1.0'))?.digest).toBe(a.manifest.digest);
     await store.tag('centos', a.manifest);
@@ -126,7 +132,10 @@ describe('index.json: tag, untag, resolve, list', () => {
 describe('index.json lock', () => {
   it('waits for a held lock, then fails with STORE_LOCKED after the timeout', async () => {
     const s = await ImageStore.open(dir, { lockTimeoutMs: 300 });
-    await writeFile(`${dir}/index.json.lock`, JSON.stringify({ pid: process.pid, host: hostname(), time: new Date().toISOString(), token: 'x' }));
+    await writeFile(
+      `${dir}/index.json.lock`,
+      JSON.stringify({ pid: process.pid, host: hostname(), time: new Date().toISOString(), token: 'x' }),
+    );
     const a = await writeImage(s, { layers: [Buffer.from('a')] });
     const t0 = Date.now();
     const err = await s.tag('centos', a.manifest).catch((e: unknown) => e);
@@ -136,14 +145,20 @@ describe('index.json lock', () => {
   });
 
   it('breaks a stale lock held by a dead pid', async () => {
-    await writeFile(`${dir}/index.json.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), time: new Date().toISOString(), token: 'dead' }));
+    await writeFile(
+      `${dir}/index.json.lock`,
+      JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), time: new Date().toISOString(), token: 'dead' }),
+    );
     const a = await writeImage(store, { layers: [Buffer.from('a')] });
     await store.tag('centos', a.manifest);
     expect((await store.list()).map((e) => e.ref)).toEqual(['docker.io/library/centos:latest']);
   });
 
   it('breaks a lock older than the stale age even if its pid looks alive (another host)', async () => {
-    await writeFile(`${dir}/index.json.lock`, JSON.stringify({ pid: process.pid, host: 'elsewhere', time: '2020-01-01T00:00:00Z', token: 'old' }));
+    await writeFile(
+      `${dir}/index.json.lock`,
+      JSON.stringify({ pid: process.pid, host: 'elsewhere', time: '2020-01-01T00:00:00Z', token: 'old' }),
+    );
     const old = (Date.now() - 120_000) / 1000;
     await utimes(`${dir}/index.json.lock`, old, old);
     const a = await writeImage(store, { layers: [Buffer.from('a')] });
@@ -177,13 +192,15 @@ describe('ref names', () => {
     const tag = fc.stringMatching(/^[A-Za-z0-9]{1,6}(?:[._-][A-Za-z0-9]{1,6}){0,3}$/);
     const hex = fc.stringMatching(/^[a-f0-9]{64}$/);
     const { normalizeRefName } = await import('../../../src/store/index.js');
-    fc.assert(fc.property(registry, fc.array(component, { minLength: 1, maxLength: 3 }), fc.option(tag), fc.option(hex), (reg, path, t, h) => {
-      let input = reg + path.join('/');
-      if (h !== null) input += `@sha256:${h}`;
-      else if (t !== null) input += `:${t}`;
-      const name = normalizeRefName(input);
-      return isValidOciRefName(name);
-    }));
+    fc.assert(
+      fc.property(registry, fc.array(component, { minLength: 1, maxLength: 3 }), fc.option(tag), fc.option(hex), (reg, path, t, h) => {
+        let input = reg + path.join('/');
+        if (h !== null) input += `@sha256:${h}`;
+        else if (t !== null) input += `:${t}`;
+        const name = normalizeRefName(input);
+        return isValidOciRefName(name);
+      }),
+    );
   });
 });
 
@@ -201,7 +218,12 @@ describe('refs that are not valid OCI ref.names', () => {
       { 'io.hubctl.ref.name': '[::1]:5000/ns/x:1' },
       { 'io.hubctl.ref.name': 'docker.io/a__b/c---d:1' },
     ]);
-    expect((await store.list()).map((e) => e.ref)).toEqual(['docker.io/library/centos:_weird', 'docker.io/library/centos:v1-', '[::1]:5000/ns/x:1', 'docker.io/a__b/c---d:1']);
+    expect((await store.list()).map((e) => e.ref)).toEqual([
+      'docker.io/library/centos:_weird',
+      'docker.io/library/centos:v1-',
+      '[::1]:5000/ns/x:1',
+      'docker.io/a__b/c---d:1',
+    ]);
     expect(await store.untag('centos:v1-')).toBe(true);
   });
 });

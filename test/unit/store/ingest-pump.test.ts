@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '../../../src/digest/digest.js';
-import { ImageStore } from '../../../src/store/index.js';
+import type { ImageStore } from '../../../src/store/index.js';
 import { isPumpable, type ChunkSink, type ContentOpener, type PumpableStream } from '../../../src/content/types.js';
 import { descOf, randomBytesOf, useTempStore } from './helpers.js';
 
@@ -49,7 +49,8 @@ class FakeBody extends Readable implements PumpableStream {
       await new Promise((r) => setImmediate(r));
       for (let i = 0; i < this.o.batch && at < this.data.length; i++) {
         if (this.destroyed) throw Object.assign(new Error('destroyed'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
-        if (this.o.failAt !== undefined && at - this.offset >= this.o.failAt) throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+        if (this.o.failAt !== undefined && at - this.offset >= this.o.failAt)
+          throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
         const view = Buffer.from(this.data.subarray(at, at + this.o.chunk));
         const position = at;
         at += view.length;
@@ -77,14 +78,22 @@ function inFile(path: string, view: Buffer, position: number): boolean {
   }
 }
 
-function pumpOpener(data: Buffer, o: { chunk?: number; batch?: number; failAt?: (attempt: number) => number | undefined; partial?: string } = {}) {
+function pumpOpener(
+  data: Buffer,
+  o: { chunk?: number; batch?: number; failAt?: (attempt: number) => number | undefined; partial?: string } = {},
+) {
   const calls: number[] = [];
   const stats: Stats = { handed: 0, released: 0, releasedUnwritten: 0, doubleReleases: 0 };
   const bodies: FakeBody[] = [];
   const open: ContentOpener = async (offset) => {
     const failAt = o.failAt?.(calls.length);
     calls.push(offset);
-    const body = new FakeBody(data, offset, stats, { chunk: o.chunk ?? 64 * 1024, batch: o.batch ?? 4, ...(failAt !== undefined ? { failAt } : {}), ...(o.partial ? { partial: o.partial } : {}) });
+    const body = new FakeBody(data, offset, stats, {
+      chunk: o.chunk ?? 64 * 1024,
+      batch: o.batch ?? 4,
+      ...(failAt !== undefined ? { failAt } : {}),
+      ...(o.partial ? { partial: o.partial } : {}),
+    });
     bodies.push(body);
     return { stream: body, offset };
   };
@@ -124,7 +133,11 @@ describe('ingest of a pumpable body', () => {
     const desc = descOf(bytes);
     const chunk = 40_000;
     // the first attempt dies after 13 views (in batches of 4), the second after 20 more
-    const src = pumpOpener(bytes, { chunk, failAt: (a) => (a === 0 ? 13 * chunk : a === 1 ? 20 * chunk : undefined), partial: partialOf(desc.digest) });
+    const src = pumpOpener(bytes, {
+      chunk,
+      failAt: (a) => (a === 0 ? 13 * chunk : a === 1 ? 20 * chunk : undefined),
+      partial: partialOf(desc.digest),
+    });
     await store.ingest(desc, src.open);
     expect(src.calls).toEqual([0, 13 * chunk, 33 * chunk]);
     expect(sha256(await readFile(store.blobPath(desc.digest)))).toBe(desc.digest);

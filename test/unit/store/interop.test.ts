@@ -53,7 +53,13 @@ describe('independent readers: skopeo', () => {
     const img = await writeImage(store, { layers: [randomBytesOf(3000, 8)] });
     await store.tag('docker.io/library/tiny:latest', img.manifest);
     const other = join(dir, 'other');
-    await exec(SKOPEO, ['copy', '--quiet', '--preserve-digests', `oci:${store.root}:docker.io/library/tiny:latest`, `oci:${other}:docker.io/library/copied:1`]);
+    await exec(SKOPEO, [
+      'copy',
+      '--quiet',
+      '--preserve-digests',
+      `oci:${store.root}:docker.io/library/tiny:latest`,
+      `oci:${other}:docker.io/library/copied:1`,
+    ]);
     const s2 = await ImageStore.open(other);
     const desc = await s2.resolve('copied:1');
     expect(desc?.digest).toBe(img.manifest.digest);

@@ -35,12 +35,16 @@ describe('lock files', () => {
     const path = join(dir, 'x.lock');
     let inside = 0;
     let max = 0;
-    await Promise.all(Array.from({ length: 20 }, () => withLock(path, {}, async () => {
-      inside++;
-      max = Math.max(max, inside);
-      await new Promise((r) => setTimeout(r, 2));
-      inside--;
-    })));
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        withLock(path, {}, async () => {
+          inside++;
+          max = Math.max(max, inside);
+          await new Promise((r) => setTimeout(r, 2));
+          inside--;
+        }),
+      ),
+    );
     expect(max).toBe(1);
   });
 

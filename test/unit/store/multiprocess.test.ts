@@ -17,11 +17,30 @@ let compiled: string;
 beforeAll(async () => {
   build = await tempDir('hubctl-store-build-');
   const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
-  await promisify(execFile)(process.execPath, [
-    tsc, '--outDir', build.dir, '--rootDir', join(repo, 'src'), '--module', 'NodeNext', '--moduleResolution', 'NodeNext',
-    '--target', 'ES2022', '--strict', '--skipLibCheck', '--types', 'node', '--declaration', 'false',
-    join(repo, 'src', 'store', 'index.ts'),
-  ], { cwd: repo });
+  await promisify(execFile)(
+    process.execPath,
+    [
+      tsc,
+      '--outDir',
+      build.dir,
+      '--rootDir',
+      join(repo, 'src'),
+      '--module',
+      'NodeNext',
+      '--moduleResolution',
+      'NodeNext',
+      '--target',
+      'ES2022',
+      '--strict',
+      '--skipLibCheck',
+      '--types',
+      'node',
+      '--declaration',
+      'false',
+      join(repo, 'src', 'store', 'index.ts'),
+    ],
+    { cwd: repo },
+  );
   compiled = join(build.dir, 'store', 'index.js');
 }, 120_000);
 afterAll(async () => build?.cleanup());
@@ -50,7 +69,9 @@ describe('several processes sharing one store', () => {
       const img = await writeImage(store, { layers: [randomBytesOf(1000)] });
       const workers = 4;
       const count = 15;
-      await Promise.all(Array.from({ length: workers }, (_, w) => run(dir, 'tag', { prefix: `docker.io/library/w${w}`, count, desc: img.manifest })));
+      await Promise.all(
+        Array.from({ length: workers }, (_, w) => run(dir, 'tag', { prefix: `docker.io/library/w${w}`, count, desc: img.manifest })),
+      );
       const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as { manifests: unknown[] };
       expect(index.manifests).toHaveLength(workers * count);
       const refs = new Set((await store.list()).map((e) => e.ref));
@@ -108,7 +129,10 @@ describe('several processes sharing one store', () => {
       const child = start(dir, 'ingest', { desc, file, delayMs: 20 });
       const { stat } = await import('node:fs/promises');
       for (let i = 0; i < 400; i++) {
-        const size = await stat(partial).then((s) => s.size, () => 0);
+        const size = await stat(partial).then(
+          (s) => s.size,
+          () => 0,
+        );
         if (size > 0) break;
         await new Promise((r) => setTimeout(r, 25));
       }

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '../../../src/digest/digest.js';
-import { ImageStore } from '../../../src/store/index.js';
+import type { ImageStore } from '../../../src/store/index.js';
 import { Lease, LEASES_DIR, parseLease } from '../../../src/store/lease.js';
 import { SYNC_PUT_BYTES } from '../../../src/store/blobs.js';
 import { descOf, randomBytesOf, useTempStore } from './helpers.js';
@@ -40,7 +40,6 @@ describe('putBytes: synchronous small writes, promise API above SYNC_PUT_BYTES',
   });
 });
 
-
 describe('Lease (synchronous appends)', () => {
   const leaseFiles = async () => (await readdir(join(dir, LEASES_DIR)).catch(() => [] as string[])).filter((n) => n.endsWith('.json'));
 
@@ -52,7 +51,11 @@ describe('Lease (synchronous appends)', () => {
     await lease.add(b);
     const [name] = await leaseFiles();
     const path = join(dir, LEASES_DIR, name!);
-    expect(readFileSync(path, 'utf8').split('\n').filter((l) => l.startsWith('+'))).toEqual([`+${a}`, `+${b}`]);
+    expect(
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('+')),
+    ).toEqual([`+${a}`, `+${b}`]);
     await lease.release([a, sha256('never leased')]);
     expect([...parseLease(readFileSync(path, 'utf8'))!.digests]).toEqual([b]);
     await lease.close();

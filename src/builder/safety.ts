@@ -28,7 +28,10 @@ function unsafe(layerName: string, entry: string, why: string): HubctlError {
 /** `./a/b/` -> `a/b`; `./` and `.` -> `` (the root). Does not resolve `..`. */
 export function normalizeEntryName(name: string): string {
   // Empty and `.` components go (`.//a/./b/` is `a/b`); `..` stays, for the callers to refuse.
-  return name.split('/').filter((c) => c !== '' && c !== '.').join('/');
+  return name
+    .split('/')
+    .filter((c) => c !== '' && c !== '.')
+    .join('/');
 }
 
 function hasDotDot(p: string): boolean {

@@ -2,18 +2,30 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { buildImage, checkTarEntry, LayerSafetyChecker } from '../../../src/build/index.js';
+import { buildImage, checkTarEntry, LayerSafetyChecker } from '../../../src/builder/index.js';
 import { FakeStore } from './fake-storage.js';
 import { makeTar, tempDir, type TarItem } from './helpers.js';
 
 const malicious: Array<[string, TarItem[]]> = [
-  ['dot-dot path', [{ name: 'ok', body: '1' }, { name: '../x', body: 'evil' }]],
+  [
+    'dot-dot path',
+    [
+      { name: 'ok', body: '1' },
+      { name: '../x', body: 'evil' },
+    ],
+  ],
   ['nested dot-dot', [{ name: 'a/../../x', body: 'evil' }]],
   ['absolute path', [{ name: '/etc/passwd', body: 'root::0:0::/:/bin/sh' }]],
   ['escaping symlink', [{ name: 'a/link', type: 'symlink', linkname: '../../x' }]],
   ['escaping hardlink', [{ name: 'h', type: 'link', linkname: '../outside' }]],
   ['absolute hardlink', [{ name: 'h', type: 'link', linkname: '/etc/shadow' }]],
-  ['write through symlink', [{ name: 'etc', type: 'symlink', linkname: '/etc' }, { name: 'etc/passwd', body: 'x' }]],
+  [
+    'write through symlink',
+    [
+      { name: 'etc', type: 'symlink', linkname: '/etc' },
+      { name: 'etc/passwd', body: 'x' },
+    ],
+  ],
 ];
 
 describe('layer safety', () => {
@@ -25,7 +37,12 @@ describe('layer safety', () => {
       await writeFile(join(dir, 'evil.tgz'), gzipSync(await makeTar(items)));
       for (const evil of ['evil.tar', 'evil.tgz']) {
         const store = new FakeStore();
-        const err = await buildImage({ storage: store, tagger: store, tags: ['t'], layers: [join(dir, 'good.tar'), join(dir, evil)] }).catch((e: unknown) => e);
+        const err = await buildImage({
+          storage: store,
+          tagger: store,
+          tags: ['t'],
+          layers: [join(dir, 'good.tar'), join(dir, evil)],
+        }).catch((e: unknown) => e);
         expect(err).toMatchObject({ kind: 'usage', code: 'UNSAFE_LAYER' });
         expect((err as Error).message).toContain(evil);
         expect(store.blobs.size).toBe(0);
@@ -44,7 +61,9 @@ describe('layer safety', () => {
   });
 
   it('names the entry and the layer in the error', () => {
-    expect(() => checkTarEntry({ name: '../../etc/passwd', type: 'file' }, 'evil.tar')).toThrow(/layer evil\.tar: entry "\.\.\/\.\.\/etc\/passwd"/);
+    expect(() => checkTarEntry({ name: '../../etc/passwd', type: 'file' }, 'evil.tar')).toThrow(
+      /layer evil\.tar: entry "\.\.\/\.\.\/etc\/passwd"/,
+    );
   });
 
   it('tracks symlinks within a layer', () => {

@@ -24,7 +24,13 @@ export interface ConfigChanges {
 
 /** A fresh config for an image FROM scratch. */
 export function scratchConfig(platform: Platform): ImageConfig {
-  const c: ImageConfig = { architecture: platform.architecture, os: platform.os, config: {}, rootfs: { type: 'layers', diff_ids: [] }, history: [] };
+  const c: ImageConfig = {
+    architecture: platform.architecture,
+    os: platform.os,
+    config: {},
+    rootfs: { type: 'layers', diff_ids: [] },
+    history: [],
+  };
   if (platform.variant) c.variant = platform.variant;
   return c;
 }

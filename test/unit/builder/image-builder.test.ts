@@ -1,7 +1,7 @@
 import { mkdir, writeFile, symlink, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildImage } from '../../../src/build/index.js';
+import { buildImage } from '../../../src/builder/index.js';
 import { MediaType } from '../../../src/oci/media-types.js';
 import { FakeStore } from './fake-storage.js';
 import { makeTar, tempDir } from './helpers.js';
@@ -82,9 +82,24 @@ describe('buildImage', () => {
     await writeFile(join(dir, 'base.tar'), await makeTar([{ name: 'base', body: 'b' }]));
     await writeFile(join(dir, 'top.tar'), await makeTar([{ name: 'top', body: 't' }]));
     const store = new FakeStore();
-    await buildImage({ storage: store, tagger: store, layers: [join(dir, 'base.tar')], env: ['PATH=/bin', 'X=1'], cmd: ['sh'], platform: 'linux/amd64', tags: ['base'] });
+    await buildImage({
+      storage: store,
+      tagger: store,
+      layers: [join(dir, 'base.tar')],
+      env: ['PATH=/bin', 'X=1'],
+      cmd: ['sh'],
+      platform: 'linux/amd64',
+      tags: ['base'],
+    });
     const base = await store.getBaseImage('docker.io/library/base:latest');
-    const r = await buildImage({ storage: store, from: base, layers: [join(dir, 'top.tar')], env: ['X=2', 'Y=3'], entrypoint: ['/e'], format: 'docker' });
+    const r = await buildImage({
+      storage: store,
+      from: base,
+      layers: [join(dir, 'top.tar')],
+      env: ['X=2', 'Y=3'],
+      entrypoint: ['/e'],
+      format: 'docker',
+    });
     const c = store.json(r.configDigest);
     expect(c.config.Env).toEqual(['PATH=/bin', 'X=2', 'Y=3']);
     expect(c.config.Cmd).toBeNull();

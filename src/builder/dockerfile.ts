@@ -25,8 +25,24 @@ export interface ParsedDockerfile {
 }
 
 export const KNOWN_INSTRUCTIONS = new Set([
-  'FROM', 'RUN', 'CMD', 'LABEL', 'MAINTAINER', 'EXPOSE', 'ENV', 'ADD', 'COPY', 'ENTRYPOINT', 'VOLUME',
-  'USER', 'WORKDIR', 'ARG', 'ONBUILD', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL',
+  'FROM',
+  'RUN',
+  'CMD',
+  'LABEL',
+  'MAINTAINER',
+  'EXPOSE',
+  'ENV',
+  'ADD',
+  'COPY',
+  'ENTRYPOINT',
+  'VOLUME',
+  'USER',
+  'WORKDIR',
+  'ARG',
+  'ONBUILD',
+  'STOPSIGNAL',
+  'HEALTHCHECK',
+  'SHELL',
 ]);
 const FLAGGED = new Set(['FROM', 'COPY', 'ADD', 'RUN', 'HEALTHCHECK']);
 const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
@@ -79,7 +95,8 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     if (key in directives) throw dockerfileError(i + 1, `the parser directive "${key}" is given twice`);
     directives[key] = m[2]!;
     if (key === 'escape') {
-      if (m[2] !== '\\' && m[2] !== '`') throw dockerfileError(i + 1, `invalid escape character "${m[2]}"`, 'use # escape=\\ or # escape=`');
+      if (m[2] !== '\\' && m[2] !== '`')
+        throw dockerfileError(i + 1, `invalid escape character "${m[2]}"`, 'use # escape=\\ or # escape=`');
       escape = m[2];
     }
   }

@@ -79,7 +79,9 @@ export function tarValidator(layerName: string): { sink: tar.Extract; done: Prom
     stream.resume();
   });
   const done = new Promise<void>((resolve, reject) => {
-    sink.on('error', (e: Error) => reject(isHubctlError(e) ? e : usageError('INVALID_LAYER', `layer ${layerName} is not a valid tar: ${e.message}`, { cause: e })));
+    sink.on('error', (e: Error) =>
+      reject(isHubctlError(e) ? e : usageError('INVALID_LAYER', `layer ${layerName} is not a valid tar: ${e.message}`, { cause: e })),
+    );
     sink.on('finish', () => resolve());
   });
   return { sink, done };
@@ -182,7 +184,9 @@ async function prepareGzip(input: LayerInput, tempPath: string, signal?: AbortSi
         await writeTo(validator.sink, chunk, failed);
       }
     } catch (e) {
-      throw isHubctlError(e) ? e : usageError('INVALID_LAYER', `layer ${input.name} is not a valid gzip stream: ${(e as Error).message}`, { cause: e });
+      throw isHubctlError(e)
+        ? e
+        : usageError('INVALID_LAYER', `layer ${input.name} is not a valid gzip stream: ${(e as Error).message}`, { cause: e });
     }
     validator.sink.end(undefined);
     await validator.done;
@@ -208,7 +212,13 @@ async function prepareGzip(input: LayerInput, tempPath: string, signal?: AbortSi
     throw e;
   }
   const blobPath = input.filePath ?? tempPath;
-  return withMeta(input, { blobPath, temp: blobPath === tempPath, digest: `sha256:${blob.digest('hex')}`, size, diffId: `sha256:${diff.digest('hex')}` });
+  return withMeta(input, {
+    blobPath,
+    temp: blobPath === tempPath,
+    digest: `sha256:${blob.digest('hex')}`,
+    size,
+    diffId: `sha256:${diff.digest('hex')}`,
+  });
 }
 
 function withMeta(input: LayerInput, l: Omit<PreparedLayer, 'name' | 'createdBy'>): PreparedLayer {
@@ -233,7 +243,8 @@ export async function prepareLayers(inputs: readonly LayerInput[], options: Prep
     const layers = await runPool(inputs, options.concurrency ?? defaultConcurrency(), async (input, i) => {
       if (options.signal?.aborted) throw new HubctlError('interrupted', 'INTERRUPTED', 'build interrupted');
       const tempPath = join(dir, `layer-${i}.blob`);
-      const layer = input.kind === 'gzip' ? await prepareGzip(input, tempPath, options.signal) : await prepareTar(input, tempPath, options.signal);
+      const layer =
+        input.kind === 'gzip' ? await prepareGzip(input, tempPath, options.signal) : await prepareTar(input, tempPath, options.signal);
       options.onLog?.(`layer ${input.name}: ${layer.digest} (${layer.size} bytes, diff_id ${layer.diffId})`);
       return layer;
     });
@@ -248,7 +259,12 @@ export async function prepareLayers(inputs: readonly LayerInput[], options: Prep
  * Puts prepared layers into the store (skipping blobs it already holds), in order: this build's temp
  * files are renamed in (hashed once, while written), anything else is ingested (read and verified).
  */
-export async function commitLayers(storage: Storage, layers: readonly PreparedLayer[], mediaType: string, signal?: AbortSignal): Promise<Descriptor[]> {
+export async function commitLayers(
+  storage: Storage,
+  layers: readonly PreparedLayer[],
+  mediaType: string,
+  signal?: AbortSignal,
+): Promise<Descriptor[]> {
   const descs: Descriptor[] = [];
   for (const layer of layers) {
     const desc: Descriptor = { mediaType, digest: layer.digest, size: layer.size };

@@ -24,7 +24,13 @@ export async function makeTar(items: TarItem[]): Promise<Buffer> {
   const pack = tar.pack();
   for (const it of items) {
     const type = it.type ?? 'file';
-    const header = { name: it.name, type, mode: it.mode ?? (type === 'directory' ? 0o755 : 0o644), mtime: new Date(0), ...(it.linkname !== undefined ? { linkname: it.linkname } : {}) };
+    const header = {
+      name: it.name,
+      type,
+      mode: it.mode ?? (type === 'directory' ? 0o755 : 0o644),
+      mtime: new Date(0),
+      ...(it.linkname !== undefined ? { linkname: it.linkname } : {}),
+    };
     if (type === 'file') pack.entry(header, it.body ?? '');
     else pack.entry(header);
   }
@@ -63,7 +69,18 @@ export async function listTar(bytes: Buffer): Promise<ReadEntry[]> {
       const chunks: Buffer[] = [];
       for await (const c of entry) chunks.push(c as Buffer);
       const h = entry.header;
-      out.push({ name: h.name, type: h.type, mode: h.mode, uid: h.uid, gid: h.gid, uname: h.uname, gname: h.gname, mtime: h.mtime.getTime() / 1000, linkname: h.linkname, body: Buffer.concat(chunks).toString() });
+      out.push({
+        name: h.name,
+        type: h.type,
+        mode: h.mode,
+        uid: h.uid,
+        gid: h.gid,
+        uname: h.uname,
+        gname: h.gname,
+        mtime: h.mtime.getTime() / 1000,
+        linkname: h.linkname,
+        body: Buffer.concat(chunks).toString(),
+      });
     }
   })();
   ex.end(raw);

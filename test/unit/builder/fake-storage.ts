@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContentOpener, Storage } from '../../../src/content/types.js';
 import type { Descriptor } from '../../../src/oci/types.js';
-import type { BaseImage, BaseImageSource, Tagger } from '../../../src/build/types.js';
+import type { BaseImage, BaseImageSource, Tagger } from '../../../src/builder/types.js';
 import { parseImageConfig, parseManifest } from '../../../src/oci/manifest.js';
 
 /** In-memory Storage + Tagger that verifies digests like the real store; optionally mirrors an OCI layout. */

@@ -8,7 +8,10 @@ import type { BuildLog, LayerInput } from './types.js';
 
 /** A Dockerfile instruction hubctl cannot carry out, with its line. */
 export const refuse = (ins: DockerfileInstruction, why: string, hint?: string) =>
-  usageError('DOCKERFILE_UNSUPPORTED', `Dockerfile:${ins.line}: ${ins.keyword} ${why}`, { hint: hint ?? 'see hubctl build --help for what a Dockerfile build supports', details: { line: ins.line } });
+  usageError('DOCKERFILE_UNSUPPORTED', `Dockerfile:${ins.line}: ${ins.keyword} ${why}`, {
+    hint: hint ?? 'see hubctl build --help for what a Dockerfile build supports',
+    details: { line: ins.line },
+  });
 
 /** `--chown=uid[:gid]`: numeric ids (and `root`); names would need the image's /etc/passwd. */
 export function parseChown(ins: DockerfileInstruction, value: string): { uid: number; gid: number } {
@@ -17,7 +20,11 @@ export function parseChown(ins: DockerfileInstruction, value: string): { uid: nu
   const uid = id(u);
   const gid = g === undefined ? uid : id(g);
   if (uid === undefined || gid === undefined) {
-    throw refuse(ins, `--chown=${value}: user and group names cannot be resolved without running the image`, 'give numeric ids, e.g. --chown=1000:1000');
+    throw refuse(
+      ins,
+      `--chown=${value}: user and group names cannot be resolved without running the image`,
+      'give numeric ids, e.g. --chown=1000:1000',
+    );
   }
   return { uid, gid };
 }
@@ -43,7 +50,12 @@ export async function copyInstruction(ins: DockerfileInstruction, c: CopyContext
     else if (flag === 'chmod') {
       if (!/^[0-7]{3,4}$/.test(value)) throw refuse(ins, `--chmod=${value}: only octal modes are supported`);
       chmod = parseInt(value, 8);
-    } else if (flag === 'from') throw refuse(ins, `--from=${value}: copying from another stage or image is not supported`, 'prepare the files locally and COPY them from the context');
+    } else if (flag === 'from')
+      throw refuse(
+        ins,
+        `--from=${value}: copying from another stage or image is not supported`,
+        'prepare the files locally and COPY them from the context',
+      );
     else if (flag === 'link') continue;
     else throw refuse(ins, `--${flag} is not supported`);
   }

@@ -51,19 +51,34 @@ function checkSupported(instructions: DockerfileInstruction[]): void {
   let froms = 0;
   for (const ins of instructions) {
     if (NEEDS_CONTAINER.has(ins.keyword)) {
-      throw refuse(ins, 'needs a container, which hubctl does not run; build the files outside and COPY them', 'produce the files before the build and COPY them in');
+      throw refuse(
+        ins,
+        'needs a container, which hubctl does not run; build the files outside and COPY them',
+        'produce the files before the build and COPY them in',
+      );
     }
     if (ins.keyword === 'FROM' && ++froms > 1) {
-      throw refuse(ins, 'starts a second stage: multi-stage builds are not supported', 'build each stage as its own image, or COPY prepared files');
+      throw refuse(
+        ins,
+        'starts a second stage: multi-stage builds are not supported',
+        'build each stage as its own image, or COPY prepared files',
+      );
     }
     if (ins.keyword !== 'FROM' && ins.keyword !== 'ARG' && froms === 0) {
       throw dockerfileError(ins.line, `${ins.keyword} before the first FROM`, 'only ARG may come before FROM');
     }
   }
-  if (froms === 0) throw usageError('DOCKERFILE_INVALID', 'the Dockerfile has no FROM instruction', { hint: 'start it with FROM scratch or FROM <image>' });
+  if (froms === 0)
+    throw usageError('DOCKERFILE_INVALID', 'the Dockerfile has no FROM instruction', {
+      hint: 'start it with FROM scratch or FROM <image>',
+    });
 }
 
-function parseArgDecl(ins: DockerfileInstruction, lookup: (n: string) => string | undefined, escape: string): Array<[string, string | undefined]> {
+function parseArgDecl(
+  ins: DockerfileInstruction,
+  lookup: (n: string) => string | undefined,
+  escape: string,
+): Array<[string, string | undefined]> {
   const words = shellWords(ins.args, { escape, lookup });
   if (words.length === 0) throw dockerfileError(ins.line, 'ARG needs a name');
   return words.map((w) => {
@@ -109,8 +124,13 @@ export async function buildDockerfile(opts: DockerfileBuildOptions): Promise<Bui
 
   const wanted = opts.platform !== undefined ? parsePlatform(opts.platform) : undefined;
   const predefined = (p: Platform): Record<string, string> => ({
-    TARGETPLATFORM: [p.os, p.architecture, p.variant].filter(Boolean).join('/'), TARGETOS: p.os, TARGETARCH: p.architecture, TARGETVARIANT: p.variant ?? '',
-    BUILDPLATFORM: [hostPlatform().os, hostPlatform().architecture].join('/'), BUILDOS: hostPlatform().os, BUILDARCH: hostPlatform().architecture,
+    TARGETPLATFORM: [p.os, p.architecture, p.variant].filter(Boolean).join('/'),
+    TARGETOS: p.os,
+    TARGETARCH: p.architecture,
+    TARGETVARIANT: p.variant ?? '',
+    BUILDPLATFORM: [hostPlatform().os, hostPlatform().architecture].join('/'),
+    BUILDOS: hostPlatform().os,
+    BUILDARCH: hostPlatform().architecture,
   });
   const globals = new Map<string, string | undefined>(Object.entries(predefined(wanted ?? hostPlatform())));
   const argValue = (name: string, dflt: string | undefined, scopeDefault?: string) => {
@@ -161,7 +181,8 @@ export async function buildDockerfile(opts: DockerfileBuildOptions): Promise<Bui
 
   // The stage: metadata and COPY/ADD layers
   const stageArgs = new Map<string, string | undefined>();
-  const envOf = (c: ImageConfig) => new Map((c.config?.Env ?? []).map((e) => [e.slice(0, e.indexOf('=') < 0 ? e.length : e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+  const envOf = (c: ImageConfig) =>
+    new Map((c.config?.Env ?? []).map((e) => [e.slice(0, e.indexOf('=') < 0 ? e.length : e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
   const layers: LayerInput[] = [];
   let cmdSet = false;
   for (; idx < instructions.length; idx++) {

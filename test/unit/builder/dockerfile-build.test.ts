@@ -2,7 +2,7 @@ import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { buildDockerfile, buildImage } from '../../../src/build/index.js';
+import { buildDockerfile, buildImage } from '../../../src/builder/index.js';
 import { FakeStore } from './fake-storage.js';
 import { listTar, makeTar, tempDir } from './helpers.js';
 
@@ -38,7 +38,16 @@ async function makeContext(dockerfile = DOCKERFILE): Promise<string> {
   await writeFile(join(ctx, 'conf/app.conf'), 'x=1');
   await writeFile(join(ctx, 'conf/secret.key'), 'hidden');
   await writeFile(join(ctx, 'conf/secret.keep'), 'kept');
-  await writeFile(join(ctx, 'files.tar.gz'), gzipSync(await makeTar([{ name: 'pkg/', type: 'directory' }, { name: 'pkg/lib.so', body: 'lib', mode: 0o755 }, { name: 'pkg/lib.so.1', type: 'link', linkname: 'pkg/lib.so' }])));
+  await writeFile(
+    join(ctx, 'files.tar.gz'),
+    gzipSync(
+      await makeTar([
+        { name: 'pkg/', type: 'directory' },
+        { name: 'pkg/lib.so', body: 'lib', mode: 0o755 },
+        { name: 'pkg/lib.so.1', type: 'link', linkname: 'pkg/lib.so' },
+      ]),
+    ),
+  );
   await writeFile(join(ctx, '.dockerignore'), '*.log\nconf/secret*\n!conf/secret.keep\n');
   await writeFile(join(ctx, 'Dockerfile'), dockerfile);
   return ctx;
@@ -49,7 +58,15 @@ describe('buildDockerfile', () => {
     const ctx = await makeContext();
     const store = new FakeStore();
     const lines: string[] = [];
-    const r = await buildDockerfile({ storage: store, tagger: store, contextDir: ctx, tags: ['me/app:1'], buildArgs: { VERSION: '2.0' }, platform: 'linux/amd64', onLog: (l) => lines.push(l) });
+    const r = await buildDockerfile({
+      storage: store,
+      tagger: store,
+      contextDir: ctx,
+      tags: ['me/app:1'],
+      buildArgs: { VERSION: '2.0' },
+      platform: 'linux/amd64',
+      onLog: (l) => lines.push(l),
+    });
 
     expect(lines[0]).toBe('Step 1/15 : ARG VERSION=1.0');
     expect(lines).toContain('Step 2/15 : FROM scratch');
@@ -71,7 +88,10 @@ describe('buildDockerfile', () => {
     });
     expect(c.rootfs.diff_ids).toHaveLength(4);
     expect(c.history.filter((h: { empty_layer?: boolean }) => !h.empty_layer).map((h: { created_by: string }) => h.created_by)).toEqual([
-      'COPY --chown=1000:1000 bin/ bin/', 'COPY *.txt ./', 'ADD files.tar.gz /opt/', 'COPY conf /etc/app',
+      'COPY --chown=1000:1000 bin/ bin/',
+      'COPY *.txt ./',
+      'ADD files.tar.gz /opt/',
+      'COPY conf /etc/app',
     ]);
 
     const layers = await Promise.all(r.layers.map((l) => listTar(store.blobs.get(l.digest)!)));
@@ -96,7 +116,15 @@ describe('buildDockerfile', () => {
     const store = new FakeStore();
     const dir = await tempDir();
     await writeFile(join(dir, 'base.tar'), await makeTar([{ name: 'bin/sh', body: 'sh' }]));
-    await buildImage({ storage: store, tagger: store, layers: [join(dir, 'base.tar')], env: ['PATH=/bin'], cmd: ['sh'], platform: 'linux/arm64', tags: ['base:1'] });
+    await buildImage({
+      storage: store,
+      tagger: store,
+      layers: [join(dir, 'base.tar')],
+      env: ['PATH=/bin'],
+      cmd: ['sh'],
+      platform: 'linux/arm64',
+      tags: ['base:1'],
+    });
     const ctx = await makeContext('FROM base:1\nENV PATH=/app:$PATH\nCOPY a.txt /\n');
     const lines: string[] = [];
     const r = await buildDockerfile({ storage: store, baseSource: store, contextDir: ctx, onLog: (l) => lines.push(l) });
@@ -110,7 +138,11 @@ describe('buildDockerfile', () => {
   });
 
   it.each([
-    ['RUN', 'FROM scratch\nCOPY a.txt /\nRUN echo hi\n', /Dockerfile:3: RUN needs a container, which hubctl does not run; build the files outside and COPY them/],
+    [
+      'RUN',
+      'FROM scratch\nCOPY a.txt /\nRUN echo hi\n',
+      /Dockerfile:3: RUN needs a container, which hubctl does not run; build the files outside and COPY them/,
+    ],
     ['multi-stage', 'FROM scratch AS a\nCOPY a.txt /\nFROM scratch\n', /Dockerfile:3: FROM starts a second stage/],
     ['COPY --from', 'FROM scratch\nCOPY --from=x /a /b\n', /Dockerfile:2: COPY --from=x/],
     ['ADD URL', 'FROM scratch\nADD https://example.com/x.tgz /\n', /Dockerfile:2: ADD of the URL/],
@@ -159,15 +191,21 @@ describe('buildDockerfile details', () => {
   });
 
   it('warns about unused build args and supports metadata-only instructions', async () => {
-    const ctx = await makeContext('FROM scratch\nSTOPSIGNAL SIGTERM\nVOLUME /data\nSHELL ["/bin/bash", "-c"]\nCMD echo hi\nHEALTHCHECK --timeout=5s CMD ["true"]\nONBUILD COPY . /\nMAINTAINER me\n');
+    const ctx = await makeContext(
+      'FROM scratch\nSTOPSIGNAL SIGTERM\nVOLUME /data\nSHELL ["/bin/bash", "-c"]\nCMD echo hi\nHEALTHCHECK --timeout=5s CMD ["true"]\nONBUILD COPY . /\nMAINTAINER me\n',
+    );
     const store = new FakeStore();
     const lines: string[] = [];
     const r = await buildDockerfile({ storage: store, contextDir: ctx, buildArgs: { NOPE: '1' }, onLog: (l) => lines.push(l) });
     const c = store.json(r.configDigest);
     expect(c.author).toBe('me');
     expect(c.config).toMatchObject({
-      StopSignal: 'SIGTERM', Volumes: { '/data': {} }, Shell: ['/bin/bash', '-c'], Cmd: ['/bin/bash', '-c', 'echo hi'],
-      Healthcheck: { Test: ['CMD', 'true'], Timeout: 5e9 }, OnBuild: ['COPY . /'],
+      StopSignal: 'SIGTERM',
+      Volumes: { '/data': {} },
+      Shell: ['/bin/bash', '-c'],
+      Cmd: ['/bin/bash', '-c', 'echo hi'],
+      Healthcheck: { Test: ['CMD', 'true'], Timeout: 5e9 },
+      OnBuild: ['COPY . /'],
     });
     expect(r.manifest.layers).toHaveLength(0);
     expect(lines).toContain('[Warning] One or more build-args [NOPE] were not consumed');

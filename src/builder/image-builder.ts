@@ -109,7 +109,12 @@ export async function writeImage(o: WriteImageOptions): Promise<BuildResult> {
   const configBytes = Buffer.from(JSON.stringify(o.config));
   const configDesc: Descriptor = { mediaType: CONFIG_TYPE[o.format], digest: sha256(configBytes), size: configBytes.length };
   await o.storage.putBytes(configDesc, configBytes);
-  const manifest: ImageManifest = { schemaVersion: 2, mediaType: MANIFEST_TYPE[o.format], config: configDesc, layers: [...baseLayers, ...newLayers] };
+  const manifest: ImageManifest = {
+    schemaVersion: 2,
+    mediaType: MANIFEST_TYPE[o.format],
+    config: configDesc,
+    layers: [...baseLayers, ...newLayers],
+  };
   const manifestBytes = Buffer.from(JSON.stringify(manifest));
   const manifestDescriptor: Descriptor = { mediaType: MANIFEST_TYPE[o.format], digest: sha256(manifestBytes), size: manifestBytes.length };
   await o.storage.putBytes(manifestDescriptor, manifestBytes);
@@ -140,14 +145,17 @@ export function appendLayers(config: ImageConfig, layers: readonly PreparedLayer
  */
 export async function buildImage(opts: BuildImageOptions): Promise<BuildResult> {
   const format = opts.format ?? 'oci';
-  if (format !== 'oci' && format !== 'docker') throw usageError('INVALID_FORMAT', `unknown image format "${String(format)}"`, { hint: 'use oci or docker' });
+  if (format !== 'oci' && format !== 'docker')
+    throw usageError('INVALID_FORMAT', `unknown image format "${String(format)}"`, { hint: 'use oci or docker' });
   const tags = normalizeTags(opts.tags, opts.tagger);
   const created = epochDate(opts.sourceDateEpoch).toISOString().replace('.000Z', 'Z');
   const base = opts.from === undefined || opts.from === 'scratch' ? undefined : opts.from;
   const wanted = typeof opts.platform === 'string' ? parsePlatform(opts.platform) : opts.platform;
   const platform = wanted ?? (base ? platformOf(base.config) : hostPlatform());
   if (base && wanted && (wanted.os !== base.config.os || wanted.architecture !== base.config.architecture)) {
-    opts.onLog?.(`warning: the base image ${base.ref} is ${base.config.os}/${base.config.architecture}, building for ${wanted.os}/${wanted.architecture}`);
+    opts.onLog?.(
+      `warning: the base image ${base.ref} is ${base.config.os}/${base.config.architecture}, building for ${wanted.os}/${wanted.architecture}`,
+    );
   }
   const inputs: LayerInput[] = [];
   for (const l of opts.layers ?? []) {

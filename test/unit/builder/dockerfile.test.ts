@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseDockerfile, shellWord, shellWords, keyValuePairs, metadataChanges, parseDuration, scratchConfig } from '../../../src/build/index.js';
+import {
+  parseDockerfile,
+  shellWord,
+  shellWords,
+  keyValuePairs,
+  metadataChanges,
+  parseDuration,
+  scratchConfig,
+} from '../../../src/builder/index.js';
 import { isHubctlError } from '../../../src/errors.js';
 
 const vars: Record<string, string> = { A: 'a', EMPTY: '', PATH: '/usr/bin', SP: 'x y' };
@@ -8,19 +16,64 @@ const lookup = (n: string) => vars[n];
 
 describe('parseDockerfile', () => {
   it.each([
-    ['comments and blank lines', '# hello\n\nFROM scratch\n  # indented comment\nCMD ["a"]\n', [['FROM', 'scratch', 3], ['CMD', '["a"]', 5]]],
-    ['continuations', 'FROM scratch\nENV A=1 \\\n    B=2\nLABEL x=y\n', [['FROM', 'scratch', 1], ['ENV', 'A=1 B=2', 2], ['LABEL', 'x=y', 4]]],
-    ['comments inside continuations', 'FROM scratch\nENV A=1 \\\n# note\n\n  B=2\n', [['FROM', 'scratch', 1], ['ENV', 'A=1 B=2', 2]]],
-    ['case-insensitive keywords', 'from scratch\nCoPy a b\n', [['FROM', 'scratch', 1], ['COPY', 'a b', 2]]],
-    ['CRLF line ends', 'FROM scratch\r\nUSER 1\r\n', [['FROM', 'scratch', 1], ['USER', '1', 2]]],
-    ['trailing continuation at EOF', 'FROM scratch\nCMD echo \\', [['FROM', 'scratch', 1], ['CMD', 'echo', 2]]],
+    [
+      'comments and blank lines',
+      '# hello\n\nFROM scratch\n  # indented comment\nCMD ["a"]\n',
+      [
+        ['FROM', 'scratch', 3],
+        ['CMD', '["a"]', 5],
+      ],
+    ],
+    [
+      'continuations',
+      'FROM scratch\nENV A=1 \\\n    B=2\nLABEL x=y\n',
+      [
+        ['FROM', 'scratch', 1],
+        ['ENV', 'A=1 B=2', 2],
+        ['LABEL', 'x=y', 4],
+      ],
+    ],
+    [
+      'comments inside continuations',
+      'FROM scratch\nENV A=1 \\\n# note\n\n  B=2\n',
+      [
+        ['FROM', 'scratch', 1],
+        ['ENV', 'A=1 B=2', 2],
+      ],
+    ],
+    [
+      'case-insensitive keywords',
+      'from scratch\nCoPy a b\n',
+      [
+        ['FROM', 'scratch', 1],
+        ['COPY', 'a b', 2],
+      ],
+    ],
+    [
+      'CRLF line ends',
+      'FROM scratch\r\nUSER 1\r\n',
+      [
+        ['FROM', 'scratch', 1],
+        ['USER', '1', 2],
+      ],
+    ],
+    [
+      'trailing continuation at EOF',
+      'FROM scratch\nCMD echo \\',
+      [
+        ['FROM', 'scratch', 1],
+        ['CMD', 'echo', 2],
+      ],
+    ],
   ])('%s', (_label, text, expected) => {
     const got = parseDockerfile(text).instructions.map((i) => [i.keyword, i.args, i.line]);
     expect(got).toEqual(expected);
   });
 
   it('reads the escape directive and flags', () => {
-    const p = parseDockerfile('# escape=`\n# syntax=docker/dockerfile:1\nFROM --platform=linux/arm64 scratch AS x\nCOPY --chown=1:2 a `\n  b /c/\n');
+    const p = parseDockerfile(
+      '# escape=`\n# syntax=docker/dockerfile:1\nFROM --platform=linux/arm64 scratch AS x\nCOPY --chown=1:2 a `\n  b /c/\n',
+    );
     expect(p.escape).toBe('`');
     expect(p.directives).toEqual({ escape: '`', syntax: 'docker/dockerfile:1' });
     expect(p.instructions[0]).toMatchObject({ keyword: 'FROM', flags: [['platform', 'linux/arm64']], args: 'scratch AS x' });
@@ -43,8 +96,38 @@ describe('parseDockerfile', () => {
   });
 
   it('turns random text into a parse or a HubctlError, never another exception', () => {
-    const alphabet = fc.constantFrom('FROM ', 'RUN ', 'ENV ', 'COPY ', 'ARG ', 'CMD ', '# ', '#escape=`\n', '\\', '`', '\n', ' ', '"', "'", '$', '{', '}', ':-', '[', ']', '=', 'a', 'B', '--x=', '\r\n', '\t');
-    const text = fc.oneof(fc.string(), fc.array(alphabet, { maxLength: 60 }).map((a) => a.join('')));
+    const alphabet = fc.constantFrom(
+      'FROM ',
+      'RUN ',
+      'ENV ',
+      'COPY ',
+      'ARG ',
+      'CMD ',
+      '# ',
+      '#escape=`\n',
+      '\\',
+      '`',
+      '\n',
+      ' ',
+      '"',
+      "'",
+      '$',
+      '{',
+      '}',
+      ':-',
+      '[',
+      ']',
+      '=',
+      'a',
+      'B',
+      '--x=',
+      '\r\n',
+      '\t',
+    );
+    const text = fc.oneof(
+      fc.string(),
+      fc.array(alphabet, { maxLength: 60 }).map((a) => a.join('')),
+    );
     fc.assert(
       fc.property(text, (t) => {
         try {
@@ -52,7 +135,22 @@ describe('parseDockerfile', () => {
           for (const ins of p.instructions) {
             try {
               shellWords(ins.args, { escape: p.escape, lookup });
-              if (['ENV', 'LABEL', 'CMD', 'ENTRYPOINT', 'WORKDIR', 'USER', 'EXPOSE', 'VOLUME', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL', 'ONBUILD'].includes(ins.keyword)) {
+              if (
+                [
+                  'ENV',
+                  'LABEL',
+                  'CMD',
+                  'ENTRYPOINT',
+                  'WORKDIR',
+                  'USER',
+                  'EXPOSE',
+                  'VOLUME',
+                  'STOPSIGNAL',
+                  'HEALTHCHECK',
+                  'SHELL',
+                  'ONBUILD',
+                ].includes(ins.keyword)
+              ) {
                 metadataChanges(ins, { escape: p.escape, lookup, config: scratchConfig({ os: 'linux', architecture: 'amd64' }) });
               }
             } catch (e) {
@@ -107,9 +205,22 @@ describe('instruction evaluation', () => {
   const one = (text: string) => parseDockerfile(text).instructions[0]!;
 
   it.each([
-    ['ENV A=1 B="two words" C=$A', [['A', '1'], ['B', 'two words'], ['C', 'a']]],
+    [
+      'ENV A=1 B="two words" C=$A',
+      [
+        ['A', '1'],
+        ['B', 'two words'],
+        ['C', 'a'],
+      ],
+    ],
     ['ENV LEGACY some value $A', [['LEGACY', 'some value a']]],
-    ['LABEL "com.x"="y z" v=1', [['com.x', 'y z'], ['v', '1']]],
+    [
+      'LABEL "com.x"="y z" v=1',
+      [
+        ['com.x', 'y z'],
+        ['v', '1'],
+      ],
+    ],
   ])('%s', (text, pairs) => {
     expect(keyValuePairs(one(text), ctx)).toEqual(pairs);
   });

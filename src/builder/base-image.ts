@@ -22,19 +22,25 @@ export function baseImageSource(store: ManifestReader): BaseImageSource {
     async getBaseImage(ref: string, platform?: Platform): Promise<BaseImage> {
       const found = await store.resolve(ref);
       if (found === undefined) {
-        throw notFoundError('BASE_IMAGE_NOT_FOUND', `the base image ${ref} is not in the local store`, { hint: `pull it first: hubctl pull ${ref}` });
+        throw notFoundError('BASE_IMAGE_NOT_FOUND', `the base image ${ref} is not in the local store`, {
+          hint: `pull it first: hubctl pull ${ref}`,
+        });
       }
       let desc = found;
       let parsed = parseManifest(await store.fetchBytes(desc, MAX_MANIFEST_BYTES), desc.mediaType);
       if (parsed.kind === 'index') {
         desc = selectPlatform(parsed.manifest.manifests, platform ?? hostPlatform(), ref);
         parsed = parseManifest(await store.fetchBytes(desc, MAX_MANIFEST_BYTES), desc.mediaType);
-        if (parsed.kind !== 'image') throw integrityError('UNSUPPORTED_MANIFEST', `${ref}: an index inside an index is not supported as a base image`);
+        if (parsed.kind !== 'image')
+          throw integrityError('UNSUPPORTED_MANIFEST', `${ref}: an index inside an index is not supported as a base image`);
       }
       const manifest = parsed.manifest;
       const config = parseImageConfig(await store.fetchBytes(manifest.config, MAX_CONFIG_BYTES));
       if (config.rootfs.diff_ids.length !== manifest.layers.length) {
-        throw integrityError('INVALID_BASE_IMAGE', `${ref}: the config lists ${config.rootfs.diff_ids.length} diff_ids for ${manifest.layers.length} layers`);
+        throw integrityError(
+          'INVALID_BASE_IMAGE',
+          `${ref}: the config lists ${config.rootfs.diff_ids.length} diff_ids for ${manifest.layers.length} layers`,
+        );
       }
       return { ref, manifestDescriptor: desc, manifest, config };
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConcurrency, threadpoolSize } from '../../../src/build/pool.js';
+import { defaultConcurrency, threadpoolSize } from '../../../src/builder/pool.js';
 
 describe('build concurrency', () => {
   it('reads the threadpool size from UV_THREADPOOL_SIZE, else 4', () => {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, lstat, mkdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildDockerfile, buildImage } from '../../../src/build/index.js';
+import { buildDockerfile, buildImage } from '../../../src/builder/index.js';
 import { FakeStore } from './fake-storage.js';
 import { makeTar, tempDir } from './helpers.js';
 
@@ -12,7 +12,10 @@ const UMOCI = '/usr/bin/umoci';
 /** Writes index.json with a short ref name umoci can select (the fake store already wrote the blobs). */
 async function layoutWithTag(layout: string, desc: object, tag: string): Promise<void> {
   await writeFile(join(layout, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  await writeFile(join(layout, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ ...desc, annotations: { 'org.opencontainers.image.ref.name': tag } }] }));
+  await writeFile(
+    join(layout, 'index.json'),
+    JSON.stringify({ schemaVersion: 2, manifests: [{ ...desc, annotations: { 'org.opencontainers.image.ref.name': tag } }] }),
+  );
 }
 
 function unpack(layout: string, tag: string, bundle: string): void {
@@ -29,7 +32,13 @@ describe('images unpacked by umoci', () => {
     await writeFile(join(tree, 'usr/readme'), 'read me');
     await chmod(join(tree, 'usr/readme'), 0o600);
     await symlink('usr/bin', join(tree, 'bin'));
-    await writeFile(join(dir, 'extra.tar'), await makeTar([{ name: 'etc/', type: 'directory' }, { name: 'etc/motd', body: 'hello', mode: 0o644 }]));
+    await writeFile(
+      join(dir, 'extra.tar'),
+      await makeTar([
+        { name: 'etc/', type: 'directory' },
+        { name: 'etc/motd', body: 'hello', mode: 0o644 },
+      ]),
+    );
     const layout = join(dir, 'layout');
     const store = new FakeStore(layout);
     const r = await buildImage({ storage: store, layers: [tree, join(dir, 'extra.tar')], platform: 'linux/amd64', cmd: ['/usr/bin/app'] });
@@ -52,7 +61,13 @@ describe('images unpacked by umoci', () => {
     await writeFile(join(ctx, 'src/main.js'), 'console.log(1)');
     await writeFile(join(ctx, 'notes.md'), 'skip me');
     await writeFile(join(ctx, '.dockerignore'), '*.md\nDockerfile\n.dockerignore\n');
-    await writeFile(join(ctx, 'vendor.tar'), await makeTar([{ name: 'lib/', type: 'directory' }, { name: 'lib/v.js', body: 'v' }]));
+    await writeFile(
+      join(ctx, 'vendor.tar'),
+      await makeTar([
+        { name: 'lib/', type: 'directory' },
+        { name: 'lib/v.js', body: 'v' },
+      ]),
+    );
     await writeFile(join(ctx, 'Dockerfile'), 'FROM scratch\nWORKDIR /app\nCOPY . .\nADD vendor.tar ./\nCMD ["node", "src/main.js"]\n');
     const dir = await tempDir();
     const layout = join(dir, 'layout');

@@ -10,7 +10,11 @@ export interface ShellWordsOptions {
 
 class Lexer {
   private i = 0;
-  constructor(private readonly s: string, private readonly esc: string, private readonly lookup: VarLookup) {}
+  constructor(
+    private readonly s: string,
+    private readonly esc: string,
+    private readonly lookup: VarLookup,
+  ) {}
 
   /** Words split on unquoted whitespace; quoted empty words are kept. */
   words(split: boolean): string[] {

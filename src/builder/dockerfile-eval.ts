@@ -137,7 +137,8 @@ export function metadataChanges(ins: DockerfileInstruction, ctx: EvalContext): C
     case 'HEALTHCHECK':
       return { healthcheck: healthcheck(ins, ctx) };
     case 'SHELL': {
-      if (!ins.json || ins.json.length === 0) throw dockerfileError(ins.line, 'SHELL must be given in JSON form, e.g. SHELL ["/bin/bash", "-c"]');
+      if (!ins.json || ins.json.length === 0)
+        throw dockerfileError(ins.line, 'SHELL must be given in JSON form, e.g. SHELL ["/bin/bash", "-c"]');
       return { shell: ins.json };
     }
     case 'ONBUILD': {

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { usageError } from '../errors.js';
-import { cleanPath, DockerIgnore, patternToRegExp } from './dockerignore.js';
+import { cleanPath, type DockerIgnore, patternToRegExp } from './dockerignore.js';
 import { compressionOf } from './layer-source.js';
 import { normalizeEntryName, checkTarEntry } from './safety.js';
 import { packTar, tarJoin, walkDirectory, type PackItem } from './tar-pack.js';
@@ -33,8 +33,7 @@ type Action =
   | { kind: 'dir'; abs: string; prefix: string; rel: string }
   | { kind: 'archive'; abs: string; prefix: string; gzip: boolean };
 
-const fail = (where: string, message: string, hint?: string) =>
-  usageError('DOCKERFILE_COPY', `${where}: ${message}`, hint ? { hint } : {});
+const fail = (where: string, message: string, hint?: string) => usageError('DOCKERFILE_COPY', `${where}: ${message}`, hint ? { hint } : {});
 
 const hasGlob = (s: string) => /[*?[]/.test(s);
 
@@ -113,7 +112,11 @@ async function archiveKind(abs: string): Promise<'tar' | 'gzip' | undefined> {
 async function plan(spec: CopySpec): Promise<{ actions: Action[]; dirs: string[] }> {
   for (const s of spec.sources) {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(s) || s.startsWith('git@')) {
-      throw fail(spec.where, `${spec.keyword} of the URL "${s}" is not supported; hubctl builds only from local files`, 'download it first and COPY the file');
+      throw fail(
+        spec.where,
+        `${spec.keyword} of the URL "${s}" is not supported; hubctl builds only from local files`,
+        'download it first and COPY the file',
+      );
     }
     if (s.startsWith('<<')) throw fail(spec.where, `${spec.keyword} with a here-document is not supported`);
   }

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DockerIgnore } from '../../../src/build/index.js';
+import { DockerIgnore } from '../../../src/builder/index.js';
 
 describe('.dockerignore', () => {
-  const ig = DockerIgnore.parse(['# comment', '*.log', '!keep.log', 'node_modules', '**/*.tmp', 'docs/?.md', '/secret', 'build/**', '!build/out/ok', '[ab].txt'].join('\n'));
+  const ig = DockerIgnore.parse(
+    ['# comment', '*.log', '!keep.log', 'node_modules', '**/*.tmp', 'docs/?.md', '/secret', 'build/**', '!build/out/ok', '[ab].txt'].join(
+      '\n',
+    ),
+  );
   it.each([
     ['x.log', true],
     ['keep.log', false],

@@ -224,7 +224,9 @@ export function packTar(items: AsyncIterable<PackItem>, options: PackOptions): R
         // A file that changed size since it was listed fails the entry ("Size mismatch"): reported
         // through `done`, not as an uncaught 'error' event.
         sink.on('error', () => undefined);
-        const source = body ? [await body] : (item.body ?? createReadStream(item.sourcePath!, { highWaterMark: readChunkFor(item.size ?? 0) }));
+        const source = body
+          ? [await body]
+          : (item.body ?? createReadStream(item.sourcePath!, { highWaterMark: readChunkFor(item.size ?? 0) }));
         for await (const chunk of source) {
           if (!sink.write(chunk as Buffer)) {
             const drained = once(sink as unknown as NodeJS.EventEmitter, 'drain');

@@ -2,10 +2,10 @@ import { mkdir, symlink, writeFile, link, chmod, readFile, readdir } from 'node:
 import { join } from 'node:path';
 import { gzipSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { buildImage, openLayerSource, prepareLayers, directoryTar } from '../../../src/build/index.js';
-import { commitLayers } from '../../../src/build/layer-writer.js';
+import { buildImage, openLayerSource, prepareLayers, directoryTar } from '../../../src/builder/index.js';
+import { commitLayers } from '../../../src/builder/layer-writer.js';
 import { ImageStore } from '../../../src/store/index.js';
-import { packTar, type PackItem } from '../../../src/build/tar-pack.js';
+import { packTar, type PackItem } from '../../../src/builder/tar-pack.js';
 import { MediaType } from '../../../src/oci/media-types.js';
 import { FakeStore } from './fake-storage.js';
 import { listTar, makeTar, sha, tempDir } from './helpers.js';
@@ -33,7 +33,14 @@ describe('layer sources', () => {
     await makeTree(dir);
     const entries = await listTar(await collect(directoryTar(dir, { sourceDateEpoch: 1700000000 })));
     expect(entries.map((e) => e.name)).toEqual([
-      'a.txt', 'b-hard.txt', 'bin/', 'bin/cfg', 'bin/tool', 'etc/', 'etc/app/', 'etc/app/config.json',
+      'a.txt',
+      'b-hard.txt',
+      'bin/',
+      'bin/cfg',
+      'bin/tool',
+      'etc/',
+      'etc/app/',
+      'etc/app/config.json',
     ]);
     for (const e of entries) {
       expect(e.uid).toBe(0);
@@ -68,7 +75,10 @@ describe('layer sources', () => {
 describe('layer writer', () => {
   it('computes diff_id and gzip blob for tar, tgz and directory layers', async () => {
     const dir = await tempDir();
-    const tarBytes = await makeTar([{ name: 'hello.txt', body: 'hello world\n' }, { name: 'd', type: 'directory' }]);
+    const tarBytes = await makeTar([
+      { name: 'hello.txt', body: 'hello world\n' },
+      { name: 'd', type: 'directory' },
+    ]);
     const tgzBytes = gzipSync(await makeTar([{ name: 'z.txt', body: 'zzz' }]), { level: 9 });
     await writeFile(join(dir, 'l1.tar'), tarBytes);
     await writeFile(join(dir, 'l2.tgz'), tgzBytes);
@@ -100,13 +110,23 @@ describe('layer writer', () => {
     const config = store.json(result.configDigest);
     expect(config.rootfs.diff_ids).toEqual([l1!.diffId, l2!.diffId, l3!.diffId]);
     expect(config.history.map((h: { created_by: string }) => h.created_by)).toEqual([
-      'hubctl build --layer l1.tar', 'hubctl build --layer l2.tgz', 'hubctl build --layer tree',
+      'hubctl build --layer l1.tar',
+      'hubctl build --layer l2.tgz',
+      'hubctl build --layer tree',
     ]);
     expect(config.created).toBe('1970-01-01T00:00:00Z');
     const manifest = store.json(result.manifestDescriptor.digest);
     expect(manifest.mediaType).toBe(MediaType.OciManifest);
-    expect(manifest.config).toEqual({ mediaType: MediaType.OciConfig, digest: result.configDigest, size: store.blobs.get(result.configDigest)!.length });
-    expect(manifest.layers.map((l: { mediaType: string }) => l.mediaType)).toEqual([MediaType.OciLayerGzip, MediaType.OciLayerGzip, MediaType.OciLayerGzip]);
+    expect(manifest.config).toEqual({
+      mediaType: MediaType.OciConfig,
+      digest: result.configDigest,
+      size: store.blobs.get(result.configDigest)!.length,
+    });
+    expect(manifest.layers.map((l: { mediaType: string }) => l.mediaType)).toEqual([
+      MediaType.OciLayerGzip,
+      MediaType.OciLayerGzip,
+      MediaType.OciLayerGzip,
+    ]);
     // children before parents
     expect(store.writes.slice(-2)).toEqual([result.configDigest, result.manifestDescriptor.digest]);
   });
@@ -117,8 +137,14 @@ describe('layer writer', () => {
     await writeFile(join(dir, 'bad.tgz'), good.subarray(0, good.length - 12));
     await writeFile(join(dir, 'notatar'), 'just some text that is not a tar archive '.repeat(30));
     const store = new FakeStore();
-    await expect(buildImage({ storage: store, layers: [join(dir, 'bad.tgz')] })).rejects.toMatchObject({ kind: 'usage', code: 'INVALID_LAYER' });
-    await expect(buildImage({ storage: store, layers: [join(dir, 'notatar')] })).rejects.toMatchObject({ kind: 'usage', code: 'INVALID_LAYER' });
+    await expect(buildImage({ storage: store, layers: [join(dir, 'bad.tgz')] })).rejects.toMatchObject({
+      kind: 'usage',
+      code: 'INVALID_LAYER',
+    });
+    await expect(buildImage({ storage: store, layers: [join(dir, 'notatar')] })).rejects.toMatchObject({
+      kind: 'usage',
+      code: 'INVALID_LAYER',
+    });
     expect(store.blobs.size).toBe(0);
   });
 
@@ -222,7 +248,10 @@ describe('packing ahead', () => {
           let live = true;
           const body = `from archive ${i}`;
           yield {
-            name: `a${i}`, type: 'file', mode: 0o644, size: body.length,
+            name: `a${i}`,
+            type: 'file',
+            mode: 0o644,
+            size: body.length,
             body: (async function* () {
               if (!live) throw new Error('body read after the next item was asked for');
               yield Buffer.from(body);
