@@ -2,31 +2,18 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
+import { packagesOf, SYSTEM_DEPS } from '../../scripts/system-deps.mjs';
+
 /** @typedef {{ name: string, purpose: string, apt: string }} ToolSpec */
 
-/** Tools the integration suite cannot run without. @type {ToolSpec[]} */
-export const REQUIRED_TOOLS = [
-  { name: 'docker-registry', purpose: 'CNCF distribution registry under test', apt: 'docker-registry' },
-  { name: 'skopeo', purpose: 'independent client that seeds and checks images', apt: 'skopeo' },
-  { name: 'umoci', purpose: 'independent OCI layout tool', apt: 'umoci' },
-  { name: 'openssl', purpose: 'test CA, TLS and token-signing certificates', apt: 'openssl' },
-  { name: 'htpasswd', purpose: 'bcrypt htpasswd files', apt: 'apache2-utils' },
-  { name: 'docker-credential-pass', purpose: 'a real docker credential helper', apt: 'golang-docker-credential-helpers' },
-  {
-    name: 'docker-credential-secretservice',
-    purpose: 'a real docker credential helper (Secret Service)',
-    apt: 'golang-docker-credential-helpers',
-  },
-  { name: 'pass', purpose: 'the password store behind docker-credential-pass', apt: 'pass' },
-  { name: 'gpg', purpose: 'a throw-away key for pass', apt: 'gnupg' },
-  { name: 'gnome-keyring-daemon', purpose: 'the Secret Service for the keychain tests', apt: 'gnome-keyring' },
-  { name: 'dbus-run-session', purpose: 'a private D-Bus session for the Secret Service', apt: 'dbus-daemon' },
-  { name: 'script', purpose: 'a pseudo-terminal for the login prompt tests', apt: 'util-linux' },
-  { name: 'docker', purpose: 'the docker client (no daemon) reading config.json hubctl wrote', apt: 'docker.io' },
-];
+/** Programs the tests cannot run without: the commands of scripts/system-deps.mjs (the one list) for `test`. @type {ToolSpec[]} */
+export const REQUIRED_TOOLS = SYSTEM_DEPS.filter((d) => d.for.includes('test') && d.probe !== 'dpkg').map((d) => ({
+  name: d.name,
+  purpose: d.purpose,
+  apt: d.package,
+}));
 
-export const INSTALL_COMMAND =
-  'apt-get install -y docker-registry skopeo umoci apache2-utils golang-docker-credential-helpers pass gnupg gnome-keyring dbus-daemon dbus-x11 libsecret-1-dev util-linux';
+export const INSTALL_COMMAND = `apt-get install -y ${packagesOf(SYSTEM_DEPS.filter((d) => d.for.includes('test') && !d.base)).join(' ')}`;
 
 /** @type {Map<string, string | null>} */
 const cache = new Map();
