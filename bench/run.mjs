@@ -4,7 +4,7 @@
 //   node bench/run.mjs [--runs 5] [--only pull-big,pull-small,push-big,push-small,start,build,rss-4g] [--big-mib 1024]
 // Registry data, stores and skopeo's destinations live on tmpfs (/dev/shm) so the disk does not decide;
 // the 4 GiB RSS check uses the disk (tmpdir) to leave memory alone.
-import { mkdtemp, rm, writeFile, } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,4 +1,4 @@
-import { familiarName, parseReference, parseRepository } from '../ref/reference.js';
+import { familiarName, parseReference, parseRepository, type Reference } from '../ref/reference.js';
 import { describeImages } from '../store/index.js';
 import type { Client } from './client.js';
 
@@ -26,7 +26,7 @@ export async function images(client: Client, repository?: string): Promise<Image
   const rows: ImageSummary[] = [];
   for (const img of await describeImages(store)) {
     if (img.ref === undefined) continue;
-    let ref;
+    let ref: Reference;
     try {
       ref = parseReference(img.ref, { defaultTag: false });
     } catch {

@@ -6,7 +6,7 @@ import { familiarString, formatReference, parseReference } from '../ref/referenc
 import { sha256 } from '../digest/digest.js';
 import { integrityError, usageError } from '../errors.js';
 import { interrupted } from '../content/abort.js';
-import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, parseImageConfig, parseManifest } from '../oci/manifest.js';
+import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, parseImageConfig, parseManifest, type ParsedManifest } from '../oci/manifest.js';
 import { MediaType, isManifestType } from '../oci/media-types.js';
 import { REF_NAME_ANNOTATION, type Descriptor, type ImageManifest, type Platform } from '../oci/types.js';
 import {
@@ -165,7 +165,7 @@ const isTarLayer = (mediaType: string) => mediaType.includes('.tar') || mediaTyp
 
 async function planOci(staged: StagedArchive): Promise<Plan> {
   const indexBytes = await staged.read(OCI_INDEX_FILE, MAX_MANIFEST_BYTES);
-  let index;
+  let index: ParsedManifest;
   try {
     index = parseManifest(indexBytes, MediaType.OciIndex);
   } catch (e) {

@@ -6,7 +6,8 @@ import { MAX_MANIFEST_BYTES, parseManifest, type ParsedManifest } from '../oci/m
 import { isManifestType } from '../oci/media-types.js';
 import type { Descriptor } from '../oci/types.js';
 import { RemoteRepository } from '../registry/remote.js';
-import type { UploadBody } from '../registry/upload.js';
+import type { FetchedManifest } from '../registry/manifests.js';
+import type { UploadBody, UploadResult } from '../registry/upload.js';
 import { HubctlError, notFoundError } from '../errors.js';
 import type { ImageStore } from '../store/image-store.js';
 import { mountCandidates } from './mount-candidates.js';
@@ -121,7 +122,7 @@ export class PushSession {
     const pushable = layers.filter((l) => !(l.urls && l.urls.length > 0)).reverse();
     const fresh = pushable.filter((l, i) => !this.blobs.has(l.digest) && pushable.findIndex((o) => o.digest === l.digest) === i);
     for (const l of fresh) this.emit({ type: 'layer', status: 'preparing', descriptor: l });
-    fresh.slice(this.concurrency).forEach((l) => this.emit({ type: 'layer', status: 'waiting', descriptor: l }));
+    for (const l of fresh.slice(this.concurrency)) this.emit({ type: 'layer', status: 'waiting', descriptor: l });
     await runPool(pushable, this.concurrency, (layer) => this.pushBlob(layer, true), this.options.signal);
     await this.pushBlob(config, false);
   }
@@ -132,7 +133,7 @@ export class PushSession {
    */
   private async copyFromSibling(child: Descriptor, source: string): Promise<boolean> {
     const sibling = new RemoteRepository(this.remote.transport, source);
-    let fetched;
+    let fetched: FetchedManifest;
     try {
       fetched = await sibling.getManifest(child.digest, this.sig);
     } catch (e) {
@@ -237,7 +238,7 @@ export class PushSession {
         },
       };
     }
-    let result;
+    let result: UploadResult;
     try {
       result = await this.remote.uploadBlob(desc, body, { ...this.sig, ...(mountFrom ? { mountFrom } : {}) });
     } catch (e) {

@@ -3,7 +3,7 @@ import type { TransportOptions } from '../http/types.js';
 import { statusError } from '../http/errors.js';
 import { LIMITS, readPrefix } from '../http/body.js';
 import { createTransport } from './session.js';
-import { basicAuth, fetchToken } from './token.js';
+import { basicAuth, fetchToken, type Token } from './token.js';
 import { validateRealm } from './realm.js';
 
 export interface LoginCredential {
@@ -58,7 +58,7 @@ export async function verifyCredentials(options: TransportOptions, credential: L
       throw authError('UNSUPPORTED_AUTH', `login to ${options.registry} failed: unsupported authentication scheme "${challenge.scheme}"`);
     }
     const realm = validateRealm(challenge.params.realm, pinged.baseUrl, options.insecure === true);
-    let token;
+    let token: Token;
     try {
       token = await fetchToken(
         transport.client,

@@ -42,7 +42,7 @@ export class RegistrySession implements RegistryTransport {
     this.apiHost = registryApiHost(options.registry);
     this.now = options.now ?? Date.now;
     let dispatcher = options.dispatcher;
-    let release = async () => undefined as void;
+    let release: () => Promise<void> = async () => undefined;
     let rawClientFor: RawClientFor | undefined;
     if (dispatcher === undefined) {
       const held = acquireDispatcher({

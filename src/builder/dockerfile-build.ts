@@ -77,9 +77,9 @@ function checkSupported(instructions: DockerfileInstruction[]): void {
 function parseArgDecl(
   ins: DockerfileInstruction,
   lookup: (n: string) => string | undefined,
-  escape: string,
+  escapeChar: string,
 ): Array<[string, string | undefined]> {
-  const words = shellWords(ins.args, { escape, lookup });
+  const words = shellWords(ins.args, { escape: escapeChar, lookup });
   if (words.length === 0) throw dockerfileError(ins.line, 'ARG needs a name');
   return words.map((w) => {
     const eq = w.indexOf('=');
@@ -111,7 +111,7 @@ export async function buildDockerfile(opts: DockerfileBuildOptions): Promise<Bui
   const contextDir = resolve(opts.contextDir);
   const text = opts.dockerfileText ?? (await readFile(opts.dockerfile ?? join(contextDir, 'Dockerfile'), 'utf8'));
   const parsed = parseDockerfile(text);
-  const { instructions, escape } = parsed;
+  const { instructions, escape: escapeChar } = parsed;
   checkSupported(instructions);
   // Like BuildKit: <Dockerfile>.dockerignore next to the Dockerfile wins over the context's .dockerignore.
   const own = opts.dockerfile !== undefined ? await readFile(`${opts.dockerfile}.dockerignore`, 'utf8').catch(() => undefined) : undefined;
@@ -145,7 +145,7 @@ export async function buildDockerfile(opts: DockerfileBuildOptions): Promise<Bui
   const ops: Op[] = [];
   for (; instructions[idx]!.keyword === 'ARG'; idx++) {
     const ins = instructions[idx]!;
-    for (const [n, d] of await atLine(ins, () => parseArgDecl(ins, (x) => globals.get(x), escape))) globals.set(n, argValue(n, d));
+    for (const [n, d] of await atLine(ins, () => parseArgDecl(ins, (x) => globals.get(x), escapeChar))) globals.set(n, argValue(n, d));
     ops.push({ text: ins.original });
   }
 
@@ -155,12 +155,14 @@ export async function buildDockerfile(opts: DockerfileBuildOptions): Promise<Bui
   let config!: ImageConfig;
   await atLine(from, async () => {
     for (const [flag] of from.flags) if (flag !== 'platform') throw dockerfileError(from.line, `unknown flag --${flag} for FROM`);
-    const fromWords = shellWords(from.args, { escape, lookup: (x) => globals.get(x) });
+    const fromWords = shellWords(from.args, { escape: escapeChar, lookup: (x) => globals.get(x) });
     if (fromWords.length !== 1 && !(fromWords.length === 3 && fromWords[1]!.toUpperCase() === 'AS')) {
       throw dockerfileError(from.line, 'FROM expects an image and optionally AS <name>');
     }
     const platformFlag = from.flags.find(([f]) => f === 'platform')?.[1];
-    const fromPlatform = platformFlag ? parsePlatform(shellWord(platformFlag, { escape, lookup: (x) => globals.get(x) })) : undefined;
+    const fromPlatform = platformFlag
+      ? parsePlatform(shellWord(platformFlag, { escape: escapeChar, lookup: (x) => globals.get(x) }))
+      : undefined;
     const platformWanted = wanted ?? fromPlatform;
     const image = fromWords[0]!;
     if (image.toLowerCase() === 'scratch') {
@@ -191,14 +193,14 @@ export async function buildDockerfile(opts: DockerfileBuildOptions): Promise<Bui
     const lookup = (n: string) => (env.has(n) ? env.get(n) : stageArgs.get(n));
     await atLine(ins, async () => {
       if (ins.keyword === 'ARG') {
-        for (const [n, d] of parseArgDecl(ins, lookup, escape)) stageArgs.set(n, argValue(n, d, globals.get(n)));
+        for (const [n, d] of parseArgDecl(ins, lookup, escapeChar)) stageArgs.set(n, argValue(n, d, globals.get(n)));
         ops.push({ text: ins.original });
       } else if (ins.keyword === 'COPY' || ins.keyword === 'ADD') {
-        const layer = await copyInstruction(ins, { escape, lookup, config, contextDir, ignore, mtime, log });
+        const layer = await copyInstruction(ins, { escape: escapeChar, lookup, config, contextDir, ignore, mtime, log });
         ops.push({ text: ins.original, layer: layers.length, history: { created, created_by: ins.original } });
         layers.push(layer);
       } else {
-        const changes = metadataChanges(ins, { escape, lookup, config });
+        const changes = metadataChanges(ins, { escape: escapeChar, lookup, config });
         // Like docker: ENTRYPOINT clears an inherited CMD, but keeps one set earlier in this Dockerfile.
         if (ins.keyword === 'CMD') cmdSet = true;
         if (ins.keyword === 'ENTRYPOINT' && cmdSet) changes.cmd = config.config?.Cmd ?? null;

@@ -85,7 +85,7 @@ function extractFlags(args: string): { flags: Array<[string, string]>; rest: str
 export function parseDockerfile(text: string): ParsedDockerfile {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const directives: Record<string, string> = {};
-  let escape = '\\';
+  let escapeChar = '\\';
   let i = 0;
   for (; i < lines.length; i++) {
     const m = DIRECTIVE.exec(lines[i]!.trim());
@@ -97,10 +97,10 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     if (key === 'escape') {
       if (m[2] !== '\\' && m[2] !== '`')
         throw dockerfileError(i + 1, `invalid escape character "${m[2]}"`, 'use # escape=\\ or # escape=`');
-      escape = m[2];
+      escapeChar = m[2];
     }
   }
-  const continuation = new RegExp(`${escape === '\\' ? '\\\\' : '`'}[ \\t]*$`);
+  const continuation = new RegExp(`${escapeChar === '\\' ? '\\\\' : '`'}[ \\t]*$`);
   const instructions: DockerfileInstruction[] = [];
   while (i < lines.length) {
     const first = lines[i]!.trim();
@@ -138,5 +138,5 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     if (json !== undefined) ins.json = json;
     instructions.push(ins);
   }
-  return { escape, directives, instructions };
+  return { escape: escapeChar, directives, instructions };
 }

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -67,7 +67,7 @@ export function directoryTar(dir: string, options: LayerSourceOptions = {}): Rea
  * magic bytes, kept as it is) or a plain tar. zstd/bzip2/xz are refused.
  */
 export async function openLayerSource(path: string, options: LayerSourceOptions = {}): Promise<LayerInput> {
-  let st;
+  let st: Stats;
   try {
     st = await stat(path);
   } catch (e) {

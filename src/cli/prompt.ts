@@ -43,7 +43,7 @@ export function createPrompt(streams: PromptStreams): Prompt {
     const raw = hidden && input.isTTY === true && typeof input.setRawMode === 'function';
     return new Promise<string>((resolve, reject) => {
       let line = '';
-      let escape: 'none' | 'esc' | 'csi' = 'none';
+      let escapeState: 'none' | 'esc' | 'csi' = 'none';
       let done = false;
 
       const cleanup = () => {
@@ -73,12 +73,12 @@ export function createPrompt(streams: PromptStreams): Prompt {
         const chars = Array.from(text);
         for (let i = 0; i < chars.length; i++) {
           const c = chars[i]!;
-          if (escape === 'esc') {
-            escape = c === '[' || c === 'O' ? 'csi' : 'none';
+          if (escapeState === 'esc') {
+            escapeState = c === '[' || c === 'O' ? 'csi' : 'none';
             continue;
           }
-          if (escape === 'csi') {
-            if (c >= '@' && c <= '~') escape = 'none';
+          if (escapeState === 'csi') {
+            if (c >= '@' && c <= '~') escapeState = 'none';
             continue;
           }
           if (c === '\n' || c === '\r') {
@@ -101,7 +101,7 @@ export function createPrompt(streams: PromptStreams): Prompt {
           }
           if (c === '\u007f' || c === '\b') line = Array.from(line).slice(0, -1).join('');
           else if (c === '\u0015') line = '';
-          else if (c === '\u001b') escape = 'esc';
+          else if (c === '\u001b') escapeState = 'esc';
           else if (c >= ' ') line += c;
         }
         return false;

@@ -6,7 +6,7 @@
  * top level, would move first). Written with tabs like docker's MarshalIndent.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { storeError } from '../errors.js';
 import { dockerConfigPath, type CredentialsOptions } from './options.js';
@@ -121,7 +121,7 @@ export function ensureAuths(data: JsonObject): Record<string, JsonObject> {
 export async function resolveWriteTarget(file: string): Promise<string> {
   let current = path.resolve(file);
   for (let hops = 0; hops < 40; hops++) {
-    let st;
+    let st: Stats;
     try {
       st = await fs.lstat(current);
     } catch (e) {
@@ -176,7 +176,7 @@ export async function writeDockerConfig(config: DockerConfigFile): Promise<void>
 }
 
 async function syncDir(dir: string): Promise<void> {
-  let handle;
+  let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(dir, 'r');
     await handle.sync();

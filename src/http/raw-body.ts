@@ -153,7 +153,10 @@ export class RawBody extends Readable {
     if (this.mode === 'hold') {
       this.mode = 'stream';
       for (const held of this.takeHeld()) this.push(held);
-      if (this.complete) return this.finish();
+      if (this.complete) {
+        this.finish();
+        return;
+      }
     }
     if (this.mode === 'stream') this.flow();
   }

@@ -41,13 +41,17 @@ export function parseManifest(body: Uint8Array | string, contentType?: string): 
 
   if (isIndexType(mediaType)) {
     if (!Array.isArray(json.manifests)) throw invalid('the index has no "manifests" array');
-    json.manifests.forEach((d, i) => checkDescriptor(d, `manifests[${i}]`));
+    json.manifests.forEach((d, i) => {
+      checkDescriptor(d, `manifests[${i}]`);
+    });
     return { kind: 'index', mediaType, manifest: json as unknown as ImageIndex };
   }
   if (isImageManifestType(mediaType)) {
     checkDescriptor(json.config, 'config');
     if (!Array.isArray(json.layers)) throw invalid('the manifest has no "layers" array');
-    json.layers.forEach((d, i) => checkDescriptor(d, `layers[${i}]`));
+    json.layers.forEach((d, i) => {
+      checkDescriptor(d, `layers[${i}]`);
+    });
     return { kind: 'image', mediaType, manifest: json as unknown as ImageManifest };
   }
   throw integrityError('UNSUPPORTED_MANIFEST', `unsupported manifest media type "${mediaType}"`, {

@@ -1,6 +1,6 @@
 import { HubctlError } from '../errors.js';
 import { interruptedOrRethrow } from './abort.js';
-import type { RegistryTransport } from '../http/types.js';
+import type { RegistryResponse, RegistryTransport } from '../http/types.js';
 import { parseNextLink, resolveLink } from './link.js';
 import { SEARCH_BODY_LIMIT, type SearchResult } from './types.js';
 
@@ -74,7 +74,7 @@ export async function* catalogPages(transport: RegistryTransport, opts: CatalogO
     }
     const current: string = path;
     seen.add(current);
-    let res;
+    let res: RegistryResponse;
     try {
       res = await transport.request({
         method: 'GET',

@@ -1,4 +1,4 @@
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { storeError } from '../errors.js';
 import type { Descriptor } from '../oci/types.js';
@@ -95,7 +95,7 @@ export async function collectGarbage(
 }
 
 async function removeIfOlder(path: string, minAgeMs: number, now: () => number, onRemoved: (size: number) => void): Promise<void> {
-  let st;
+  let st: Stats;
   try {
     st = await fsp.stat(path);
   } catch (e) {

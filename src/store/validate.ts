@@ -3,6 +3,7 @@ import { digestAlgorithm, hasherFor } from '../digest/digest.js';
 import { isHubctlError } from '../errors.js';
 import { walkGraph } from './graph.js';
 import type { ImageStore } from './image-store.js';
+import type { Descriptor } from '../oci/types.js';
 
 export interface ValidateOptions {
   /** Re-hash every referenced blob (slow for big stores; default false: presence and size only). */
@@ -27,7 +28,7 @@ export async function validateStore(store: ImageStore, options: ValidateOptions 
   } catch (e) {
     problems.push(`oci-layout is unreadable: ${(e as Error).message}`);
   }
-  let manifests;
+  let manifests: Descriptor[];
   try {
     manifests = (await store.readIndex()).manifests;
   } catch (e) {

@@ -37,10 +37,10 @@ function encipher(P, S, lr) {
   let l = /** @type {number} */ (lr[0]);
   let r = /** @type {number} */ (lr[1]);
   const F = (/** @type {number} */ x) =>
-    /** @type {number} */ ((((S[x >>> 24]) + /** @type {number} */ (S[256 + ((x >>> 16) & 255)])) ^
-      /** @type {number} */ (S[512 + ((x >>> 8) & 255)])) +
-      /** @type {number} */ (S[768 + (x & 255)])) >>>
-    0;
+    /** @type {number} */ (
+      ((S[x >>> 24] + /** @type {number} */ (S[256 + ((x >>> 16) & 255)])) ^ /** @type {number} */ (S[512 + ((x >>> 8) & 255)])) +
+        /** @type {number} */ (S[768 + (x & 255)])
+    ) >>> 0;
   l ^= /** @type {number} */ (P[0]);
   for (let i = 1; i <= 16; i += 2) {
     r ^= F(l) ^ /** @type {number} */ (P[i]);
@@ -66,7 +66,7 @@ function streamer(data) {
 /** @param {Uint32Array} P @param {Uint32Array} S @param {Uint8Array} key @param {Uint8Array | null} salt */
 function expand(P, S, key, salt) {
   const k = streamer(key);
-  for (let i = 0; i < 18; i++) P[i] = /** @type {number} */ ((P[i]) ^ k()) >>> 0;
+  for (let i = 0; i < 18; i++) P[i] = /** @type {number} */ (P[i] ^ k()) >>> 0;
   const s = salt ? streamer(salt) : null;
   const lr = new Uint32Array(2);
   for (let i = 0; i < 18 + 1024; i += 2) {

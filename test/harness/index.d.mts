@@ -180,7 +180,27 @@ export function bcryptLine(user: string, password: string, opts?: { impl?: 'auto
 /** `$2y$` bcrypt (cost default 5), verified against Apache htpasswd */
 export function bcryptHash(password: string, opts?: { cost?: number; salt?: Uint8Array }): string;
 export function signJwt(claims: Record<string, unknown>, signer: { keyPem: string; certPem: string }): string;
-export function decodeJwt(token: string): { header: any; claims: any };
+/** A JWT's JOSE header as signJwt writes it */
+export interface JwtHeader {
+  typ?: string;
+  alg: string;
+  /** base64 DER certificates, leaf first */
+  x5c?: string[];
+  kid?: string;
+}
+/** A registry token's claim set (distribution's token auth) */
+export interface JwtClaims {
+  iss?: string;
+  sub?: string;
+  aud?: string | string[];
+  exp?: number;
+  nbf?: number;
+  iat?: number;
+  jti?: string;
+  access?: AccessEntry[];
+}
+/** Decodes without verifying: the shapes are what a well-formed registry token carries */
+export function decodeJwt(token: string): { header: JwtHeader; claims: JwtClaims };
 
 // ---------- images: layout, skopeo ----------
 export type LayerContent = 'random' | 'pattern' | 'zero';
@@ -301,7 +321,46 @@ export function skopeoCopy(
     extraArgs?: string[];
   },
 ): Promise<string>;
-export function skopeoInspect(ref: string, opts?: SkopeoRemoteOptions & { raw?: boolean; config?: boolean }): Promise<any>;
+/** `skopeo inspect --raw`: the manifest, index or manifest list as the registry serves it */
+export interface InspectedManifest {
+  schemaVersion: number;
+  mediaType?: string;
+  artifactType?: string;
+  /** image manifest */
+  config?: Descriptor;
+  layers?: Descriptor[];
+  /** index / manifest list */
+  manifests?: Descriptor[];
+  subject?: Descriptor;
+  annotations?: Record<string, string>;
+}
+/** `skopeo inspect --config`: the image config */
+export interface InspectedConfig {
+  architecture: string;
+  os: string;
+  variant?: string;
+  created?: string;
+  config?: Record<string, unknown>;
+  rootfs: { type: string; diff_ids: string[] };
+  history?: Record<string, unknown>[];
+}
+/** plain `skopeo inspect`: skopeo's own summary of the image */
+export interface InspectedImage {
+  Name?: string;
+  Digest: string;
+  RepoTags?: string[];
+  Created?: string;
+  DockerVersion?: string;
+  Labels?: Record<string, string> | null;
+  Architecture?: string;
+  Variant?: string;
+  Os?: string;
+  Layers?: string[];
+  Env?: string[] | null;
+}
+export function skopeoInspect(ref: string, opts: SkopeoRemoteOptions & { config: true }): Promise<InspectedConfig>;
+export function skopeoInspect(ref: string, opts: SkopeoRemoteOptions & { raw: true; config?: false }): Promise<InspectedManifest>;
+export function skopeoInspect(ref: string, opts?: SkopeoRemoteOptions & { raw?: false; config?: false }): Promise<InspectedImage>;
 export function skopeoInspectText(ref: string, opts?: SkopeoRemoteOptions & { raw?: boolean; config?: boolean }): Promise<string>;
 /** sha256 of the raw manifest bytes skopeo fetches */
 export function skopeoDigest(ref: string, opts?: SkopeoRemoteOptions): Promise<string>;

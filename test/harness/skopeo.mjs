@@ -116,7 +116,8 @@ export async function skopeoCopy(src, dest, opts = {}) {
  * `skopeo inspect` of `host/repo:tag` (or any transport ref). raw: the manifest bytes as a string; config: the image config.
  * @param {string} ref
  * @param {SkopeoRemoteOptions & { raw?: boolean, config?: boolean }} [opts]
- * @returns {Promise<any>} parsed JSON (raw manifest, config, or inspect output); `.rawText` is not added
+ * @returns {Promise<import('./index.d.mts').InspectedManifest | import('./index.d.mts').InspectedConfig | import('./index.d.mts').InspectedImage>}
+ *   parsed JSON (raw manifest, config, or inspect output); `.rawText` is not added
  */
 export async function skopeoInspect(ref, opts = {}) {
   const text = await skopeoInspectText(ref, opts);

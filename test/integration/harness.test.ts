@@ -23,6 +23,16 @@ import {
   type Registry,
 } from '../harness/index.mjs';
 
+/** The token endpoint's JSON answer (GET has `token` too, POST only `access_token`) */
+interface TokenResponse {
+  token?: string;
+  access_token: string;
+  expires_in: number;
+  issued_at: string;
+  scope?: string;
+  refresh_token?: string;
+}
+
 const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 
 function httpsGet(url: string, ca?: string): Promise<{ status: number; body: string }> {
@@ -123,16 +133,17 @@ describe('harness: open registry', () => {
     const digest = await seedImage(reg, 'lib/multi:v1', { multiArch: true });
     const idx = await skopeoInspect(`${reg.host}/lib/multi:v1`, { registry: reg, raw: true });
     expect(idx.mediaType).toBe('application/vnd.oci.image.index.v1+json');
-    expect(idx.manifests.map((d: any) => [d.platform.os, d.platform.architecture, d.platform.variant ?? ''])).toEqual([
+    const children = idx.manifests!;
+    expect(children.map((d) => [d.platform!.os, d.platform!.architecture, d.platform!.variant ?? ''])).toEqual([
       ['linux', 'amd64', ''],
       ['linux', 'arm64', 'v8'],
       ['unknown', 'unknown', ''],
     ]);
-    expect(idx.manifests[2].annotations['vnd.docker.reference.type']).toBe('attestation-manifest');
-    expect(idx.manifests[2].annotations['vnd.docker.reference.digest']).toBe(idx.manifests[0].digest);
+    expect(children[2]!.annotations!['vnd.docker.reference.type']).toBe('attestation-manifest');
+    expect(children[2]!.annotations!['vnd.docker.reference.digest']).toBe(children[0]!.digest);
     expect(await skopeoDigest(`${reg.host}/lib/multi:v1`, { registry: reg })).toBe(digest);
     // every child is pullable by digest
-    for (const d of idx.manifests) {
+    for (const d of children) {
       const child = await skopeoInspect(`${reg.host}/lib/multi@${d.digest}`, { registry: reg, raw: true });
       expect(child.schemaVersion).toBe(2);
     }
@@ -280,12 +291,12 @@ describe('harness: token registry', () => {
       headers: { authorization: basic('alice', 'alice-secret') },
     });
     expect(got.status).toBe(200);
-    const body = (await got.json()) as any;
+    const body = (await got.json()) as TokenResponse;
     expect(body.token).toBe(body.access_token);
     expect(body.expires_in).toBe(300);
     expect(typeof body.issued_at).toBe('string');
     expect(typeof body.refresh_token).toBe('string');
-    const { header, claims } = decodeJwt(body.token);
+    const { header, claims } = decodeJwt(body.token!);
     expect(header.alg).toBe('RS256');
     expect(header.x5c).toHaveLength(1);
     expect(claims).toMatchObject({ iss: ts.issuer, aud: ts.service, sub: 'alice' });
@@ -296,7 +307,7 @@ describe('harness: token registry', () => {
     // the registry accepts it: catalog lists alice/x
     const cat = await fetch(`${reg.url}/v2/_catalog`, { headers: { authorization: `Bearer ${body.token}` } });
     expect(cat.status).toBe(200);
-    expect(((await cat.json()) as any).repositories).toContain('alice/x');
+    expect(((await cat.json()) as { repositories: string[] }).repositories).toContain('alice/x');
 
     const form = (f: Record<string, string>) =>
       fetch(ts.realm, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(f) });
@@ -310,17 +321,17 @@ describe('harness: token registry', () => {
       scope: 'repository:bob/a:pull,push repository:library/pub:pull',
     });
     expect(pw.status).toBe(200);
-    const pwBody = (await pw.json()) as any;
+    const pwBody = (await pw.json()) as TokenResponse;
     expect(decodeJwt(pwBody.access_token).claims.access).toHaveLength(2);
     const rt = await form({
       grant_type: 'refresh_token',
-      refresh_token: pwBody.refresh_token,
+      refresh_token: pwBody.refresh_token!,
       service: ts.service,
       client_id: 'hubctl-test',
       scope: 'repository:bob/a:pull',
     });
     expect(rt.status).toBe(200);
-    expect(decodeJwt(((await rt.json()) as any).access_token).claims.sub).toBe('bob');
+    expect(decodeJwt(((await rt.json()) as TokenResponse).access_token).claims.sub).toBe('bob');
     expect((await form({ grant_type: 'refresh_token', refresh_token: 'made-up', service: ts.service, client_id: 'x' })).status).toBe(401);
     expect((await form({ grant_type: 'password', username: 'bob', password: 'bad', service: ts.service, client_id: 'x' })).status).toBe(
       401,
@@ -355,7 +366,7 @@ describe('harness: token registry', () => {
       ts.setMode('reset');
       await expect(fetch(`${ts.realm}?service=x`)).rejects.toThrow();
       ts.setMode('bad-token');
-      const b = (await (await fetch(`${ts.realm}?service=x`)).json()) as any;
+      const b = (await (await fetch(`${ts.realm}?service=x`)).json()) as TokenResponse;
       const res = await fetch(`${reg.url}/v2/`, { headers: { authorization: `Bearer ${b.token}` } });
       expect(res.status).toBe(401);
     } finally {

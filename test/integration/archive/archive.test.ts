@@ -242,7 +242,7 @@ async function rewriteTar(src: string, dest: string, change: (name: string, data
   const ex = tarExtract();
   const p = tarPack();
   const out = createWriteStream(dest);
-  const written = new Promise((resolve) => out.on('finish', resolve));
+  const written = new Promise<void>((resolve) => out.on('finish', resolve));
   p.pipe(out);
   createReadStream(src).pipe(ex);
   for await (const entry of ex) {

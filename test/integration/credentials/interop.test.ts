@@ -5,7 +5,7 @@
  * written by `docker login`) needs a running registry and lives in the registry integration suite.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { execFileSync, } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';

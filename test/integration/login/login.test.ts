@@ -48,7 +48,12 @@ async function setup(): Promise<{ home: string; creds: CredentialsOptions; confi
 const pullingClient = (creds: CredentialsOptions, storeRoot: string) =>
   createClient({ storeRoot, credentials: createCredentialSource(creds) });
 
-const readJson = async (p: string) => JSON.parse(await readFile(p, 'utf8')) as Record<string, any>;
+/** A docker config.json as these tests read it back. */
+interface DockerConfigJson {
+  auths: Record<string, { auth?: string; identitytoken?: string }>;
+  [key: string]: unknown;
+}
+const readJson = async (p: string) => JSON.parse(await readFile(p, 'utf8')) as DockerConfigJson;
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 describe("resolveServer (docker's SERVER argument)", () => {
@@ -158,7 +163,7 @@ describe('token-auth registry', () => {
     expect(ts.log[0]).toMatchObject({ method: 'GET', basic: true, user: 'alice', authOk: true, status: 200 });
     expect(ts.log[0]!.query).toMatchObject({ offline_token: 'true', client_id: 'hubctl', account: 'alice' });
 
-    const entry = (await readJson(configPath)).auths[token.host];
+    const entry = (await readJson(configPath)).auths[token.host]!;
     expect(entry.auth).toBe(b64('alice:')); // docker: the password is blanked when an identity token is stored
     expect(ts.refreshTokensOf('alice')).toContain(entry.identitytoken);
     expect(await readFile(configPath, 'utf8')).not.toContain(token.users.alice!);

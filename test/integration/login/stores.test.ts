@@ -7,7 +7,7 @@
  * Each is checked with the helper itself (or a pull that needs the login), and logout from each.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startKeyringSession, startPassStore, type Registry } from '../../harness/index.mjs';
@@ -27,7 +27,13 @@ beforeAll(async () => {
 afterAll(async () => fixture?.stop());
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
-const readJson = async (p: string) => JSON.parse(await readFile(p, 'utf8')) as Record<string, any>;
+/** What these tests read back: a docker config.json (auths) or hubctl's preferences.json (servers). */
+interface JsonFile {
+  auths?: Record<string, { auth?: string }>;
+  servers?: Record<string, string>;
+  [key: string]: unknown;
+}
+const readJson = async (p: string) => JSON.parse(await readFile(p, 'utf8')) as JsonFile;
 
 /** Runs a docker-credential-* helper directly (the independent check of what hubctl stored). */
 function helper(name: string, action: string, input: string, env: NodeJS.ProcessEnv): { code: number; stdout: string } {
@@ -126,7 +132,7 @@ describe('docker-credential-pass', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`WARNING! Your credentials are stored unencrypted in '${config}'.`);
     expect(r.stderr).toContain('credsStore in it is asked first');
-    expect((await readJson(config)).auths[basic.host].auth).toBe(b64(`alice:${basic.users.alice}`));
+    expect((await readJson(config)).auths![basic.host]!.auth).toBe(b64(`alice:${basic.users.alice}`));
     const out = await hubctl(['logout', basic.host], { env: e });
     expect(out.stdout).toBe(`Removing login credentials for ${basic.host}\n`);
   });
@@ -136,7 +142,7 @@ describe('docker-credential-pass', () => {
 
 describe('Secret Service on a private D-Bus session', () => {
   let keyring: Awaited<ReturnType<typeof startKeyringSession>> | undefined;
-  let env: Record<string, string>;
+  let env: Record<string, string> & { XDG_CONFIG_HOME: string };
   let base: string;
 
   beforeAll(async () => {

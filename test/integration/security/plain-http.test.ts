@@ -22,11 +22,11 @@ interface Seen {
   authorization: string | undefined;
 }
 
+/** What https://registry.example.com answers a path with, or 'refuse' to fail the connection. */
+type HttpsAnswer = { status: number; headers?: Record<string, string>; body?: string } | 'refuse';
+
 /** https://registry.example.com answers with `https`; every plain-HTTP origin is recorded and answered 200. */
-async function setup(
-  https: (path: string) => { status: number; headers?: Record<string, string>; body?: string } | 'refuse',
-  insecure = false,
-) {
+async function setup(https: (path: string) => HttpsAnswer, insecure = false) {
   const agent = new MockAgent();
   agent.disableNetConnect();
   const seen: Seen[] = [];
@@ -81,7 +81,7 @@ describe('no credentials over plain HTTP to a remote host', () => {
   });
 
   it('a Basic-challenging registry whose blob redirects to http:// is refused before the request', async () => {
-    const { client, seen, plain } = await setup((path) => {
+    const { client, seen, plain } = await setup((path): HttpsAnswer => {
       if (path === '/v2/') return { status: 401, headers: { 'www-authenticate': 'Basic realm="registry"' } };
       if (path.includes('/manifests/')) {
         return {

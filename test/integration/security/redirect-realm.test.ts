@@ -79,7 +79,7 @@ describe('token realms on link-local or metadata addresses', () => {
   });
 
   beforeAll(async () => {
-    stub = createServer((req, res) => {
+    stub = createServer((_req, res) => {
       res.writeHead(401, { 'www-authenticate': `Bearer realm="${realm}",service="stub"`, 'content-type': 'application/json' });
       res.end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
     });

@@ -24,8 +24,8 @@ type Entry = { name: string; type?: 'file' | 'symlink' | 'link' | 'directory'; l
 async function tar(file: string, entries: Entry[]): Promise<string> {
   const p = pack();
   const chunks: Buffer[] = [];
-  p.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise((r) => p.on('end', r));
+  p.on('data', (c) => chunks.push(c as Buffer)); // a tar-stream pack emits Buffers; streamx types them unknown
+  const done = new Promise<void>((r) => p.on('end', r));
   for (const e of entries) {
     if ((e.type ?? 'file') === 'file') p.entry({ name: e.name }, e.body ?? 'x');
     else p.entry({ name: e.name, type: e.type!, ...(e.linkname ? { linkname: e.linkname } : {}), size: 0 });

@@ -217,7 +217,7 @@ describe('scanLayer', () => {
   it('a corrupt gzip is an integrity error', async () => {
     const d = await dir();
     const gz = gzipSync(await tarOf([{ name: 'a', data: 'x'.repeat(3000) }]));
-    gz[gz.length - 6] ^= 0xff; // break the CRC
+    gz[gz.length - 6]! ^= 0xff; // break the CRC
     await writeFile(join(d, 'bad'), gz);
     await expect(scanLayer(join(d, 'bad'), 'bad')).rejects.toMatchObject({ kind: 'integrity', code: 'INVALID_LAYER' });
   });

@@ -75,6 +75,7 @@ describe('parseWwwAuthenticate', () => {
   it('keeps the first of duplicate parameters and ignores __proto__ tricks', () => {
     const [c] = parseWwwAuthenticate('Bearer realm="a",realm="b",__proto__="x"');
     expect(c?.params.realm).toBe('a');
+    // biome-ignore lint/suspicious/noProto: the point is that a parameter named __proto__ is an own value, not the prototype
     expect(c?.params.__proto__).toBe('x');
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });

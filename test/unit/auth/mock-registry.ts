@@ -23,7 +23,7 @@ function normHeaders(h: unknown): Record<string, string> {
     return out;
   }
   if (h instanceof Headers) {
-    h.forEach((v, k) => (out[k.toLowerCase()] = v));
+    for (const [k, v] of h) out[k.toLowerCase()] = v;
     return out;
   }
   for (const [k, v] of Object.entries(h as Record<string, unknown>)) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);

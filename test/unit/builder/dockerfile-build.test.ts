@@ -76,7 +76,7 @@ describe('buildDockerfile', () => {
     expect(lines.at(-1)).toBe('Successfully tagged me/app:1');
     expect(store.tags.get('docker.io/me/app:1')).toEqual(r.manifestDescriptor);
 
-    const c = store.json(r.configDigest);
+    const c = store.configJson(r.configDigest);
     expect(c.config).toEqual({
       Env: ['APP_VERSION=2.0', 'PATH=/app/bin'],
       Labels: { 'org.opencontainers.image.version': '2.0', maintainer: 'me <me@example.com>' },
@@ -87,7 +87,7 @@ describe('buildDockerfile', () => {
       Cmd: ['/bin/sh', '-c', '--help'],
     });
     expect(c.rootfs.diff_ids).toHaveLength(4);
-    expect(c.history.filter((h: { empty_layer?: boolean }) => !h.empty_layer).map((h: { created_by: string }) => h.created_by)).toEqual([
+    expect(c.history!.filter((h) => !h.empty_layer).map((h) => h.created_by)).toEqual([
       'COPY --chown=1000:1000 bin/ bin/',
       'COPY *.txt ./',
       'ADD files.tar.gz /opt/',
@@ -128,9 +128,9 @@ describe('buildDockerfile', () => {
     const ctx = await makeContext('FROM base:1\nENV PATH=/app:$PATH\nCOPY a.txt /\n');
     const lines: string[] = [];
     const r = await buildDockerfile({ storage: store, baseSource: store, contextDir: ctx, onLog: (l) => lines.push(l) });
-    const c = store.json(r.configDigest);
-    expect(c.config.Env).toEqual(['PATH=/app:/bin']);
-    expect(c.config.Cmd).toEqual(['sh']);
+    const c = store.configJson(r.configDigest);
+    expect(c.config!.Env).toEqual(['PATH=/app:/bin']);
+    expect(c.config!.Cmd).toEqual(['sh']);
     expect(c.architecture).toBe('arm64');
     expect(c.rootfs.diff_ids).toHaveLength(2);
     expect(r.manifest.layers).toHaveLength(2);
@@ -183,9 +183,9 @@ describe('buildDockerfile details', () => {
     await writeFile(`${df}.dockerignore`, '*\n!a.txt\n');
     const store = new FakeStore();
     const r = await buildDockerfile({ storage: store, contextDir: ctx, dockerfile: df });
-    const c = store.json(r.configDigest);
-    expect(c.config.Cmd).toEqual(['x']);
-    expect(c.config.Entrypoint).toEqual(['/e']);
+    const c = store.configJson(r.configDigest);
+    expect(c.config!.Cmd).toEqual(['x']);
+    expect(c.config!.Entrypoint).toEqual(['/e']);
     const entries = await listTar(store.blobs.get(r.layers[0]!.digest)!);
     expect(entries.map((e) => e.name)).toEqual(['c/', 'c/a.txt']);
   });
@@ -197,7 +197,7 @@ describe('buildDockerfile details', () => {
     const store = new FakeStore();
     const lines: string[] = [];
     const r = await buildDockerfile({ storage: store, contextDir: ctx, buildArgs: { NOPE: '1' }, onLog: (l) => lines.push(l) });
-    const c = store.json(r.configDigest);
+    const c = store.configJson(r.configDigest);
     expect(c.author).toBe('me');
     expect(c.config).toMatchObject({
       StopSignal: 'SIGTERM',

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContentOpener, Storage } from '../../../src/content/types.js';
-import type { Descriptor } from '../../../src/oci/types.js';
+import type { Descriptor, ImageConfig, ImageManifest } from '../../../src/oci/types.js';
 import type { BaseImage, BaseImageSource, Tagger } from '../../../src/builder/types.js';
 import { parseImageConfig, parseManifest } from '../../../src/oci/manifest.js';
 
@@ -65,7 +65,13 @@ export class FakeStore implements Storage, Tagger, BaseImageSource {
     return b;
   }
 
-  json(digest: string): any {
-    return JSON.parse(this.blobs.get(digest)!.toString('utf8'));
+  /** A stored image config as JSON, unvalidated. */
+  configJson(digest: string): ImageConfig {
+    return JSON.parse(this.blobs.get(digest)!.toString('utf8')) as ImageConfig;
+  }
+
+  /** A stored image manifest as JSON, unvalidated. */
+  manifestJson(digest: string): ImageManifest {
+    return JSON.parse(this.blobs.get(digest)!.toString('utf8')) as ImageManifest;
   }
 }

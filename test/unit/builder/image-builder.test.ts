@@ -48,7 +48,7 @@ describe('buildImage', () => {
       tags: ['me/app:1', 'localhost:5000/x'],
       tagger: store,
     });
-    const c = store.json(r.configDigest);
+    const c = store.configJson(r.configDigest);
     expect(c.architecture).toBe('arm64');
     expect(c.variant).toBe('v8');
     expect(c.os).toBe('linux');
@@ -70,11 +70,11 @@ describe('buildImage', () => {
     await writeFile(join(dir, 'l.tar'), await makeTar([{ name: 'f', body: '1' }]));
     const store = new FakeStore();
     const r = await buildImage({ storage: store, layers: [join(dir, 'l.tar')], format: 'docker' });
-    const m = store.json(r.manifestDescriptor.digest);
+    const m = store.manifestJson(r.manifestDescriptor.digest);
     expect(r.manifestDescriptor.mediaType).toBe(MediaType.DockerManifest);
     expect(m.mediaType).toBe(MediaType.DockerManifest);
     expect(m.config.mediaType).toBe(MediaType.DockerConfig);
-    expect(m.layers[0].mediaType).toBe(MediaType.DockerLayerGzip);
+    expect(m.layers[0]!.mediaType).toBe(MediaType.DockerLayerGzip);
   });
 
   it('builds on a base image: base layers first, env merged, entrypoint resets cmd', async () => {
@@ -100,15 +100,15 @@ describe('buildImage', () => {
       entrypoint: ['/e'],
       format: 'docker',
     });
-    const c = store.json(r.configDigest);
-    expect(c.config.Env).toEqual(['PATH=/bin', 'X=2', 'Y=3']);
-    expect(c.config.Cmd).toBeNull();
+    const c = store.configJson(r.configDigest);
+    expect(c.config!.Env).toEqual(['PATH=/bin', 'X=2', 'Y=3']);
+    expect(c.config!.Cmd).toBeNull();
     expect(c.architecture).toBe('amd64');
     expect(c.rootfs.diff_ids).toHaveLength(2);
     expect(c.history).toHaveLength(2);
-    const m = store.json(r.manifestDescriptor.digest);
-    expect(m.layers[0].digest).toBe(base.manifest.layers[0]!.digest);
-    expect(m.layers[0].mediaType).toBe(MediaType.DockerLayerGzip);
+    const m = store.manifestJson(r.manifestDescriptor.digest);
+    expect(m.layers[0]!.digest).toBe(base.manifest.layers[0]!.digest);
+    expect(m.layers[0]!.mediaType).toBe(MediaType.DockerLayerGzip);
   });
 
   it('refuses bad tags and env before writing anything', async () => {

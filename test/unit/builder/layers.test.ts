@@ -107,26 +107,22 @@ describe('layer writer', () => {
     expect(blob3.readUInt32LE(4)).toBe(0);
     expect(blob3[3]! & 0x08).toBe(0);
 
-    const config = store.json(result.configDigest);
+    const config = store.configJson(result.configDigest);
     expect(config.rootfs.diff_ids).toEqual([l1!.diffId, l2!.diffId, l3!.diffId]);
-    expect(config.history.map((h: { created_by: string }) => h.created_by)).toEqual([
+    expect(config.history!.map((h) => h.created_by)).toEqual([
       'hubctl build --layer l1.tar',
       'hubctl build --layer l2.tgz',
       'hubctl build --layer tree',
     ]);
     expect(config.created).toBe('1970-01-01T00:00:00Z');
-    const manifest = store.json(result.manifestDescriptor.digest);
+    const manifest = store.manifestJson(result.manifestDescriptor.digest);
     expect(manifest.mediaType).toBe(MediaType.OciManifest);
     expect(manifest.config).toEqual({
       mediaType: MediaType.OciConfig,
       digest: result.configDigest,
       size: store.blobs.get(result.configDigest)!.length,
     });
-    expect(manifest.layers.map((l: { mediaType: string }) => l.mediaType)).toEqual([
-      MediaType.OciLayerGzip,
-      MediaType.OciLayerGzip,
-      MediaType.OciLayerGzip,
-    ]);
+    expect(manifest.layers.map((l) => l.mediaType)).toEqual([MediaType.OciLayerGzip, MediaType.OciLayerGzip, MediaType.OciLayerGzip]);
     // children before parents
     expect(store.writes.slice(-2)).toEqual([result.configDigest, result.manifestDescriptor.digest]);
   });

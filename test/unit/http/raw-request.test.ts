@@ -6,8 +6,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTlsCerts } from '../../harness/index.mjs';
-import { RAW_UNSUPPORTED, createRawGet, requestHead, type RawClientOptions } from '../../../src/http/raw-request.js';
-import type { RawBody } from '../../../src/http/raw-body.js';
+import { RAW_UNSUPPORTED, createRawGet, requestHead, type RawClientOptions, type RawResponse } from '../../../src/http/raw-request.js';
+import { RawBody } from '../../../src/http/raw-body.js';
 import { SLABS, SLAB_BYTES } from '../../../src/http/read-pool.js';
 
 const servers: Server[] = [];
@@ -62,7 +62,17 @@ async function serve(answer: (s: Socket, head: string) => void, tls = false): Pr
 }
 
 const options: RawClientOptions = { tls: {}, bodyTimeoutMs: 30_000 };
-const rawGet = (o: Partial<RawClientOptions> = {}) => createRawGet({ ...options, ...o });
+/** A GET's answer: its body is always a RawBody (only an upload's chunked answer is decoded into another stream). */
+type RawGetResponse = RawResponse & { body: RawBody };
+const rawGet = (o: Partial<RawClientOptions> = {}) => {
+  const get = createRawGet({ ...options, ...o });
+  return async (url: URL, headers: Record<string, string>, signal?: AbortSignal): Promise<RawGetResponse> => {
+    const res = await get(url, headers, signal);
+    const { body } = res;
+    if (!(body instanceof RawBody)) throw new Error('the body of a raw GET answer is not a RawBody');
+    return { ...res, body };
+  };
+};
 const headOf = (status: string, headers: Record<string, string | number> = {}) =>
   `HTTP/1.1 ${status}\r\n${Object.entries(headers)
     .map(([k, v]) => `${k}: ${v}\r\n`)
@@ -415,11 +425,13 @@ describe('raw GET: a slow consumer is not a dead server', () => {
         });
         // hold every view for longer than the idle limit, then let them all go
         clearTimeout(timer);
-        timer = setTimeout(() => held.splice(0).forEach((f) => f()), 400);
+        timer = setTimeout(() => {
+          for (const f of held.splice(0)) f();
+        }, 400);
       },
     });
     clearTimeout(timer);
-    held.splice(0).forEach((f) => f());
+    for (const f of held.splice(0)) f();
     expect(sha(Buffer.concat(out))).toBe(sha(body));
   });
 });

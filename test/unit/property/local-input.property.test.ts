@@ -157,7 +157,7 @@ describe('tar headers and archives', () => {
   const tarEntry = fc.oneof(
     fc.record({
       name: path,
-      type: type.filter((t): t is string => typeof t === 'string' && t !== 'pax-header'),
+      type: type.filter((t) => typeof t === 'string' && t !== 'pax-header'),
       linkname: fc.option(path),
       body: fc.string({ maxLength: 40 }),
     }),
@@ -181,8 +181,8 @@ describe('tar headers and archives', () => {
   async function tarOf(entries: { name: string; type: string; linkname: string | null; body: string }[]): Promise<Buffer> {
     const p = pack();
     const chunks: Buffer[] = [];
-    p.on('data', (c: Buffer) => chunks.push(c));
-    const done = new Promise((r) => p.on('end', r));
+    p.on('data', (c) => chunks.push(c as Buffer)); // a tar-stream pack emits Buffers; streamx types them unknown
+    const done = new Promise<void>((r) => p.on('end', r));
     for (const e of entries) {
       const header = {
         name: e.name === '' ? 'x' : e.name,
