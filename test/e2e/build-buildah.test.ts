@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findTool, runTool, runUmoci, skopeoCopy, skopeoDigest, startRegistry, type Registry } from '../harness/index.mjs';
+import { findTool, makeGitRepo, runTool, runUmoci, skopeoCopy, skopeoDigest, startRegistry, type Registry } from '../harness/index.mjs';
 import { BIN, hubctl } from './run-cli.js';
 
 // RUN and multi-stage Dockerfiles through buildah (chroot isolation), on a base image with a shell
@@ -148,19 +148,11 @@ describe('hubctl build through buildah', () => {
 
   it('a git context with RUN: the labels and the files of the ref', async () => {
     const repo = join(root, 'repo');
-    const gitEnv = {
-      PATH: process.env.PATH,
-      HOME: root,
-      GIT_AUTHOR_NAME: 'T',
-      GIT_AUTHOR_EMAIL: 't@e',
-      GIT_COMMITTER_NAME: 'T',
-      GIT_COMMITTER_EMAIL: 't@e',
-    };
-    await context('repo', `FROM ${base}\nCOPY msg.txt /\nRUN cat /msg.txt /msg.txt > /double.txt\n`, { 'msg.txt': 'from git\n' });
-    await runTool('git', ['init', '-q', '-b', 'main', repo], { env: gitEnv });
-    await runTool('git', ['-C', repo, 'add', '.'], { env: gitEnv });
-    await runTool('git', ['-C', repo, 'commit', '-q', '-m', 'one'], { env: gitEnv });
-    const commit = (await runTool('git', ['-C', repo, 'rev-parse', 'HEAD'], { env: gitEnv })).stdout.trim();
+    const { commit } = await makeGitRepo(
+      repo,
+      { Dockerfile: `FROM ${base}\nCOPY msg.txt /\nRUN cat /msg.txt /msg.txt > /double.txt\n`, 'msg.txt': 'from git\n' },
+      { home: root },
+    );
     const r = await hubctl(['build', '-t', 'me/fromgit:1', `file://${repo}#main`], { env });
     expect(r.code, r.stderr).toBe(0);
     const config = JSON.parse((await hubctl(['inspect', 'me/fromgit:1'], { env })).stdout).config.config;
