@@ -1,0 +1,23 @@
+export { HubClient, createHubClient } from './client.js';
+export { DEFAULT_HUB_URL, DEFAULT_LIMITS_REGISTRY, parseHubBaseUrl, type HubClientOptions, type HubCredential } from './options.js';
+export { HubList, collect, MAX_PAGE_SIZE, type ListOptions, type Collected } from './paging.js';
+export { hubErrorText, hubStatusError } from './errors.js';
+export { isAccessTokenSecret, jwtExpiry, JWT_REFRESH_MARGIN_MS } from './auth.js';
+export { SecretRedactor } from './redact.js';
+export {
+  parseHubRepository,
+  parseHubTagReference,
+  parseHubTeam,
+  REPOSITORY_NAME,
+  TAG_NAME,
+  type HubRepositoryName,
+} from './names.js';
+export {
+  MAX_DESCRIPTION,
+  MAX_FULL_DESCRIPTION,
+  type RepositoryOrdering,
+  type ListRepositoriesOptions,
+  type CreateRepositoryOptions,
+  type UpdateRepositoryOptions,
+} from './repositories.js';
+export type * from './types.js';
