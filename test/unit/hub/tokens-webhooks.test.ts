@@ -126,7 +126,7 @@ describe('build triggers', () => {
     await expect(hub.triggerBuild('not a url')).rejects.toMatchObject({ kind: 'usage' });
     const url = emu.triggerUrl({ source: 'aaaa-bbbb', token: 'cccc-dddd' });
     await expect(hub.triggerBuild(url, { branch: 'x', gitTag: 'y' })).rejects.toMatchObject({ kind: 'usage' });
-    const err = await hub.triggerBuild(url).catch((e: unknown) => e as Error);
+    const err = (await hub.triggerBuild(url).catch((e: unknown) => e)) as Error;
     expect(err).toMatchObject({ kind: 'notfound' });
     expect(err.message).not.toContain('cccc-dddd');
     await hub.close();
