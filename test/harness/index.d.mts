@@ -391,7 +391,7 @@ export type FaultAction =
   | { type: 'delay'; ms: number }
   /** forward, but set this header on the server's response (e.g. a wrong Content-Range) */
   | { type: 'response-header'; name: string; value: string }
-  /** forward, but set these headers on the server's response (e.g. Docker Hub's ratelimit-* headers) */
+  /** set (or replace) several headers of the upstream's answer */
   | { type: 'response-headers'; headers: Record<string, string> }
   | { type: 'pass' };
 export interface FaultRule {
