@@ -33,8 +33,13 @@ beforeEach(() => {
   ]);
 });
 
-const client = (registry: string, cred?: { identifier: string; secret: string }) =>
-  new HubClient({ baseUrl: 'http://127.0.0.1:9', limitsRegistry: registry, credential: async () => cred });
+const client = (registry: string, cred?: { identifier: string; secret: string }, registryCred?: { username: string; password: string }) =>
+  new HubClient({
+    baseUrl: 'http://127.0.0.1:9',
+    limitsRegistry: registry,
+    credential: async () => cred,
+    ...(registryCred === undefined ? {} : { limitsCredentials: async () => registryCred }),
+  });
 
 describe('pull rate limit', () => {
   it('reads limit, remaining, window and source anonymously, with a HEAD that pulls nothing', async () => {
@@ -55,11 +60,18 @@ describe('pull rate limit', () => {
     await hub.close();
   });
 
-  it('asks the token as the logged-in user when there is a credential', async () => {
-    const hub = client(proxy.host, { identifier: 'alice', secret: 'alice-secret' });
+  it("asks the token as the registry's user when given its credential", async () => {
+    const hub = client(proxy.host, undefined, { username: 'alice', password: 'alice-secret' });
     const got = await hub.pullRateLimit();
     expect(got.authenticated).toBe(true);
     expect(reg.tokenServer?.log.at(-1)).toMatchObject({ basic: true, user: 'alice', authOk: true });
+    await hub.close();
+  });
+
+  it('never sends the Docker Hub credential to another registry', async () => {
+    const hub = client(proxy.host, { identifier: 'alice', secret: 'alice-secret' });
+    expect((await hub.pullRateLimit()).authenticated).toBe(false);
+    expect(reg.tokenServer?.log.every((e) => !e.basic)).toBe(true);
     await hub.close();
   });
 

@@ -151,3 +151,40 @@ describe('plain HTTP', () => {
     await hub.close();
   });
 });
+
+describe("pull rate limit on Docker Hub's registry (MockAgent)", () => {
+  it('fetches a pull token for ratelimitpreview/test with the Hub credential and HEADs the manifest', async () => {
+    const { agent, seen } = mockRegistry(['https://registry-1.docker.io', 'https://auth.docker.io'], (req) => {
+      if (req.origin === 'https://auth.docker.io') return { status: 200, body: { token: 'registry-token-xyz', expires_in: 300 } };
+      if (req.path === '/v2/') {
+        return { status: 401, headers: { 'www-authenticate': 'Bearer realm="https://auth.docker.io/token",service="registry.docker.io"' } };
+      }
+      return {
+        status: 200,
+        headers: { 'ratelimit-limit': '200;w=21600', 'ratelimit-remaining': '199;w=21600', 'docker-ratelimit-source': 'alice-id' },
+      };
+    });
+    const lines: string[] = [];
+    const hub = new HubClient({
+      dispatcher: agent,
+      credential: async () => ({ identifier: 'alice', secret: 'pw-secret' }),
+      debug: (l) => lines.push(l),
+    });
+    expect(await hub.pullRateLimit()).toMatchObject({
+      limit: 200,
+      remaining: 199,
+      windowSeconds: 21600,
+      source: 'alice-id',
+      authenticated: true,
+    });
+    const token = seen.find((r) => r.origin === 'https://auth.docker.io');
+    expect(token?.url.searchParams.get('scope')).toBe('repository:ratelimitpreview/test:pull');
+    expect(token?.url.searchParams.get('service')).toBe('registry.docker.io');
+    expect(token?.headers.authorization).toBe(`Basic ${Buffer.from('alice:pw-secret').toString('base64')}`);
+    const head = seen.at(-1);
+    expect(head).toMatchObject({ method: 'HEAD', path: '/v2/ratelimitpreview/test/manifests/latest' });
+    expect(head?.headers.authorization).toBe('Bearer registry-token-xyz');
+    expect(lines.join('\n')).not.toContain('pw-secret');
+    await hub.close();
+  });
+});
