@@ -49,15 +49,15 @@ describe('Hub error shapes', () => {
   });
 });
 
-describe('errors from the emulator', () => {
-  let emu: HubEmulator;
-  beforeAll(async () => {
-    emu = await startSeededHub();
-    emu.state.addRepository('alice/app');
-  });
-  afterAll(async () => emu.stop());
-  afterEach(() => expectNoViolations(emu));
+let emu: HubEmulator;
+beforeAll(async () => {
+  emu = await startSeededHub();
+  emu.state.addRepository('alice/app');
+});
+afterAll(async () => emu.stop());
+afterEach(() => expectNoViolations(emu));
 
+describe('errors from the emulator', () => {
   it('turns {fields, text} into one line naming the field', async () => {
     const hub = hubClient(emu, 'alice');
     emu.fail({
@@ -97,14 +97,6 @@ describe('errors from the emulator', () => {
 });
 
 describe('429 and Retry-After', () => {
-  let emu: HubEmulator;
-  beforeAll(async () => {
-    emu = await startSeededHub();
-    emu.state.addRepository('alice/app');
-  });
-  afterAll(async () => emu.stop());
-  afterEach(() => expectNoViolations(emu));
-
   it('waits as long as Retry-After says, then goes on (also for a POST)', async () => {
     const sleeps: number[] = [];
     const hub = hubClient(emu, 'alice', undefined, { sleep: async (ms) => void sleeps.push(ms) });

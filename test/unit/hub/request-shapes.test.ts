@@ -154,7 +154,7 @@ describe('plain HTTP', () => {
 
 describe("pull rate limit on Docker Hub's registry (MockAgent)", () => {
   it('fetches a pull token for ratelimitpreview/test with the Hub credential and HEADs the manifest', async () => {
-    const { agent, seen } = mockRegistry(['https://registry-1.docker.io', 'https://auth.docker.io'], (req) => {
+    const { agent, seen } = mockRegistry(['https://registry-1.docker.io', 'https://auth.docker.io'], (req): Reply => {
       if (req.origin === 'https://auth.docker.io') return { status: 200, body: { token: 'registry-token-xyz', expires_in: 300 } };
       if (req.path === '/v2/') {
         return { status: 401, headers: { 'www-authenticate': 'Bearer realm="https://auth.docker.io/token",service="registry.docker.io"' } };
