@@ -159,6 +159,27 @@ describe('a JWT that stops working mid-run', () => {
     await hub.close();
   });
 
+  it('expired by time at the Hub (its clock ahead of ours) is exchanged again', async () => {
+    let hubClock = Date.now();
+    const timed = await startSeededHub({ now: () => hubClock });
+    timed.state.addRepository('alice/app');
+    timed.set({ jwtLifetimeSeconds: 60 });
+    const hub = hubClient(timed, 'alice');
+    await hub.getRepository('alice', 'app');
+    hubClock += 61_000;
+    await hub.getRepository('alice', 'app');
+    expect(timed.requests().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'POST /v2/auth/token 200',
+      'GET /v2/namespaces/alice/repositories/app 200',
+      'GET /v2/namespaces/alice/repositories/app 401',
+      'POST /v2/auth/token 200',
+      'GET /v2/namespaces/alice/repositories/app 200',
+    ]);
+    expectNoViolations(timed);
+    await hub.close();
+    await timed.stop();
+  });
+
   it('is renewed before it expires, by its exp claim and the injected clock', async () => {
     let clock = Date.now();
     const hub = hubClient(emu, 'alice', undefined, { now: () => clock });
