@@ -66,3 +66,4 @@ export { createTransport, verifyCredentials, parseWwwAuthenticate, closeAllTrans
 export type { RegistryTransport, RegistryRequest, RegistryResponse, TransportOptions, RetryPolicyOptions } from './http/types.js';
 export type { Credential, CredentialSource } from './credentials/types.js';
 export { VERSION } from './version.js';
+export * from './hub/index.js';

@@ -391,6 +391,8 @@ export type FaultAction =
   | { type: 'delay'; ms: number }
   /** forward, but set this header on the server's response (e.g. a wrong Content-Range) */
   | { type: 'response-header'; name: string; value: string }
+  /** set (or replace) several headers of the upstream's answer */
+  | { type: 'response-headers'; headers: Record<string, string> }
   | { type: 'pass' };
 export interface FaultRule {
   method?: string;
@@ -459,3 +461,216 @@ export function makeGitRepo(
   files: Record<string, string>,
   opts: { home: string },
 ): Promise<{ git: (args: string[]) => Promise<string>; commit: string; env: NodeJS.ProcessEnv }>;
+// ---------- hub-emulator.mjs / hub-spec.mjs ----------
+/** A parsed JSON/YAML document (the spec, a schema): narrow before use. */
+export type HubJson = { [key: string]: unknown };
+export const VIOLATION_STATUS: 599;
+export type HubCaller = { sub: string; kind: 'password' | 'pat' | 'oat'; scopes: string[] | null };
+export interface HubEmuUser {
+  username: string;
+  password: string;
+  twoFactorCode?: string;
+  email: string;
+  fullName: string;
+  id: string;
+  joined: string;
+}
+export interface HubEmuPat {
+  uuid: string;
+  owner: string;
+  token: string;
+  label: string;
+  scopes: string[];
+  active: boolean;
+  expiresAt?: string;
+  createdAt: string;
+  lastUsed: string | null;
+}
+export interface HubEmuTeam {
+  id: number;
+  uuid: string;
+  name: string;
+  description: string;
+  members: Set<string>;
+}
+export interface HubEmuInvite {
+  id: string;
+  inviter: string;
+  invitee: string;
+  org: string;
+  team: string;
+  role: string;
+  createdAt: string;
+}
+export interface HubEmuOrg {
+  name: string;
+  fullName: string;
+  id: string;
+  joined: string;
+  members: Map<string, 'owner' | 'editor' | 'member'>;
+  teams: Map<string, HubEmuTeam>;
+  invites: HubEmuInvite[];
+  tokens: Map<string, { label: string; active: boolean }>;
+}
+export interface HubEmuTag {
+  name: string;
+  digest: string;
+  size: number;
+  lastUpdated: string;
+  updater: string;
+  images: { architecture: string; os: string; variant?: string; digest: string; size: number }[];
+}
+export interface HubEmuWebhook {
+  name: string;
+  slug: string;
+  hooks: { name: string; hook_url: string; created: string; last_updated: string }[];
+  created: string;
+  last_updated: string;
+}
+export interface HubEmuRepo {
+  id: number;
+  namespace: string;
+  name: string;
+  description: string;
+  fullDescription: string;
+  isPrivate: boolean;
+  registered: string;
+  lastUpdated: string;
+  pullCount: number;
+  starCount: number;
+  tags: Map<string, HubEmuTag>;
+  webhooks: Map<string, HubEmuWebhook>;
+  teamPermissions: Map<number, 'read' | 'write' | 'admin'>;
+}
+export interface HubEmuAuditEvent {
+  account: string;
+  action: string;
+  name: string;
+  actor: string;
+  data: Record<string, string>;
+  timestamp: string;
+  action_description: string;
+}
+/** The emulator's in-memory Hub; seed it before the client runs, inspect it after. */
+export interface HubEmulatorState {
+  users: Map<string, HubEmuUser>;
+  pats: Map<string, HubEmuPat>;
+  orgs: Map<string, HubEmuOrg>;
+  repos: Map<string, HubEmuRepo>;
+  triggers: Map<string, { repo: string; calls: { body: unknown; at: string }[] }>;
+  audit: HubEmuAuditEvent[];
+  /** a user; `twoFactorCode` makes it a 2FA account whose code is always this value */
+  addUser(username: string, password: string, o?: { twoFactorCode?: string; email?: string; fullName?: string }): HubEmuUser;
+  /** a personal access token (default scopes ['repo:admin'], active, no expiry) */
+  addAccessToken(owner: string, o?: { label?: string; scopes?: string[]; active?: boolean; expiresAt?: string; token?: string }): HubEmuPat;
+  /** an organization with an `owners` team holding `owners` */
+  addOrg(name: string, o?: { owners?: string[]; members?: Record<string, 'owner' | 'editor' | 'member'>; fullName?: string }): HubEmuOrg;
+  /** an organization access token (identifier = the org name); returns the secret */
+  addOrgAccessToken(org: string, o?: { label?: string; token?: string; active?: boolean }): string;
+  addTeam(org: string, name: string, o?: { description?: string; members?: string[] }): HubEmuTeam;
+  addRepository(full: string, o?: { private?: boolean; description?: string; fullDescription?: string; pullCount?: number }): HubEmuRepo;
+  /** `platforms` like 'linux/arm64/v8' (default ['linux/amd64']) */
+  addTag(
+    full: string,
+    tag: string,
+    o?: { lastUpdated?: string | Date; size?: number; digest?: string; updater?: string; platforms?: string[] },
+  ): HubEmuTag;
+  addBuildTrigger(full: string): { source: string; token: string };
+  addAuditEvent(e: Partial<HubEmuAuditEvent> & { account: string; action: string }): void;
+  iso(ms?: number): string;
+}
+export interface HubRequestLogEntry {
+  seq: number;
+  method: string;
+  /** path and query as sent */
+  path: string;
+  /** `METHOD /template` of the matched operation */
+  operation?: string;
+  documented?: boolean;
+  auth: 'bearer' | 'other' | 'none';
+  /** the authenticated account */
+  caller?: string;
+  /** the JSON body with password, secret, code, token fields '<redacted>' */
+  body?: unknown;
+  status: number;
+  violations?: string[];
+}
+export interface HubViolation {
+  seq: number;
+  kind: 'request' | 'response';
+  method: string;
+  path: string;
+  messages: string[];
+}
+export interface HubOperation {
+  key: string;
+  method: string;
+  template: string;
+  documented: boolean;
+  /** where an undocumented operation was read from */
+  source?: string;
+  op: Record<string, unknown>;
+}
+export interface HubSpec {
+  file: string;
+  /** the spec as published */
+  raw: HubJson;
+  /** overlaid, with the undocumented paths */
+  doc: HubJson;
+  /** the same, dereferenced */
+  api: HubJson;
+  fixes: { id: string; where: string; evidence: string }[];
+  operations: HubOperation[];
+  match(method: string, pathname: string): { operation: HubOperation; pathParams: Record<string, string> } | { error: string };
+  checkRequest(
+    o: HubOperation,
+    req: { query: URLSearchParams; contentType: string | undefined; body: string },
+  ): { violations: string[]; query: Record<string, unknown>; body: unknown };
+  checkResponse(o: HubOperation, status: number, body: unknown): string[];
+}
+export interface HubEmulatorMatch {
+  method?: string;
+  path?: RegExp | string;
+  /** from the nth matching request on (default 1) */
+  nth?: number;
+  /** how many matching requests (default 1) */
+  times?: number;
+}
+export interface HubEmulator {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  port: number;
+  spec: HubSpec;
+  state: HubEmulatorState;
+  log: HubRequestLogEntry[];
+  /** requests and answers that did not match Docker's description (answered 599); tests expect none */
+  violations: HubViolation[];
+  rateLimit(m: HubEmulatorMatch & { retryAfter?: string | number }): void;
+  fail(m: HubEmulatorMatch & { status: number; body?: unknown }): void;
+  /** jwtMaxUses: a JWT is refused (401 "Token is expired") after this many authenticated requests */
+  set(k: { jwtLifetimeSeconds?: number; jwtMaxUses?: number | undefined; maxPageSize?: number }): void;
+  clear(): void;
+  requests(method?: string, path?: RegExp | string): HubRequestLogEntry[];
+  triggerUrl(t: { source: string; token: string }): string;
+  stop(): Promise<void>;
+}
+export function startHubEmulator(options?: {
+  now?: () => number;
+  jwtLifetimeSeconds?: number;
+  /** caps page_size, to force multi-page lists */
+  maxPageSize?: number;
+  rateLimitPerMinute?: number;
+}): Promise<HubEmulator>;
+export function loadHubSpec(opts?: { file?: string }): Promise<HubSpec>;
+export function buildHubSpec(file: string): Promise<HubSpec>;
+/** $HUBCTL_HUB_OPENAPI, else shared/hub-api/hub-openapi.yaml above the repository; throws when missing */
+export function findHubOpenApi(opts?: { env?: Record<string, string | undefined>; from?: string }): string;
+export function closeSchema<T>(schema: T, branch?: boolean): T;
+export function undefinedSecuritySchemes(doc: HubJson): string[];
+export const HUB_SPEC_FIXES: { id: string; where: string; evidence: string; apply(doc: HubJson): void }[];
+export function applyHubOverlay(
+  doc: HubJson,
+  undocumented: { paths: HubJson; schemas: HubJson },
+): { id: string; where: string; evidence: string }[];
+export const UNDOCUMENTED_PATHS: Record<string, HubJson>;
+export const UNDOCUMENTED_SCHEMAS: Record<string, HubJson>;

@@ -12,3 +12,7 @@ export { signJwt, decodeJwt } from './jwt.mjs';
 export { startFaultProxy } from './fault-proxy.mjs';
 export { startPassStore, startKeyringSession } from './credential-stores.mjs';
 export { gitTestEnv, makeGitRepo } from './git.mjs';
+export { startHubEmulator, VIOLATION_STATUS } from './hub-emulator.mjs';
+export { loadHubSpec, buildHubSpec, findHubOpenApi, closeSchema, undefinedSecuritySchemes } from './hub-spec.mjs';
+export { HUB_SPEC_FIXES, applyHubOverlay } from './hub-spec-overlay.mjs';
+export { UNDOCUMENTED_PATHS, UNDOCUMENTED_SCHEMAS } from './hub-undocumented.mjs';
