@@ -89,6 +89,14 @@ export function normalizeRepository(repo: string, cwd: string): string {
   return isRemoteRepository(repo) || isAbsolute(repo) ? repo : resolve(cwd, repo);
 }
 
+/**
+ * The repository as autobuild shows and records it: a URL without its userinfo (a token put there,
+ * `https://TOKEN@github.com/...`, must not reach the state file), so one repository has one name.
+ */
+export function displayRepository(repo: string): string {
+  return repo.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1');
+}
+
 export interface RemoteRefs {
   refs: GitRef[];
   /** The branch HEAD points to (`main`), when the server says. */

@@ -10,12 +10,12 @@ import { hostname as osHostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { mkdir, rm } from 'node:fs/promises';
 import type { Client } from '../api/client.js';
-import { isHubctlError, redactSecrets, usageError } from '../errors.js';
+import { isHubctlError, usageError } from '../errors.js';
 import { acquireLock, type LockHandle, type LockInfo } from '../store/lock.js';
 import { checkBases, type BaseChange } from './bases.js';
 import { buildOne, type BuiltInRun } from './build-one.js';
 import { buildCommit, type CommitBuilder } from './builder.js';
-import { lsRemote, type RemoteRefs } from './git.js';
+import { displayRepository, lsRemote, type RemoteRefs } from './git.js';
 import { conflictingTags, planBuilds, type Decision } from './plan.js';
 import { matchRules, parseRule, type BuildRule, type RuleMatch } from './rules.js';
 import { emptyState, pruneRecords, readState, writeState, type AutobuildState, type BuildRecord, type PushedImage } from './state.js';
@@ -62,7 +62,7 @@ export async function runAutobuild(client: Client, options: AutobuildOptions): P
   const emit = options.onEvent ?? (() => undefined);
   const lock = await lockState(options, emit);
   try {
-    const repository = redactSecrets(options.repository);
+    const repository = displayRepository(options.repository);
     const state = (await readState(options.statePath)) ?? emptyState(repository, options.images);
     if (state.repository !== repository) {
       throw usageError('STATE_OTHER_REPOSITORY', `the state file ${options.statePath} belongs to ${state.repository}, not ${repository}`, {
