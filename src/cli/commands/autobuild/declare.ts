@@ -35,5 +35,8 @@ export function declareAutobuildCommands(program: Command, rt: CliRuntime): void
     .option('--state <file>', 'one state file (default: every state file under ~/.local/share/hubctl/autobuild)')
     .option('--format <format>', "'table' (default), 'json', or a Go template like '{{.Ref}} {{.Status}}'")
     .option('-n, --last <n>', 'only the N newest builds')
-    .action(async (opts: HistoryFlags) => (await import('./history.js')).historyCommand(rt, opts));
+    // commander hands `history --state F` to autobuild's own --state (parsed first): take it from there.
+    .action(async (opts: HistoryFlags, cmd: Command) =>
+      (await import('./history.js')).historyCommand(rt, { ...opts, state: opts.state ?? cmd.parent?.opts().state }),
+    );
 }
