@@ -1,33 +1,11 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { buildImage, type BuildImageOptions, type BuildResult } from '../builder/image-builder.js';
-import { buildDockerfile } from '../builder/dockerfile-build.js';
-import { baseImageSource } from '../builder/base-image.js';
-import type { BaseImage, BaseImageSource, BuildLog, ImageFormat } from '../builder/types.js';
-import { HubctlError } from '../errors.js';
 import { formatReference, parseReference } from '../ref/reference.js';
-import { formatPlatform, parsePlatform } from '../oci/platform.js';
-import type { Platform } from '../oci/types.js';
+import { baseSource, pick, tmpDirOf, type CommonBuildOptions } from './build-common.js';
 import type { Client } from './client.js';
-import { pull, type PullEvent } from './pull.js';
 
 export type { BuildResult } from '../builder/image-builder.js';
-
-interface CommonBuildOptions {
-  /** Full or short references to tag the result with (`user/app:1`). */
-  tags?: string[];
-  platform?: Platform;
-  format?: ImageFormat;
-  /** SOURCE_DATE_EPOCH: mtimes of tarred directories and every `created` (default 0). */
-  sourceDateEpoch?: number;
-  /** Layers compressed at once (default: twice the CPUs, at most the libuv threadpool size; see src/builder/pool.ts). */
-  concurrency?: number;
-  signal?: AbortSignal;
-  onLog?: BuildLog;
-  /** Pull a base image that is not in the store (default true). */
-  pullMissingBase?: boolean;
-  onPullEvent?: (event: PullEvent) => void;
-}
+export type { CommonBuildOptions } from './build-common.js';
+export { buildFromDockerfile, type DockerfileBuildApiOptions, type DockerfileBuildResult } from './build-dockerfile.js';
 
 export interface LayerBuildOptions
   extends CommonBuildOptions,
@@ -36,13 +14,6 @@ export interface LayerBuildOptions
   from?: string;
   /** Each a tar, a gzipped tar or a directory. */
   layers?: string[];
-}
-
-export interface DockerfileBuildApiOptions extends CommonBuildOptions {
-  contextDir: string;
-  /** Path of the Dockerfile (default `<context>/Dockerfile`). */
-  dockerfile?: string;
-  buildArgs?: Record<string, string>;
 }
 
 /** `hubctl build --layer ...`: an image from local tar layers on scratch or a base image. */
@@ -78,53 +49,4 @@ export async function buildFromLayers(client: Client, options: LayerBuildOptions
   });
 }
 
-/** `hubctl build -f Dockerfile CONTEXT`: Dockerfiles that need no container (no RUN). */
-export async function buildFromDockerfile(client: Client, options: DockerfileBuildApiOptions): Promise<BuildResult> {
-  const store = await client.store();
-  return buildDockerfile({
-    storage: store,
-    tagger: store,
-    baseSource: baseSource(client, options),
-    contextDir: options.contextDir,
-    ...pick(options, ['dockerfile', 'buildArgs', 'format', 'sourceDateEpoch', 'concurrency', 'onLog', 'signal']),
-    ...(options.platform ? { platform: formatPlatform(options.platform) } : {}),
-    ...(options.tags ? { tags: options.tags } : {}),
-    tmpDir: await tmpDirOf(store.root),
-  });
-}
-
-/** Base images come from the store; one that is missing is pulled first (for the wanted platform). */
-function baseSource(client: Client, options: CommonBuildOptions): BaseImageSource {
-  return {
-    async getBaseImage(ref: string, platform?: Platform | string): Promise<BaseImage> {
-      const store = await client.store();
-      const local = baseImageSource(store);
-      const wanted = typeof platform === 'string' ? parsePlatform(platform) : platform;
-      try {
-        return await local.getBaseImage(ref, wanted);
-      } catch (e) {
-        if (!(e instanceof HubctlError && e.code === 'BASE_IMAGE_NOT_FOUND') || options.pullMissingBase === false) throw e;
-      }
-      await pull(client, ref, {
-        ...(wanted ? { platform: wanted } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.onPullEvent ? { onEvent: options.onPullEvent } : {}),
-      });
-      return local.getBaseImage(ref, wanted);
-    },
-  };
-}
-
 const normalize = (ref: string) => formatReference(parseReference(ref));
-
-async function tmpDirOf(storeRoot: string): Promise<string> {
-  const dir = join(storeRoot, '.hubctl', 'tmp');
-  await mkdir(dir, { recursive: true });
-  return dir;
-}
-
-function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> {
-  const out: Partial<Pick<T, K>> = {};
-  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
-  return out;
-}

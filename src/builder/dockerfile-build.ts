@@ -4,12 +4,13 @@ import type { Storage } from '../content/types.js';
 import { sha256, digestHex } from '../digest/digest.js';
 import { isHubctlError, usageError } from '../errors.js';
 import { hostPlatform, parsePlatform } from '../oci/platform.js';
-import type { HistoryEntry, ImageConfig, Platform } from '../oci/types.js';
+import type { HistoryEntry, ImageConfig } from '../oci/types.js';
 import { familiarString, formatReference, parseReference } from '../ref/reference.js';
 import { copyInstruction, refuse } from './dockerfile-copy.js';
 import { DockerIgnore } from './dockerignore.js';
 import { dockerfileError, parseDockerfile, type DockerfileInstruction } from './dockerfile.js';
 import { metadataChanges, NEEDS_CONTAINER } from './dockerfile-eval.js';
+import { parseArgDecl, predefinedArgs } from './dockerfile-stages.js';
 import { applyConfigChanges, scratchConfig, type ConfigChanges } from './image-config.js';
 import { normalizeTags, prepareOptions, writeImage, type BuildResult, type WriteImageOptions } from './image-builder.js';
 import { epochDate } from './layer-source.js';
@@ -27,6 +28,8 @@ export interface DockerfileBuildOptions {
   dockerfile?: string;
   dockerfileText?: string;
   buildArgs?: Record<string, string>;
+  /** Labels set on the result after the last instruction (docker's `--label`, the git context's labels). */
+  labels?: Record<string, string>;
   tags?: string[];
   format?: ImageFormat;
   /** `--platform`; wins over FROM --platform. */
@@ -74,21 +77,6 @@ function checkSupported(instructions: DockerfileInstruction[]): void {
     });
 }
 
-function parseArgDecl(
-  ins: DockerfileInstruction,
-  lookup: (n: string) => string | undefined,
-  escapeChar: string,
-): Array<[string, string | undefined]> {
-  const words = shellWords(ins.args, { escape: escapeChar, lookup });
-  if (words.length === 0) throw dockerfileError(ins.line, 'ARG needs a name');
-  return words.map((w) => {
-    const eq = w.indexOf('=');
-    const name = eq < 0 ? w : w.slice(0, eq);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw dockerfileError(ins.line, `invalid ARG name "${name}"`);
-    return [name, eq < 0 ? undefined : w.slice(eq + 1)];
-  });
-}
-
 /** Runs one instruction's work; a usage error without a line gets `Dockerfile:<line>: ` in front. */
 async function atLine<T>(ins: DockerfileInstruction, fn: () => T | Promise<T>): Promise<T> {
   try {
@@ -123,16 +111,7 @@ export async function buildDockerfile(opts: DockerfileBuildOptions): Promise<Bui
   const usedArgs = new Set<string>();
 
   const wanted = opts.platform !== undefined ? parsePlatform(opts.platform) : undefined;
-  const predefined = (p: Platform): Record<string, string> => ({
-    TARGETPLATFORM: [p.os, p.architecture, p.variant].filter(Boolean).join('/'),
-    TARGETOS: p.os,
-    TARGETARCH: p.architecture,
-    TARGETVARIANT: p.variant ?? '',
-    BUILDPLATFORM: [hostPlatform().os, hostPlatform().architecture].join('/'),
-    BUILDOS: hostPlatform().os,
-    BUILDARCH: hostPlatform().architecture,
-  });
-  const globals = new Map<string, string | undefined>(Object.entries(predefined(wanted ?? hostPlatform())));
+  const globals = new Map<string, string | undefined>(Object.entries(predefinedArgs(wanted ?? hostPlatform())));
   const argValue = (name: string, dflt: string | undefined, scopeDefault?: string) => {
     if (name in buildArgs) {
       usedArgs.add(name);
@@ -230,6 +209,7 @@ export async function buildDockerfile(opts: DockerfileBuildOptions): Promise<Bui
       else if (i === fromIndex) log(base ? ` ---> ${short(base.manifest.config.digest)}` : ' --->');
       else log(` ---> ${short(sha256(JSON.stringify(cfg)))}`);
     });
+    if (opts.labels) cfg = applyConfigChanges(cfg, { labels: opts.labels });
     const w: WriteImageOptions = { storage: opts.storage, config: cfg, layers: prepared.layers, format: opts.format ?? 'oci', tags };
     if (opts.tagger) w.tagger = opts.tagger;
     if (base) w.base = base;

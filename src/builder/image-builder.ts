@@ -60,7 +60,7 @@ export function normalizeTags(tags: readonly string[] | undefined, tagger?: Tagg
   });
 }
 
-const LAYER_TYPE: Record<ImageFormat, string> = { oci: MediaType.OciLayerGzip, docker: MediaType.DockerLayerGzip };
+export const LAYER_TYPE: Record<ImageFormat, string> = { oci: MediaType.OciLayerGzip, docker: MediaType.DockerLayerGzip };
 const CONFIG_TYPE: Record<ImageFormat, string> = { oci: MediaType.OciConfig, docker: MediaType.DockerConfig };
 const MANIFEST_TYPE: Record<ImageFormat, string> = { oci: MediaType.OciManifest, docker: MediaType.DockerManifest };
 const EQUIVALENT: Record<string, Record<ImageFormat, string>> = {
@@ -69,7 +69,7 @@ const EQUIVALENT: Record<string, Record<ImageFormat, string>> = {
 };
 
 /** A base layer's descriptor in the target format (gzip layers switch media type; others are kept). */
-function convertLayer(desc: Descriptor, format: ImageFormat): Descriptor {
+export function convertLayer(desc: Descriptor, format: ImageFormat): Descriptor {
   const mediaType = EQUIVALENT[desc.mediaType]?.[format] ?? desc.mediaType;
   if (format === 'docker' && mediaType.startsWith('application/vnd.oci.')) {
     throw usageError('INCOMPATIBLE_BASE', `the base image has a ${desc.mediaType} layer, which a Docker schema2 image cannot carry`, {
@@ -94,6 +94,31 @@ export interface WriteImageOptions {
   signal?: AbortSignal;
 }
 
+export interface WriteManifestOptions {
+  storage: Storage;
+  tagger?: Tagger;
+  /** The config as it is to be stored (its digest is the image ID). */
+  configBytes: Buffer;
+  /** Every layer's descriptor, bottom first, all already in the storage. */
+  layers: Descriptor[];
+  format: ImageFormat;
+  tags: readonly string[];
+}
+
+/** Writes the config, then the manifest, then the tags; the layers must be in the storage already. */
+export async function writeManifest(
+  o: WriteManifestOptions,
+): Promise<{ manifestDescriptor: Descriptor; configDesc: Descriptor; manifest: ImageManifest }> {
+  const configDesc: Descriptor = { mediaType: CONFIG_TYPE[o.format], digest: sha256(o.configBytes), size: o.configBytes.length };
+  await o.storage.putBytes(configDesc, o.configBytes);
+  const manifest: ImageManifest = { schemaVersion: 2, mediaType: MANIFEST_TYPE[o.format], config: configDesc, layers: o.layers };
+  const manifestBytes = Buffer.from(JSON.stringify(manifest));
+  const manifestDescriptor: Descriptor = { mediaType: MANIFEST_TYPE[o.format], digest: sha256(manifestBytes), size: manifestBytes.length };
+  await o.storage.putBytes(manifestDescriptor, manifestBytes);
+  for (const ref of o.tags) await o.tagger!.tag(ref, manifestDescriptor);
+  return { manifestDescriptor, configDesc, manifest };
+}
+
 /** Writes layers, then the config, then the manifest, then the tags (children before parents). */
 export async function writeImage(o: WriteImageOptions): Promise<BuildResult> {
   const baseLayers = (o.base?.manifest.layers ?? []).map((d) => convertLayer(d, o.format));
@@ -106,19 +131,11 @@ export async function writeImage(o: WriteImageOptions): Promise<BuildResult> {
   }
   if (o.tags.length > 0 && !o.tagger) throw usageError('NO_TAGGER', 'tags were given but nothing to record them in');
   const newLayers = await commitLayers(o.storage, o.layers, LAYER_TYPE[o.format], o.signal);
-  const configBytes = Buffer.from(JSON.stringify(o.config));
-  const configDesc: Descriptor = { mediaType: CONFIG_TYPE[o.format], digest: sha256(configBytes), size: configBytes.length };
-  await o.storage.putBytes(configDesc, configBytes);
-  const manifest: ImageManifest = {
-    schemaVersion: 2,
-    mediaType: MANIFEST_TYPE[o.format],
-    config: configDesc,
+  const { manifestDescriptor, configDesc, manifest } = await writeManifest({
+    ...o,
+    configBytes: Buffer.from(JSON.stringify(o.config)),
     layers: [...baseLayers, ...newLayers],
-  };
-  const manifestBytes = Buffer.from(JSON.stringify(manifest));
-  const manifestDescriptor: Descriptor = { mediaType: MANIFEST_TYPE[o.format], digest: sha256(manifestBytes), size: manifestBytes.length };
-  await o.storage.putBytes(manifestDescriptor, manifestBytes);
-  for (const ref of o.tags) await o.tagger!.tag(ref, manifestDescriptor);
+  });
   return {
     manifestDescriptor,
     configDigest: configDesc.digest,

@@ -87,6 +87,14 @@ export function tarValidator(layerName: string): { sink: tar.Extract; done: Prom
   return { sink, done };
 }
 
+/** A sink that takes the bytes and checks nothing (a trusted layer). */
+function trustedSink(): {
+  sink: { write(chunk: Buffer): boolean; end(x?: undefined): void; destroy(x?: undefined): void };
+  done: Promise<void>;
+} {
+  return { sink: { write: () => true, end: () => undefined, destroy: () => undefined }, done: Promise.resolve() };
+}
+
 interface Failure {
   failed: Promise<never>;
   fail: (e: unknown) => void;
@@ -139,7 +147,7 @@ export async function* batches(src: AsyncIterable<Buffer>, size: number): AsyncG
 async function prepareTar(input: LayerInput, blobPath: string, signal?: AbortSignal): Promise<PreparedLayer> {
   const { failed, fail, check } = failurePromise(signal);
   const diff = createHash('sha256');
-  const validator = tarValidator(input.name);
+  const validator = input.trusted ? trustedSink() : tarValidator(input.name);
   const gzip = createGzip({ level: GZIP_LEVEL, chunkSize: GZIP_CHUNK });
   const blob = new DigestingStream();
   const written = pipeline(gzip, blob, createWriteStream(blobPath));

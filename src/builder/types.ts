@@ -41,6 +41,12 @@ export interface LayerInput {
   filePath?: string;
   /** History `created_by` for this layer. */
   createdBy?: string;
+  /**
+   * A layer made by a container engine from the user's own build (buildah): not checked against the
+   * archive safety rules, which are for tars from elsewhere (a RUN may well leave a relative symlink
+   * that climbs above /, which a container resolves at its root).
+   */
+  trusted?: boolean;
 }
 
 /** A layer once written: the compressed blob and the digest of the uncompressed tar. */

@@ -21,6 +21,7 @@ export interface BuildFlags {
   user?: string;
   expose: string[];
   platform?: string;
+  target?: string;
   format: string;
   quiet?: boolean;
 }
@@ -29,6 +30,8 @@ export async function buildCommand(rt: CliRuntime, context: string | undefined, 
   if (opts.format !== 'oci' && opts.format !== 'docker')
     throw usageError('INVALID_FLAG', `--format must be oci or docker, not "${opts.format}"`);
   const dockerfileMode = context !== undefined || opts.file !== undefined;
+  if (!dockerfileMode && opts.target !== undefined)
+    throw usageError('INVALID_FLAG', '--target picks a stage of a Dockerfile: give a CONTEXT');
   if (dockerfileMode && (opts.layer.length > 0 || opts.from !== undefined)) {
     throw usageError('INVALID_FLAG', '--layer and --from build from layers; -f/CONTEXT build from a Dockerfile: use one or the other');
   }
@@ -55,9 +58,11 @@ export async function buildCommand(rt: CliRuntime, context: string | undefined, 
     dockerfileMode
       ? api.buildFromDockerfile(client, {
           ...common,
-          contextDir: context ?? '.',
+          context: context ?? '.',
           ...(opts.file ? { dockerfile: opts.file } : {}),
+          ...(opts.target !== undefined ? { target: opts.target } : {}),
           buildArgs: keyValues('--build-arg', opts.buildArg),
+          labels: keyValues('--label', opts.label),
         })
       : api.buildFromLayers(client, {
           ...common,

@@ -80,8 +80,8 @@ export function declareCommands(program: Command, rt: CliRuntime): void {
 
   program
     .command('build')
-    .description('Build an image without a daemon: from local tar layers, or from a Dockerfile that needs no RUN')
-    .argument('[context]', 'build context for -f/Dockerfile builds')
+    .description('Build an image without a daemon: from local tar layers, or from a Dockerfile (RUN and multi-stage through buildah)')
+    .argument('[context]', 'build context for -f/Dockerfile builds: a directory, or git: URL#REF:SUBDIR, ./repo#REF')
     .option('-t, --tag <name[:tag]>', 'tag the image (repeatable)', collect, [])
     .option('-f, --file <Dockerfile>', 'Dockerfile (default CONTEXT/Dockerfile when a context is given)')
     .option('--build-arg <k=v>', 'Dockerfile ARG value (repeatable)', collect, [])
@@ -90,11 +90,12 @@ export function declareCommands(program: Command, rt: CliRuntime): void {
     .option('--cmd <cmd>', 'CMD: a JSON array, or words split like a shell')
     .option('--entrypoint <cmd>', 'ENTRYPOINT: a JSON array, or words split like a shell')
     .option('--env <k=v>', 'environment variable (repeatable)', collect, [])
-    .option('--label <k=v>', 'label (repeatable)', collect, [])
+    .option('--label <k=v>', 'label (repeatable; also for Dockerfile builds)', collect, [])
     .option('--workdir <dir>', 'working directory')
     .option('--user <user>', 'user[:group]')
     .option('--expose <port[/proto]>', 'exposed port (repeatable)', collect, [])
     .option('--platform <os/arch[/variant]>', "platform of the image (default: the base's, else this machine's)")
+    .option('--target <stage>', 'Dockerfile stage to build (default: the last)')
     .option('--format <oci|docker>', 'manifest format', 'oci')
     .option('-q, --quiet', 'print only the image ID')
     .action(async (context: string | undefined, opts: BuildFlags) => (await import('./build.js')).buildCommand(rt, context, opts));
