@@ -2,20 +2,24 @@
  * The build step of autobuild, behind one narrow interface: build a commit of a repository into an
  * image tagged in the local store. Autobuild pushes the tags itself afterwards.
  *
- * The default builder checks the ref out (checkout.ts) into a temp dir under the store that is always
- * removed, pulls each FROM image fresh (a build always starts from the base as its registry has it
- * now, as Hub's builds do, and records its digest for --rebuild-on-base-change), and builds with
- * hubctl's Dockerfile build. The image's `created` is the commit's time, so a rebuild of one commit
- * on the same bases gives the same digest.
+ * The default builder fetches the ref with the git build context code (src/git: shallow fetch into a
+ * temp dir under the store that is always removed, submodules, no `.git`; the image gets the
+ * `org.opencontainers.image.revision` and `.source` labels), pulls each FROM image fresh (a build
+ * starts from the base as its registry has it now, as Hub's builds do, and records its digest for
+ * --rebuild-on-base-change), and builds with `hubctl build` (native, or buildah for RUN and several
+ * stages). The image's `created` is the commit's time: a rebuild of one commit on the same bases gives
+ * the same digest.
  */
-import { mkdir, mkdtemp, readFile, realpath, rm, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Client } from '../api/client.js';
 import { buildFromDockerfile } from '../api/build.js';
+import { tmpDirOf } from '../api/build-common.js';
 import { pull } from '../api/pull.js';
-import { usageError } from '../errors.js';
+import { notFoundError, usageError } from '../errors.js';
+import { prepareGitContext } from '../git/prepare.js';
 import { fromImages } from './bases.js';
-import { checkoutRef } from './checkout.js';
+import { isRemoteRepository } from './git.js';
 import type { GitRef } from './rules.js';
 import type { BaseImageRecord } from './state.js';
 
@@ -37,7 +41,7 @@ export interface CommitBuildRequest {
 }
 
 export interface CommitBuildResult {
-  /** The commit actually built. */
+  /** The commit actually built (the ref may have moved since it was listed). */
   commit: string;
   configDigest: string;
   bases: BaseImageRecord[];
@@ -47,59 +51,57 @@ export type CommitBuilder = (client: Client, request: CommitBuildRequest) => Pro
 
 export const buildCommit: CommitBuilder = async (client, req) => {
   const store = await client.store();
-  const tmpRoot = join(store.root, '.hubctl', 'tmp');
-  await mkdir(tmpRoot, { recursive: true });
-  const dir = await mkdtemp(join(tmpRoot, 'autobuild-'));
+  const signal = req.signal ? { signal: req.signal } : {};
+  const git = await prepareGitContext(
+    {
+      remote: req.repository,
+      local: !isRemoteRepository(req.repository),
+      ref: req.ref.fullName,
+      ...(req.context !== '.' ? { subdir: req.context } : {}),
+    },
+    { tmpDir: await tmpDirOf(store.root), env: req.env, onLog: req.log, ...signal },
+  );
   try {
-    const gitOptions = { env: req.env, ...(req.signal ? { signal: req.signal } : {}) };
-    req.log(`fetching ${req.ref.fullName}`);
-    const checkout = await checkoutRef(req.repository, req.ref.fullName, dir, gitOptions);
-    req.log(`checked out ${checkout.commit}`);
-    const contextDir = await inside(checkout.dir, req.context, 'build context', req.ref);
-    const dockerfile = await inside(checkout.dir, join(req.context, req.dockerfile), 'Dockerfile', req.ref);
-    const text = await readFile(dockerfile, 'utf8');
+    const dockerfile = await dockerfileIn(git.root, join(req.context, req.dockerfile), req.ref);
     const bases: BaseImageRecord[] = [];
-    for (const base of fromImages(text)) {
-      const pulled = await pull(client, base, req.signal ? { signal: req.signal } : {});
+    for (const base of fromImages(await readFile(dockerfile, 'utf8'))) {
+      const pulled = await pull(client, base, signal);
       req.log(`base image ${base}: ${pulled.digest}`);
       bases.push({ reference: base, digest: pulled.digest });
     }
     const result = await buildFromDockerfile(client, {
-      contextDir,
+      context: git.dir,
+      cwd: git.dir,
       dockerfile,
+      labels: git.labels,
       tags: req.tags,
-      sourceDateEpoch: checkout.commitTime,
+      sourceDateEpoch: git.commitTime,
       onLog: req.log,
-      pullMissingBase: true,
-      ...(req.signal ? { signal: req.signal } : {}),
+      ...signal,
     });
-    return { commit: checkout.commit, configDigest: result.configDigest, bases };
+    return { commit: git.commit, configDigest: result.configDigest, bases };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await git.cleanup();
   }
 };
 
-/** `root/path`, which must exist and (symlinks followed) stay inside `root`. */
-async function inside(root: string, path: string, what: string, ref: GitRef): Promise<string> {
-  const full = join(root, path);
-  let real: string;
-  try {
-    real = await realpath(full);
-  } catch {
-    throw usageError('AUTOBUILD_PATH_MISSING', `${ref.type} ${ref.name} has no ${what} at ${path}`, {
+/** `root/path`: a file that (links followed) stays inside the checkout. */
+async function dockerfileIn(root: string, path: string, ref: GitRef): Promise<string> {
+  const real = await realpath(join(root, path)).catch(() => undefined);
+  const isFile = real
+    ? await stat(real).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    : false;
+  if (!real || !isFile) {
+    throw notFoundError('DOCKERFILE_NOT_FOUND', `${ref.type} ${ref.name} has no Dockerfile at ${path}`, {
       hint: 'set the path with --dockerfile/--context, or per rule with :dockerfile=PATH:context=DIR',
     });
   }
   const rel = relative(await realpath(root), real);
   if (rel === '..' || rel.startsWith(`..${sep}`)) {
-    throw usageError('AUTOBUILD_PATH_OUTSIDE', `the ${what} ${path} of ${ref.type} ${ref.name} is a link that leaves the repository`);
-  }
-  const st = await stat(real);
-  if (what === 'build context' ? !st.isDirectory() : !st.isFile()) {
-    throw usageError(
-      'AUTOBUILD_PATH_MISSING',
-      `the ${what} ${path} of ${ref.type} ${ref.name} is not a ${what === 'Dockerfile' ? 'file' : 'directory'}`,
-    );
+    throw usageError('INVALID_DOCKERFILE_PATH', `the Dockerfile ${path} of ${ref.type} ${ref.name} is a link that leaves the repository`);
   }
   return real;
 }

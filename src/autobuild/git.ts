@@ -1,100 +1,41 @@
 /**
- * The `git` CLI, as autobuild uses it: never prompting (GIT_TERMINAL_PROMPT=0, so a private repository
- * without credentials fails instead of hanging), bounded in time, stopped by the signal, and with
- * credentials in URLs redacted from every message.
+ * The repository autobuild watches, as git reads it, and its branches and tags (`git ls-remote`),
+ * through the same git runner as git build contexts (src/git): never prompting, a restricted
+ * environment, only the transports a repository of its kind needs, credentials kept out of messages.
  */
-import { spawn } from 'node:child_process';
 import { isAbsolute, resolve } from 'node:path';
-import { HubctlError, networkError, redactSecrets, usageError } from '../errors.js';
+import { notFoundError, usageError } from '../errors.js';
+import { gitEnv, gitFailure, runGit } from '../git/run-git.js';
+import { withoutCredentials } from '../git/spec.js';
+import { findProgram } from '../process/find-program.js';
 import type { GitRef } from './rules.js';
 
 export interface GitOptions {
-  /** Environment git runs with (credentials helpers, ssh agent, proxies come from here). */
+  /** Environment git runs with (PATH, credential helpers, ssh agent, proxies). */
   env: NodeJS.ProcessEnv;
-  cwd?: string;
   signal?: AbortSignal;
-  /** Default 10 minutes. */
-  timeoutMs?: number;
 }
 
-const MAX_OUTPUT = 32 * 1024 * 1024;
-
-/** Runs `git ARGS` and resolves with its stdout; a failure is a network error quoting git's last stderr lines. */
-export function git(args: string[], options: GitOptions): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    if (options.signal?.aborted) return reject(interrupted(options.signal));
-    const child = spawn('git', args, {
-      cwd: options.cwd,
-      env: { ...options.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: options.env.GIT_ASKPASS ?? '', LC_ALL: 'C' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    let outSize = 0;
-    let err = '';
-    let timedOut = false;
-    child.stdout.on('data', (d: Buffer) => {
-      outSize += d.length;
-      if (outSize <= MAX_OUTPUT) out.push(d);
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      err = (err + d).slice(-8192);
-    });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, options.timeoutMs ?? 600_000);
-    const onAbort = () => child.kill('SIGTERM');
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-      reject(
-        e.code === 'ENOENT'
-          ? usageError('GIT_MISSING', 'git is not installed', { hint: 'install git (Debian: apt-get install git)' })
-          : networkError('GIT_FAILED', `git ${args[0]}: ${e.message}`),
-      );
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-      if (options.signal?.aborted) return reject(interrupted(options.signal));
-      if (code === 0 && !timedOut) return resolvePromise(Buffer.concat(out).toString('utf8'));
-      const why = timedOut ? 'timed out' : lastLines(err) || `exit code ${code}`;
-      reject(networkError('GIT_FAILED', redactSecrets(`git ${args[0]} failed: ${why}`)));
-    });
-  });
-}
-
-function lastLines(text: string): string {
-  return text
-    .trim()
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .slice(-3)
-    .join(' / ');
-}
-
-function interrupted(signal: AbortSignal): HubctlError {
-  return new HubctlError('interrupted', 'INTERRUPTED', 'interrupted', { cause: signal.reason });
-}
-
-/** URLs (`https://`, `ssh://`, `file://`) and scp-like `user@host:path` are remote; anything else is a local path. */
+/** URLs (`https://`, `ssh://`, `git://`) and scp-like `user@host:path` are remote; `file://` URLs and paths are local. */
 export function isRemoteRepository(repo: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(repo) || /^[^/\s:@]+@[^/\s:]+:/.test(repo);
+  return (/^[a-z][a-z0-9+.-]*:\/\//i.test(repo) && !/^file:/i.test(repo)) || /^[^/\s:@]+@[^/\s:]+:/.test(repo);
 }
 
 /** What autobuild passes to git: a local path made absolute, a URL as given. */
 export function normalizeRepository(repo: string, cwd: string): string {
-  if (repo.trim() === '') throw usageError('INVALID_REPOSITORY', 'the git repository is empty');
-  return isRemoteRepository(repo) || isAbsolute(repo) ? repo : resolve(cwd, repo);
+  const bad = (why: string) =>
+    usageError('INVALID_REPOSITORY', `"${repo}" ${why}`, {
+      hint: 'give a URL (https://host/owner/repo.git, git@host:owner/repo.git) or a local path',
+    });
+  if (repo.trim() === '') throw bad('is empty: give the git repository');
+  if (repo.startsWith('-')) throw bad('is not a repository');
+  if (repo.includes('#')) throw bad('holds #REF: autobuild takes the repository alone, the rules choose the refs');
+  return isRemoteRepository(repo) || /^file:/i.test(repo) || isAbsolute(repo) ? repo : resolve(cwd, repo);
 }
 
-/**
- * The repository as autobuild shows and records it: a URL without its userinfo (a token put there,
- * `https://TOKEN@github.com/...`, must not reach the state file), so one repository has one name.
- */
+/** The repository as autobuild shows and records it: without credentials (`https://TOKEN@host/...`). */
 export function displayRepository(repo: string): string {
-  return repo.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1');
+  return withoutCredentials(repo);
 }
 
 export interface RemoteRefs {
@@ -126,6 +67,12 @@ export function parseLsRemote(output: string): RemoteRefs {
 }
 
 export async function lsRemote(repo: string, options: GitOptions): Promise<RemoteRefs> {
-  const out = await git(['ls-remote', '--symref', repo, 'HEAD', 'refs/heads/*', 'refs/tags/*'], options);
-  return parseLsRemote(out);
+  const git = await findProgram('git', options.env.PATH);
+  if (!git)
+    throw notFoundError('GIT_NOT_FOUND', 'autobuild needs git, which is not on PATH', { hint: 'install git: apt-get install -y git' });
+  const protocols = isRemoteRepository(repo) ? ['git', 'http', 'https', 'ssh'] : ['file', 'git', 'http', 'https', 'ssh'];
+  const run = { git, env: gitEnv(options.env, protocols), ...(options.signal ? { signal: options.signal } : {}) };
+  const r = await runGit(run, ['ls-remote', '--symref', '--', repo, 'HEAD', 'refs/heads/*', 'refs/tags/*']);
+  if (r.code !== 0) throw gitFailure(r, withoutCredentials(repo), undefined);
+  return parseLsRemote(r.stdout);
 }

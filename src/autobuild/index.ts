@@ -6,10 +6,9 @@
 export { runAutobuild, type AutobuildOptions, type AutobuildEvent, type AutobuildResult } from './run.js';
 export { parseRule, matchRule, matchRules, repoPath, type BuildRule, type GitRef, type RefType, type RuleMatch } from './rules.js';
 export { planBuilds, conflictingTags, type Decision } from './plan.js';
-export { lsRemote, parseLsRemote, normalizeRepository, isRemoteRepository, displayRepository, git, type RemoteRefs } from './git.js';
+export { lsRemote, parseLsRemote, normalizeRepository, isRemoteRepository, displayRepository, type RemoteRefs } from './git.js';
 export { buildCommit, type CommitBuilder, type CommitBuildRequest, type CommitBuildResult } from './builder.js';
 export { fromImages, checkBases, type BaseChange, type BaseCheck } from './bases.js';
-export { checkoutRef, type Checkout } from './checkout.js';
 export {
   readState,
   writeState,

@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSkopeo, seedImage, skopeoDigest, startRegistry, type Registry } from '../harness/index.mjs';
+import { runSkopeo, seedImage, skopeoDigest, skopeoInspect, startRegistry, type Registry } from '../harness/index.mjs';
 import { startCli, waitUntil } from './background-cli.js';
 import { acquireLock } from '../../src/store/lock.js';
 import { GitFixture } from './git-fixture.js';
@@ -75,6 +76,12 @@ describe('hubctl autobuild against real registries', () => {
         .sort(),
     );
     expect(r.stderr).toContain('same commit, context and Dockerfile as #1');
+    const inspected = (await skopeoInspect(`${two.host}/team/app:latest`)) as { Labels?: Record<string, string>; Created?: string };
+    expect(inspected.Labels).toEqual({
+      'org.opencontainers.image.revision': repo.git('rev-parse', 'HEAD'),
+      'org.opencontainers.image.source': pathToFileURL(repo.dir).href,
+    });
+    expect(inspected.Created).toBe('2024-01-02T03:04:05Z');
     const rows = await history();
     expect(rows.map((x) => [x.Ref, x.Tags, x.Status, x.Digest])).toEqual([
       ['v1.2', '1.2', 'success', digest],
@@ -245,7 +252,9 @@ describe('hubctl autobuild against real registries', () => {
     expect(bad.stderr).toContain('Error: --rule "branch=main:tag={\\1}": {\\1} but the source regex has 0 capture group(s)');
     const noImage = await hubctl(['autobuild', repo.dir], { env });
     expect(noImage.code).toBe(2);
-    expect((await hubctl(['autobuild', join(root, 'nope'), '--image', 'x/y'], { env })).code).toBe(5);
+    const missing = await hubctl(['autobuild', join(root, 'nope'), '--image', 'x/y'], { env });
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toContain(`Error: no git repository at ${join(root, 'nope')}`);
     expect((await hubctl(['autobuild', 'history', '--state', join(root, 'none.json')], { env })).code).toBe(4);
   });
 });

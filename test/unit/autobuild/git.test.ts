@@ -29,11 +29,15 @@ describe('git ls-remote output', () => {
   });
 
   it('tells remote repositories from local paths', () => {
-    for (const r of ['https://github.com/a/b.git', 'ssh://git@host/x', 'git@github.com:a/b.git', 'file:///srv/x']) {
+    for (const r of ['https://github.com/a/b.git', 'ssh://git@host/x', 'git@github.com:a/b.git']) {
       expect(isRemoteRepository(r), r).toBe(true);
       expect(normalizeRepository(r, '/cwd')).toBe(r);
     }
+    expect(isRemoteRepository('file:///srv/x')).toBe(false);
+    expect(normalizeRepository('file:///srv/x', '/cwd')).toBe('file:///srv/x');
     expect(isRemoteRepository('./repo')).toBe(false);
+    expect(() => normalizeRepository('./repo#main', '/work')).toThrow('the rules choose the refs');
+    expect(() => normalizeRepository('--upload-pack=x', '/work')).toThrow('is not a repository');
     expect(normalizeRepository('repo', '/work')).toBe('/work/repo');
     expect(normalizeRepository('/abs/repo', '/work')).toBe('/abs/repo');
     expect(() => normalizeRepository(' ', '/work')).toThrow('empty');
