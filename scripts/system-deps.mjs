@@ -57,6 +57,25 @@ export const SYSTEM_DEPS = [
   { name: 'libsecret-1-dev', package: 'libsecret-1-dev', for: ['test'], probe: 'dpkg', purpose: 'headers keytar builds against' },
   { name: 'script', package: 'util-linux', for: ['test'], purpose: 'a pseudo-terminal for the prompt tests' },
   { name: 'time', package: 'time', for: ['bench'], purpose: 'GNU time: CPU seconds and peak RSS per run' },
+  {
+    name: 'buildah',
+    package: 'buildah',
+    for: ['test'],
+    purpose: 'the daemonless engine hubctl build hands RUN and multi-stage Dockerfiles to',
+  },
+  {
+    name: 'git',
+    package: 'git',
+    for: ['test'],
+    purpose: 'git build contexts: the repositories the tests make, git daemon, and the git hubctl runs',
+  },
+  {
+    name: 'busybox-static',
+    package: 'busybox-static',
+    for: ['test'],
+    probe: 'dpkg',
+    purpose: 'a static /bin/busybox: the shell of the test base image that RUN steps run in',
+  },
   // part of every Debian system
   { name: 'sh', package: 'dash', for: ['test'], base: true, purpose: 'the shell for test helpers and the registry watchdog' },
   { name: 'tar', package: 'tar', for: ['test'], base: true, purpose: 'reads layers hubctl wrote' },

@@ -33,6 +33,8 @@ export interface DockerfileBuildApiOptions extends CommonBuildOptions {
   cwd?: string;
   /** The buildah program for RUN and multi-stage builds (default: `buildah` on the client's PATH). */
   buildah?: string;
+  /** buildah's storage driver when its storage is first made (default: overlay when it works, else vfs). */
+  buildahStorageDriver?: 'overlay' | 'vfs';
 }
 
 export interface DockerfileBuildResult extends BuildResult {
@@ -133,6 +135,7 @@ export async function buildFromDockerfile(client: Client, options: DockerfileBui
       storeRoot: store.root,
       env,
       ...pick(options, ['platform', 'target']),
+      ...(options.buildahStorageDriver ? { storageDriver: options.buildahStorageDriver } : {}),
     });
     return { ...result, engine: 'buildah', ...gitInfo };
   } finally {

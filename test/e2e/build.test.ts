@@ -128,10 +128,18 @@ describe('hubctl build through the binary', () => {
     expect(insp.config.rootfs.diff_ids).toHaveLength(2);
   });
 
-  it('refuses RUN naming the line, exit 2', async () => {
-    const r = await hubctl(['build', '-f', join(root, 'run.Dockerfile'), join(root, 'ctx')], { env });
+  it('without buildah on PATH, refuses RUN naming the line, exit 2 (build-buildah.test.ts runs it)', async () => {
+    const r = await hubctl(['build', '-f', join(root, 'run.Dockerfile'), join(root, 'ctx')], {
+      env: { ...env, PATH: join(root, 'no-bin') },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Dockerfile:3: RUN needs a container/);
+  });
+
+  it('RUN in an image without a shell: the step fails with its line, exit 2', async () => {
+    const r = await hubctl(['build', '-f', join(root, 'run.Dockerfile'), join(root, 'ctx')], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^Error: Dockerfile:3: RUN make: /m);
   });
 
   it.each(['evil.tar', 'evil-link.tar'])('refuses the unsafe layer %s and writes nothing to the store', async (name) => {

@@ -13,6 +13,8 @@ export interface CliResult {
 /** Runs the built hubctl binary (npm test builds it first) with no TTY and a bounded time. */
 export interface CliOptions {
   env?: NodeJS.ProcessEnv;
+  /** Working directory (default: the test process's). */
+  cwd?: string;
   input?: string;
   timeoutMs?: number;
   /** Run as this user and group (tests running as root use an unprivileged user to meet permissions). */
@@ -26,6 +28,7 @@ export function hubctl(args: string[], options: CliOptions = {}): Promise<CliRes
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
       ...(options.uid !== undefined ? { uid: options.uid } : {}),
       ...(options.gid !== undefined ? { gid: options.gid } : {}),
     });

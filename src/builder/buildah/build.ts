@@ -8,7 +8,7 @@ import { planStages } from '../dockerfile-stages.js';
 import type { ParsedDockerfile } from '../dockerfile.js';
 import { normalizeTags, type BuildResult } from '../image-builder.js';
 import type { BaseImage, BaseImageSource, BuildLog, ImageFormat, Tagger } from '../types.js';
-import { Buildah, buildahMessage, type Env } from './engine.js';
+import { Buildah, buildahMessage, type Env, type StorageDriver } from './engine.js';
 import { handOverBases } from './handover.js';
 import { importBuildahImage } from './import.js';
 import { BudOutput } from './output.js';
@@ -36,6 +36,8 @@ export interface BuildahBuildOptions {
   tags?: string[];
   /** Temp dir on the store's filesystem. */
   tmpDir: string;
+  /** buildah's storage driver for a new storage (default: overlay when it works here, else vfs). */
+  storageDriver?: StorageDriver;
   /** buildah's environment (PATH, HOME...); its own configuration variables are replaced. */
   env: Env;
   concurrency?: number;
@@ -68,7 +70,12 @@ export async function buildWithBuildah(o: BuildahBuildOptions): Promise<BuildRes
   const name = `localhost/hubctl-build-${randomBytes(8).toString('hex')}:latest`;
   const out = new BudOutput(log);
   let built = false;
-  const b = await Buildah.open(o.buildah, buildahDir(o.storeRoot), { env: o.env, tmpDir: work, ...(o.signal ? { signal: o.signal } : {}) });
+  const b = await Buildah.open(o.buildah, buildahDir(o.storeRoot), {
+    env: o.env,
+    tmpDir: work,
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.storageDriver ? { driver: o.storageDriver } : {}),
+  });
   const unregister = await registerBuild(b.paths.dir);
   try {
     await handOverBases(b, o.storeRoot, bases, {});

@@ -1,6 +1,6 @@
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HubctlError, internalError, redactSecrets } from '../../errors.js';
+import { HubctlError, internalError, redactSecrets, usageError } from '../../errors.js';
 import { runProgram, type ProgramResult } from '../../process/run-program.js';
 
 export type Env = Record<string, string | undefined>;
@@ -49,9 +49,14 @@ export class Buildah {
 
   /**
    * Prepares the state directory and picks the storage driver: the one the storage was created
-   * with, else overlay when buildah can set it up here (root, a kernel with overlayfs), else vfs.
+   * with, else `driver` when given, else overlay when buildah can set it up here (root, a kernel
+   * with overlayfs), else vfs (slower: every layer is a full copy, but it works everywhere).
    */
-  static async open(program: string, dir: string, o: { env: Env; tmpDir: string; signal?: AbortSignal }): Promise<Buildah> {
+  static async open(
+    program: string,
+    dir: string,
+    o: { env: Env; tmpDir: string; signal?: AbortSignal; driver?: StorageDriver },
+  ): Promise<Buildah> {
     const paths = buildahPaths(dir);
     await mkdir(paths.registriesDir, { recursive: true });
     await writeFile(paths.authFile, '{"auths":{}}\n', { mode: 0o600 });
@@ -64,8 +69,18 @@ export class Buildah {
         () => true,
         () => false,
       );
-    if (await has(join(paths.root, 'overlay-images'))) return make('overlay');
-    if (await has(join(paths.root, 'vfs-images'))) return make('vfs');
+    const existing = (await has(join(paths.root, 'overlay-images')))
+      ? 'overlay'
+      : (await has(join(paths.root, 'vfs-images')))
+        ? 'vfs'
+        : undefined;
+    if (existing && o.driver && existing !== o.driver) {
+      throw usageError('BUILDAH_DRIVER_MISMATCH', `buildah's storage at ${paths.dir} uses the ${existing} driver, not ${o.driver}`, {
+        hint: `remove ${paths.dir} (it is only a cache) to switch drivers`,
+      });
+    }
+    if (existing) return make(existing);
+    if (o.driver) return make(o.driver);
     const probe = await make('overlay').run(['info']);
     if (probe.code === 0 && (await has(join(paths.root, 'overlay-images')))) return make('overlay');
     await rm(paths.root, { recursive: true, force: true });

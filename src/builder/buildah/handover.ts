@@ -20,7 +20,7 @@ const bareId = (id: string) => id.trim().replace(/^sha256:/, '');
 
 async function listImages(b: Buildah): Promise<BuildahImage[]> {
   const out = await b.must(['images', '--json', '--no-trunc'], 'listing its images');
-  const parsed = JSON.parse(out.trim() === '' ? '[]' : out) as Array<{ id?: string; names?: string[] | null }>;
+  const parsed = (JSON.parse(out.trim() || '[]') ?? []) as Array<{ id?: string; names?: string[] | null }>;
   return parsed.map((i) => ({ id: bareId(String(i.id ?? '')), names: i.names ?? [] }));
 }
 

@@ -52,7 +52,7 @@ export class BudOutput {
     const s = this.step;
     if (!s) {
       return internalError('BUILDAH_FAILED', `buildah failed: ${message}`, {
-        hint: 'buildah printed more above (without -q); hubctl build --debug shows the command line',
+        hint: 'buildah printed more above (run without -q to see it)',
       });
     }
     const ins = stages[s.stage - 1]?.instructions[s.step - 1];

@@ -50,7 +50,7 @@ export async function pruneUnnamed(b: Buildah): Promise<void> {
   if (await othersRunning(b.paths.dir)) return;
   const r = await b.run(['images', '--all', '--json', '--no-trunc']);
   if (r.code !== 0) return;
-  const images = JSON.parse(r.stdout.trim() || '[]') as Array<{ id: string; names?: string[] | null }>;
+  const images = (JSON.parse(r.stdout.trim() || '[]') ?? []) as Array<{ id: string; names?: string[] | null }>;
   await removeImages(
     b,
     images.filter((i) => (i.names ?? []).length === 0).map((i) => i.id.replace(/^sha256:/, '')),

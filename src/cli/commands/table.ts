@@ -81,7 +81,7 @@ export function declareCommands(program: Command, rt: CliRuntime): void {
   program
     .command('build')
     .description('Build an image without a daemon: from local tar layers, or from a Dockerfile (RUN and multi-stage through buildah)')
-    .argument('[context]', 'build context for -f/Dockerfile builds: a directory, or git: URL#REF:SUBDIR, ./repo#REF')
+    .argument('[context]', 'build context for -f/Dockerfile builds: a directory, or a git repository (URL#REF:SUBDIR, ./repo#REF)')
     .option('-t, --tag <name[:tag]>', 'tag the image (repeatable)', collect, [])
     .option('-f, --file <Dockerfile>', 'Dockerfile (default CONTEXT/Dockerfile when a context is given)')
     .option('--build-arg <k=v>', 'Dockerfile ARG value (repeatable)', collect, [])
