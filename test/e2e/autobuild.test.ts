@@ -1,10 +1,21 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSkopeo, seedImage, skopeoDigest, skopeoInspect, startRegistry, type Registry } from '../harness/index.mjs';
+import {
+  findTool,
+  runSkopeo,
+  runTool,
+  runUmoci,
+  seedImage,
+  skopeoCopy,
+  skopeoDigest,
+  skopeoInspect,
+  startRegistry,
+  type Registry,
+} from '../harness/index.mjs';
 import { startCli, waitUntil } from './background-cli.js';
 import { acquireLock } from '../../src/store/lock.js';
 import { GitFixture } from './git-fixture.js';
@@ -164,7 +175,7 @@ describe('hubctl autobuild against real registries', () => {
   it("takes over the lock of a run that died and builds what it left 'building'", async () => {
     const commit = await repo.commit({ 'app/run': 'v5\n' }, 'fifth');
     const dead = await new Promise<number>((resolve) => {
-      const c = spawn('true');
+      const c = spawn(process.execPath, ['-e', '']);
       c.on('exit', () => resolve(c.pid!));
     });
     const s = JSON.parse(await readFile(state, 'utf8'));
@@ -257,4 +268,48 @@ describe('hubctl autobuild against real registries', () => {
     expect(missing.stderr).toContain(`Error: no git repository at ${join(root, 'nope')}`);
     expect((await hubctl(['autobuild', 'history', '--state', join(root, 'none.json')], { env })).code).toBe(4);
   });
+});
+
+describe('hubctl autobuild with RUN (through buildah)', () => {
+  it('builds a Dockerfile with RUN on a busybox base; the file RUN wrote is in the pushed image', async () => {
+    const rootfs = join(root, 'rootfs');
+    await mkdir(join(rootfs, 'bin'), { recursive: true });
+    const busybox = findTool('busybox');
+    if (!busybox) throw new Error('busybox not found: apt-get install -y busybox-static');
+    await copyFile(busybox, join(rootfs, 'bin', 'busybox'));
+    for (const applet of ['sh', 'echo', 'mkdir']) await symlink('busybox', join(rootfs, 'bin', applet));
+    await runTool('tar', ['-C', rootfs, '-cf', join(root, 'rootfs.tar'), '.']);
+    const base = `${one.host}/test/busybox:1`;
+    for (const args of [
+      ['build', '-t', base, '--from', 'scratch', '--layer', join(root, 'rootfs.tar')],
+      ['push', base],
+    ]) {
+      const r = await hubctl(args, { env });
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const app = await GitFixture.init(join(root, 'with-run'));
+    const commit = await app.commit({
+      'docker/Dockerfile': `FROM ${base}\nRUN mkdir /out && echo built by autobuild > /out/msg\n`,
+    });
+    const r = await hubctl(
+      [
+        'autobuild',
+        app.dir,
+        '--image',
+        `${one.host}/team/run`,
+        '--rule',
+        'branch=main:tag=latest:context=docker',
+        '--state',
+        join(root, 'run.json'),
+      ],
+      { env, timeoutMs: 120_000 },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const layout = join(root, 'pulled');
+    await skopeoCopy(`docker://${one.host}/team/run:latest`, `oci:${layout}:img`, { src: { registry: one } });
+    await runUmoci(['unpack', '--rootless', '--image', `${layout}:img`, join(layout, 'bundle')]);
+    expect(await readFile(join(layout, 'bundle', 'rootfs', 'out', 'msg'), 'utf8')).toBe('built by autobuild\n');
+    const [row] = await history(join(root, 'run.json'));
+    expect(row).toMatchObject({ Commit: commit, Status: 'success' });
+  }, 150_000);
 });
