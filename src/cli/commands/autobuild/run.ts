@@ -7,7 +7,7 @@
  */
 import { homedir } from 'node:os';
 import type { Client } from '../../../api/client.js';
-import { normalizeRepository } from '../../../autobuild/git.js';
+import { displayRepository, normalizeRepository } from '../../../autobuild/git.js';
 import { defaultDataDir, defaultStatePath } from '../../../autobuild/paths.js';
 import { parseRule, repoPath } from '../../../autobuild/rules.js';
 import { runAutobuild, type AutobuildEvent, type AutobuildOptions, type AutobuildResult } from '../../../autobuild/run.js';
@@ -96,7 +96,7 @@ function finish(rt: CliRuntime, result: AutobuildResult): void {
 }
 
 async function watch(rt: CliRuntime, client: Client, options: AutobuildOptions, intervalMs: number, signal: AbortSignal): Promise<void> {
-  rt.out.info(`watching ${options.repository} every ${Math.round(intervalMs / 1000)}s (state ${options.statePath})`);
+  rt.out.info(`watching ${displayRepository(options.repository)} every ${Math.round(intervalMs / 1000)}s (state ${options.statePath})`);
   while (!signal.aborted) {
     try {
       finish(rt, await runAutobuild(client, options));
