@@ -10,6 +10,7 @@ import { readState, type AutobuildState, type BuildRecord } from '../../../autob
 import { notFoundError } from '../../../errors.js';
 import { alignColumns } from '../../../format/tabwriter.js';
 import { parsePositiveInt } from '../../parse.js';
+import { printFormattedRows } from '../../print-rows.js';
 import type { CliRuntime } from '../../runtime.js';
 import { timeAgo } from '../../time-ago.js';
 
@@ -47,16 +48,7 @@ export async function historyCommand(rt: CliRuntime, flags: HistoryFlags): Promi
     .sort((x, y) => (x.b.queuedAt === y.b.queuedAt ? y.b.id - x.b.id : x.b.queuedAt < y.b.queuedAt ? 1 : -1))
     .map((x) => x.row);
   if (last !== undefined) rows = rows.slice(0, last);
-  const format = flags.format ?? 'table';
-  if (format === 'json') {
-    for (const r of rows) rt.out.data(JSON.stringify(r));
-    return;
-  }
-  if (format !== 'table') {
-    const { renderTemplateRows } = await import('../../template-rows.js');
-    for (const line of renderTemplateRows(format, rows, FIELDS)) rt.out.data(line);
-    return;
-  }
+  if (await printFormattedRows(rt.out, flags.format ?? 'table', rows, FIELDS)) return;
   const many = states.length > 1;
   const header = ['ID', ...(many ? ['REPOSITORY'] : []), 'REF', 'COMMIT', 'TAGS', 'STATUS', 'DIGEST', 'STARTED', 'DURATION'];
   const body = rows.map((r) => [
