@@ -10,6 +10,25 @@ export { pull, INDEX_DIGEST_ANNOTATION, type PullOptions, type PullResult, type 
 export { images, type ImageSummary } from './api/images.js';
 export { inspect, type InspectOptions, type InspectResult } from './api/inspect.js';
 export { rmi, type RmiResult } from './api/rmi.js';
+export {
+  buildFromLayers,
+  buildFromDockerfile,
+  type BuildResult,
+  type LayerBuildOptions,
+  type DockerfileBuildApiOptions,
+  type DockerfileBuildResult,
+} from './api/build.js';
+export {
+  prepareGitContext,
+  detectGitContext,
+  parseGitContext,
+  isGitUrl,
+  REVISION_LABEL,
+  SOURCE_LABEL,
+  type GitContext,
+  type GitContextSpec,
+  type PrepareGitContextOptions,
+} from './git/index.js';
 export { tag, resolveLocalImage, type TagResult } from './api/tag.js';
 export { push, mountCandidates, type PushOptions, type PushResult, type PushEvent, type PushedTag, type LayerStatus } from './api/push.js';
 export { save, planArchive, type SaveOptions, type SaveResult } from './api/save.js';

@@ -1,6 +1,5 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { isAbsolute, join, resolve, sep } from 'node:path';
-import { buildWithBuildah } from '../builder/buildah/build.js';
 import { refuse } from '../builder/dockerfile-copy.js';
 import { buildDockerfile } from '../builder/dockerfile-build.js';
 import { containerInstruction, planStages } from '../builder/dockerfile-stages.js';
@@ -128,6 +127,8 @@ export async function buildFromDockerfile(client: Client, options: DockerfileBui
     }
     const buildah = options.buildah ?? (await findProgram('buildah', env.PATH));
     if (buildah === undefined) throw needsBuildah(needs);
+    // Loaded only when a build needs it.
+    const { buildWithBuildah } = await import('../builder/buildah/build.js');
     const result = await buildWithBuildah({
       ...common,
       buildah,

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findTool, runTool, runUmoci, skopeoCopy, startRegistry, type Registry } from '../harness/index.mjs';
+import { findTool, makeGitRepo, runTool, runUmoci, skopeoCopy, skopeoDigest, startRegistry, type Registry } from '../harness/index.mjs';
 import { BIN, hubctl } from './run-cli.js';
 
 // RUN and multi-stage Dockerfiles through buildah (chroot isolation), on a base image with a shell
@@ -37,6 +37,14 @@ async function buildahState(): Promise<{ images: string[][]; containers: number 
   const containers = (JSON.parse((await runTool('buildah', [...flags, 'containers', '--all', '--json'])).stdout || '[]') ??
     []) as unknown[];
   return { images: images.map((i) => i.names ?? []), containers: containers.length };
+}
+
+/** buildah's storage holds one image, the base (under its names), and no container. */
+async function expectOnlyTheBase(): Promise<void> {
+  const state = await buildahState();
+  expect(state.containers).toBe(0);
+  expect(state.images).toHaveLength(1);
+  expect(state.images[0]).toContain(base);
 }
 
 const leftovers = async () => (await readdir(join(store(), '.hubctl', 'tmp')).catch(() => [])).filter((f) => f.startsWith('hubctl-'));
@@ -112,7 +120,7 @@ describe('hubctl build through buildah', () => {
     expect(pulled.layers[0]).toBe(baseLayer);
 
     // buildah's storage keeps only the base image; no container, no temp dir is left.
-    expect(await buildahState()).toEqual({ images: [[base]], containers: 0 });
+    await expectOnlyTheBase();
     expect(await leftovers()).toEqual([]);
   });
 
@@ -135,24 +143,16 @@ describe('hubctl build through buildah', () => {
     const pulled = await fileInPushedImage(ref, 'artifact');
     expect(pulled.text).toBe('made in the build stage\n');
     expect(pulled.layers).toHaveLength(1);
-    expect(await buildahState()).toEqual({ images: [[base]], containers: 0 });
+    await expectOnlyTheBase();
   });
 
   it('a git context with RUN: the labels and the files of the ref', async () => {
     const repo = join(root, 'repo');
-    const gitEnv = {
-      PATH: process.env.PATH,
-      HOME: root,
-      GIT_AUTHOR_NAME: 'T',
-      GIT_AUTHOR_EMAIL: 't@e',
-      GIT_COMMITTER_NAME: 'T',
-      GIT_COMMITTER_EMAIL: 't@e',
-    };
-    await context('repo', `FROM ${base}\nCOPY msg.txt /\nRUN cat /msg.txt /msg.txt > /double.txt\n`, { 'msg.txt': 'from git\n' });
-    await runTool('git', ['init', '-q', '-b', 'main', repo], { env: gitEnv });
-    await runTool('git', ['-C', repo, 'add', '.'], { env: gitEnv });
-    await runTool('git', ['-C', repo, 'commit', '-q', '-m', 'one'], { env: gitEnv });
-    const commit = (await runTool('git', ['-C', repo, 'rev-parse', 'HEAD'], { env: gitEnv })).stdout.trim();
+    const { commit } = await makeGitRepo(
+      repo,
+      { Dockerfile: `FROM ${base}\nCOPY msg.txt /\nRUN cat /msg.txt /msg.txt > /double.txt\n`, 'msg.txt': 'from git\n' },
+      { home: root },
+    );
     const r = await hubctl(['build', '-t', 'me/fromgit:1', `file://${repo}#main`], { env });
     expect(r.code, r.stderr).toBe(0);
     const config = JSON.parse((await hubctl(['inspect', 'me/fromgit:1'], { env })).stdout).config.config;
@@ -171,6 +171,21 @@ describe('hubctl build through buildah', () => {
     expect(images).toContain(base);
   });
 
+  it('FROM image@digest: pulled by digest, handed over under a tag buildah can find, lines unchanged', async () => {
+    const digest = await skopeoDigest(base, { registry: reg });
+    const ctx = await context(
+      'pinned',
+      `# pinned\nFROM --platform=linux/amd64 \\\n  ${reg.host}/test/busybox:1@${digest} AS b\nRUN echo pinned > /p && exit 4\n`,
+    );
+    const r = await hubctl(['build', '-t', 'me/pinned:1', ctx], { env });
+    // the RUN still names its own line (4) in the user's file
+    expect(r.stderr).toContain('Error: Dockerfile:4: RUN echo pinned > /p && exit 4: the command exited with status 4');
+    const ok = await context('pinned-ok', `FROM ${reg.host}/test/busybox:1@${digest}\nRUN echo pinned > /p\n`);
+    const r2 = await hubctl(['build', '-t', 'me/pinned:1', ok], { env });
+    expect(r2.code, r2.stderr).toBe(0);
+    expect(r2.stderr).toContain(`Step 1/2 : FROM ${reg.host}/test/busybox:hubctl-sha256-${digest.slice(7)}`);
+  });
+
   it('a failing RUN: one Error line with the Dockerfile line and the exit status, exit 2, nothing tagged or left', async () => {
     const ctx = await context('fail', `FROM ${base}\nRUN echo one\nRUN echo about to fail && \\\n  exit 3\n`);
     const r = await hubctl(['build', '-t', 'me/fail:1', ctx], { env });
@@ -180,7 +195,7 @@ describe('hubctl build through buildah', () => {
     expect(r.stderr.match(/^Error:/gm)).toHaveLength(1);
     expect(r.stdout).toBe('');
     expect((await hubctl(['inspect', 'me/fail:1'], { env })).code).toBe(4);
-    expect(await buildahState()).toEqual({ images: [[base]], containers: 0 });
+    await expectOnlyTheBase();
     expect(await leftovers()).toEqual([]);
   });
 
@@ -200,7 +215,7 @@ describe('hubctl build through buildah', () => {
     expect(await exited).toBe(130);
     const ps = await runTool('ps', ['-eo', 'args']);
     expect(ps.stdout).not.toMatch(/sleep 300/);
-    expect(await buildahState()).toEqual({ images: [[base]], containers: 0 });
+    await expectOnlyTheBase();
     expect(await leftovers()).toEqual([]);
   });
 

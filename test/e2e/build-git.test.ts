@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, runTool, runUmoci } from '../harness/index.mjs';
+import { freePort, gitTestEnv, runTool, runUmoci } from '../harness/index.mjs';
 import { hubctl } from './run-cli.js';
 
 // Git build contexts against real repositories made with the git CLI: a local path, a file:// URL,
@@ -16,14 +16,7 @@ let daemon: ChildProcess | undefined;
 let daemonUrl: string;
 const commits: Record<string, string> = {};
 
-const gitEnv = () => ({
-  PATH: process.env.PATH,
-  HOME: root,
-  GIT_AUTHOR_NAME: 'T',
-  GIT_AUTHOR_EMAIL: 't@example.com',
-  GIT_COMMITTER_NAME: 'T',
-  GIT_COMMITTER_EMAIL: 't@example.com',
-});
+const gitEnv = () => gitTestEnv(root);
 const git = async (args: string[]) => (await runTool('git', ['-C', join(root, 'repo'), ...args], { env: gitEnv() })).stdout.trim();
 
 async function waitForPort(port: number): Promise<void> {

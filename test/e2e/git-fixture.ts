@@ -1,22 +1,28 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { gitTestEnv } from '../harness/index.mjs';
 
-/** A real git repository made with the git CLI, for autobuild tests. */
+/**
+ * A real git repository made with the git CLI (the harness's gitTestEnv), committed to step by step
+ * with synchronous calls, at a fixed date (autobuild's images take the commit's time as `created`).
+ */
 export class GitFixture {
-  constructor(readonly dir: string) {}
+  private readonly env: NodeJS.ProcessEnv;
+
+  private constructor(readonly dir: string) {
+    this.env = { ...gitTestEnv(dir), GIT_COMMITTER_DATE: '2024-01-02T03:04:05Z', GIT_AUTHOR_DATE: '2024-01-02T03:04:05Z' };
+  }
 
   static async init(dir: string, branch = 'main'): Promise<GitFixture> {
     await mkdir(dir, { recursive: true });
-    execFileSync('git', ['init', '-q', '-b', branch, dir]);
-    return new GitFixture(dir);
+    const repo = new GitFixture(dir);
+    repo.git('init', '-q', '-b', branch);
+    return repo;
   }
 
   git(...args: string[]): string {
-    return execFileSync('git', ['-C', this.dir, '-c', 'user.email=ci@example.test', '-c', 'user.name=CI', ...args], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH, HOME: this.dir, GIT_COMMITTER_DATE: '2024-01-02T03:04:05Z', GIT_AUTHOR_DATE: '2024-01-02T03:04:05Z' },
-    }).trim();
+    return execFileSync('git', ['-C', this.dir, ...args], { encoding: 'utf8', env: this.env }).trim();
   }
 
   /** Writes the files and commits them; returns the commit. */

@@ -468,3 +468,12 @@ export function startPassStore(dir: string): Promise<{ env: Record<string, strin
 export function startKeyringSession(
   dir: string,
 ): Promise<{ env: Record<string, string>; home: string; address: string; stop(): Promise<void> }>;
+
+// ---------- git.mjs ----------
+export function gitTestEnv(home: string): NodeJS.ProcessEnv;
+/** `git init -b main`, the files written and committed; `git` runs more commands in the repository. */
+export function makeGitRepo(
+  dir: string,
+  files: Record<string, string>,
+  opts: { home: string },
+): Promise<{ git: (args: string[]) => Promise<string>; commit: string; env: NodeJS.ProcessEnv }>;

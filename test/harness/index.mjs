@@ -11,3 +11,4 @@ export { bcryptHash } from './bcrypt.mjs';
 export { signJwt, decodeJwt } from './jwt.mjs';
 export { startFaultProxy } from './fault-proxy.mjs';
 export { startPassStore, startKeyringSession } from './credential-stores.mjs';
+export { gitTestEnv, makeGitRepo } from './git.mjs';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Storage } from '../../content/types.js';
 import type { Platform } from '../../oci/types.js';
@@ -9,6 +9,7 @@ import type { ParsedDockerfile } from '../dockerfile.js';
 import { normalizeTags, type BuildResult } from '../image-builder.js';
 import type { BaseImage, BaseImageSource, BuildLog, ImageFormat, Tagger } from '../types.js';
 import { Buildah, buildahMessage, type Env, type StorageDriver } from './engine.js';
+import { rewriteDigestFroms } from './digest-froms.js';
 import { handOverBases } from './handover.js';
 import { importBuildahImage } from './import.js';
 import { BudOutput } from './output.js';
@@ -79,7 +80,10 @@ export async function buildWithBuildah(o: BuildahBuildOptions): Promise<BuildRes
   const unregister = await registerBuild(b.paths.dir);
   try {
     await handOverBases(b, o.storeRoot, bases, {});
-    const r = await b.run(await budArgs(o, b, format, name), (line) => out.line(line));
+    const rewritten = rewriteDigestFroms(await readFile(o.dockerfile, 'utf8'), plan.stages, o.parsed.escape);
+    const dockerfile = rewritten === undefined ? resolve(o.dockerfile) : join(work, 'Dockerfile');
+    if (rewritten !== undefined) await writeFile(dockerfile, rewritten);
+    const r = await b.run(await budArgs(o, b, format, name, dockerfile), (line) => out.line(line));
     if (r.code !== 0) throw out.failure(buildahMessage(r), plan.stages);
     built = true;
     const exported = join(work, 'image');
@@ -120,9 +124,9 @@ export async function buildWithBuildah(o: BuildahBuildOptions): Promise<BuildRes
   }
 }
 
-async function budArgs(o: BuildahBuildOptions, b: Buildah, format: ImageFormat, name: string): Promise<string[]> {
+async function budArgs(o: BuildahBuildOptions, b: Buildah, format: ImageFormat, name: string, dockerfile: string): Promise<string[]> {
   const args = ['bud', '--isolation', 'chroot', '--pull=never', '--layers', '--force-rm', '--identity-label=false'];
-  args.push('--format', format, '--authfile', b.paths.authFile, '-f', resolve(o.dockerfile), '-t', name);
+  args.push('--format', format, '--authfile', b.paths.authFile, '-f', dockerfile, '-t', name);
   for (const [k, v] of Object.entries(o.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
   for (const [k, v] of Object.entries(o.labels ?? {})) args.push('--label', `${k}=${v}`);
   if (o.target !== undefined) args.push('--target', o.target);

@@ -6,6 +6,7 @@ import { digestHex } from '../../digest/digest.js';
 import { integrityError } from '../../errors.js';
 import { MediaType } from '../../oci/media-types.js';
 import type { BaseImage } from '../types.js';
+import { handoverName } from './digest-froms.js';
 import type { Buildah } from './engine.js';
 
 interface BuildahImage {
@@ -26,7 +27,7 @@ async function listImages(b: Buildah): Promise<BuildahImage[]> {
 
 /**
  * Makes each base image the Dockerfile reads available in buildah's storage under its full docker
- * name (`docker.io/library/centos:7`), from hubctl's store (no second pull, hubctl's credentials):
+ * name (`docker.io/library/centos:7`; see handoverName for digest references), from hubctl's store (no second pull, hubctl's credentials):
  * an image buildah already has is only (re)tagged; a new one is read through a throw-away OCI
  * layout whose `blobs` is a symlink to the store's. A name that moves to a new image leaves the old
  * one without names; it is removed, so the storage holds one image per base name.
@@ -35,16 +36,24 @@ export async function handOverBases(b: Buildah, storeRoot: string, bases: readon
   let images = await listImages(b);
   for (const base of bases) {
     const id = digestHex(base.manifest.config.digest);
-    const holder = images.find((i) => i.names.includes(base.ref));
+    const name = handoverName(base.ref);
+    const holder = images.find((i) => i.names.includes(name));
     if (holder?.id === id) continue;
-    if (images.some((i) => i.id === id)) await b.must(['tag', id, base.ref], `tagging ${base.ref}`);
-    else await pullFromStore(b, storeRoot, base, id, o.tmpDir);
+    if (images.some((i) => i.id === id)) await b.must(['tag', id, name], `tagging ${base.ref}`);
+    else await pullFromStore(b, storeRoot, base, id, name, o.tmpDir);
     if (holder && holder.names.length === 1) await b.run(['rmi', holder.id]); // may be in use by another build: then it stays
     images = await listImages(b);
   }
 }
 
-async function pullFromStore(b: Buildah, storeRoot: string, base: BaseImage, id: string, tmpDir: string | undefined): Promise<void> {
+async function pullFromStore(
+  b: Buildah,
+  storeRoot: string,
+  base: BaseImage,
+  id: string,
+  name: string,
+  tmpDir: string | undefined,
+): Promise<void> {
   const parent = [tmpDir, tmpdir(), '/tmp'].find((d): d is string => d !== undefined && NAMEABLE.test(d)) ?? '/tmp';
   const layout = join(parent, `hubctl-handover-${randomBytes(8).toString('hex')}`);
   await mkdir(layout);
@@ -64,7 +73,7 @@ async function pullFromStore(b: Buildah, storeRoot: string, base: BaseImage, id:
     if (bareId(got) !== id) {
       throw integrityError('BUILDAH_BASE_MISMATCH', `buildah read ${base.ref} as image ${got}, expected ${id}`);
     }
-    await b.must(['tag', id, base.ref], `tagging ${base.ref}`);
+    await b.must(['tag', id, name], `tagging ${base.ref}`);
     // The pull named the image after the layout's path; only the docker name is wanted.
     await b.run(['rmi', `localhost${layout}:latest`]);
   } finally {

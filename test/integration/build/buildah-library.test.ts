@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFile, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findTool, runTool, runUmoci } from '../../harness/index.mjs';
+import { findTool, makeGitRepo, runUmoci } from '../../harness/index.mjs';
 import { buildFromDockerfile, buildFromLayers } from '../../../src/api/build.js';
 import { createClient, type Client } from '../../../src/index.js';
 import { HubctlError } from '../../../src/errors.js';
@@ -66,19 +66,8 @@ describe('buildFromDockerfile through buildah (library)', () => {
   });
 
   it('a git context: the result says which commit it built', async () => {
-    const repo = await context('repo', { Dockerfile: 'FROM scratch\nCOPY Dockerfile /\n' });
-    const env = {
-      PATH: process.env.PATH,
-      HOME: root,
-      GIT_AUTHOR_NAME: 'T',
-      GIT_AUTHOR_EMAIL: 't@e',
-      GIT_COMMITTER_NAME: 'T',
-      GIT_COMMITTER_EMAIL: 't@e',
-    };
-    await runTool('git', ['init', '-q', '-b', 'main', repo], { env });
-    await runTool('git', ['-C', repo, 'add', '.'], { env });
-    await runTool('git', ['-C', repo, 'commit', '-q', '-m', 'one'], { env });
-    const commit = (await runTool('git', ['-C', repo, 'rev-parse', 'HEAD'], { env })).stdout.trim();
+    const repo = join(root, 'repo');
+    const { commit } = await makeGitRepo(repo, { Dockerfile: 'FROM scratch\nCOPY Dockerfile /\n' }, { home: root });
     const result = await buildFromDockerfile(client, { context: `file://${repo}#main`, tags: ['me/git:1'] });
     expect(result.engine).toBe('native');
     expect(result.git).toEqual({ commit, source: `file://${repo}` });

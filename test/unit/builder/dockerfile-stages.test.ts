@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDockerfile } from '../../../src/builder/dockerfile.js';
 import { containerInstruction, planStages } from '../../../src/builder/dockerfile-stages.js';
 import { BudOutput } from '../../../src/builder/buildah/output.js';
+import { handoverName, rewriteDigestFroms } from '../../../src/builder/buildah/digest-froms.js';
 import { HubctlError } from '../../../src/errors.js';
 
 const amd64 = { os: 'linux', architecture: 'amd64' };
@@ -103,5 +104,31 @@ describe('BudOutput: buildah output in docker words, and its failure as one erro
     const e = out.failure('building at STEP "COPY --from=one /x /x": checking on sources: no such file', stages);
     expect(e.message).toBe('Dockerfile:4: COPY --from=one /x /x: checking on sources: no such file');
     expect(new BudOutput(() => undefined).failure('mounting: permission denied', stages).kind).toBe('internal');
+  });
+});
+
+describe('digest references handed to buildah', () => {
+  const digest = `sha256:${'a'.repeat(64)}`;
+
+  it('a digest reference gets a tag buildah can find; a tag reference stays', () => {
+    expect(handoverName(`docker.io/library/alpine@${digest}`)).toBe(`docker.io/library/alpine:hubctl-sha256-${'a'.repeat(64)}`);
+    expect(handoverName('docker.io/library/alpine:3')).toBe('docker.io/library/alpine:3');
+  });
+
+  it('FROM image@digest is rewritten on its own lines, the line numbers of the rest unchanged', () => {
+    const text = `# c\nFROM --platform=$BUILDPLATFORM \\\n  alpine@${digest} AS Build\nRUN x\nFROM alpine:3\nRUN y\n`;
+    const parsed = parseDockerfile(text);
+    const out = rewriteDigestFroms(text, planStages(parsed, { platform: amd64 }).stages, parsed.escape)!;
+    expect(out.split('\n')).toEqual([
+      '# c',
+      `FROM --platform=$BUILDPLATFORM docker.io/library/alpine:hubctl-sha256-${'a'.repeat(64)} AS build`,
+      '',
+      'RUN x',
+      'FROM alpine:3',
+      'RUN y',
+      '',
+    ]);
+    expect(parseDockerfile(out).instructions.map((i) => i.line)).toEqual(parsed.instructions.map((i) => i.line));
+    expect(rewriteDigestFroms('FROM alpine:3\n', planStages(parseDockerfile('FROM alpine:3\n')).stages, '\\')).toBeUndefined();
   });
 });
