@@ -16,9 +16,9 @@ let secretFile: string;
 let reg: Registry;
 const servers: BackgroundCli[] = [];
 
-/** The --run command: one line of HUBCTL_* per job in runs.txt, and the event on stdin kept per id. */
+/** The --run command: the event on stdin kept per id, then (so the file is whole when it shows) one line of HUBCTL_* in runs.txt. */
 const runCommand = (dir: string) =>
-  `printf '%s %s %s %s\\n' "$HUBCTL_EVENT_SOURCE" "$HUBCTL_EVENT_ID" "\${HUBCTL_IMAGE:-$HUBCTL_GIT_REF}" "\${HUBCTL_DIGEST:--}" >> ${dir}/runs.txt; cat > "${dir}/stdin-$HUBCTL_EVENT_ID.json"`;
+  `cat > "${dir}/stdin-$HUBCTL_EVENT_ID.json"; printf '%s %s %s %s\\n' "$HUBCTL_EVENT_SOURCE" "$HUBCTL_EVENT_ID" "\${HUBCTL_IMAGE:-$HUBCTL_GIT_REF}" "\${HUBCTL_DIGEST:--}" >> ${dir}/runs.txt`;
 
 async function serve(name: string, extra: string[]): Promise<{ cli: BackgroundCli; url: string; dir: string; log: string }> {
   const dir = join(root, name);
@@ -185,7 +185,8 @@ describe('hubctl webhook serve: Docker Hub and git hosts', () => {
 describe('hubctl webhook serve: SIGTERM', () => {
   it('stops accepting, lets the running job finish, drops the waiting one, exits 0', async () => {
     const dir = join(root, 'term');
-    const cmd = `touch ${dir}/started-$HUBCTL_EVENT_ID; sleep 2; touch ${dir}/done-$HUBCTL_EVENT_ID`;
+    // the job runs until the test lets it finish (bounded: 60 s at most)
+    const cmd = `touch ${dir}/started-$HUBCTL_EVENT_ID; i=0; while [ ! -e ${dir}/release ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; touch ${dir}/done-$HUBCTL_EVENT_ID`;
     const c = await serve('term', ['--run', cmd]);
     const payload = (tag: string) => JSON.stringify({ push_data: { tag, pushed_at: 1 }, repository: { repo_name: 'alice/slow' } });
     expect((await post(`${c.url}?token=${SECRET}`, payload('1'))).status).toBe(202);
@@ -195,6 +196,8 @@ describe('hubctl webhook serve: SIGTERM', () => {
     c.cli.child.kill('SIGTERM');
     await c.cli.waitForStderr(/no longer accepting/);
     await expect(post(`${c.url}?token=${SECRET}`, payload('3'))).rejects.toThrow();
+    expect(existsSync(join(dir, `done-${id}`))).toBe(false);
+    await writeFile(join(dir, 'release'), '');
     expect(await c.cli.exited()).toBe(0);
     expect(existsSync(join(dir, `done-${id}`))).toBe(true);
     const jobs = (await logLines(c.log)).filter((l) => l.type === 'job');
