@@ -67,7 +67,7 @@ export const SYSTEM_DEPS = [
     name: 'git',
     package: 'git',
     for: ['test'],
-    purpose: 'git build contexts: the repositories the tests make, git daemon, and the git hubctl runs',
+    purpose: 'git build contexts and autobuild: the repositories the tests make, git daemon, and the git hubctl runs',
   },
   {
     name: 'busybox-static',
@@ -80,6 +80,9 @@ export const SYSTEM_DEPS = [
   { name: 'sh', package: 'dash', for: ['test'], base: true, purpose: 'the shell for test helpers and the registry watchdog' },
   { name: 'tar', package: 'tar', for: ['test'], base: true, purpose: 'reads layers hubctl wrote' },
   { name: 'cp', package: 'coreutils', for: ['test'], base: true, purpose: 'copies test fixtures' },
+  { name: 'cat', package: 'coreutils', for: ['test'], base: true, purpose: 'keeps the event a webhook --run command reads on stdin' },
+  { name: 'touch', package: 'coreutils', for: ['test'], base: true, purpose: 'marks when a webhook job starts and ends' },
+  { name: 'sleep', package: 'coreutils', for: ['test'], base: true, purpose: 'a slow webhook job for the SIGTERM test' },
   { name: 'find', package: 'findutils', for: ['test'], base: true, purpose: 'lists what a test left behind' },
   { name: 'getconf', package: 'libc-bin', for: ['test'], base: true, purpose: 'reads the page size for a memory test' },
 ];

@@ -55,6 +55,32 @@ export {
   type LoginServer,
   type LogoutResult,
 } from './api/login.js';
+export {
+  runAutobuild,
+  buildCommit,
+  parseRule,
+  matchRules,
+  planBuilds,
+  readState,
+  defaultStatePath,
+  type AutobuildOptions,
+  type AutobuildEvent,
+  type AutobuildResult,
+  type AutobuildState,
+  type BuildRule,
+  type BuildRecord,
+  type CommitBuilder,
+} from './autobuild/index.js';
+export {
+  WebhookServer,
+  parseDelivery,
+  runJob,
+  openEventLog,
+  type WebhookServerOptions,
+  type PushEvent as WebhookPushEvent,
+  type JobActions,
+  type JobOutcome,
+} from './webhook/index.js';
 export { HubctlError, isHubctlError, redactSecrets, type ErrorKind } from './errors.js';
 export * from './ref/index.js';
 export * from './digest/index.js';

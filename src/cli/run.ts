@@ -20,8 +20,13 @@ export async function run(argv: string[]): Promise<number> {
   const out = createOutput();
   const controller = new AbortController();
   let interrupts = 0;
-  const onSigint = () => {
+  let takenOver: ((signal: NodeJS.Signals, count: number) => void) | undefined;
+  const onSigint = (signal: NodeJS.Signals) => {
     interrupts++;
+    if (takenOver) {
+      takenOver(signal, interrupts);
+      if (interrupts === 1) return;
+    }
     controller.abort();
     if (interrupts > 1) process.exit(EXIT_CODES.interrupted);
     // Cleanup gets a moment; the exit code is 130 either way.
@@ -49,6 +54,9 @@ export async function run(argv: string[]): Promise<number> {
     signal: controller.signal,
     globals: () => program.opts(),
     env: process.env,
+    takeOverInterrupts: (onSignal) => {
+      takenOver = onSignal;
+    },
   };
   declareCommands(program, runtime);
 

@@ -13,4 +13,10 @@ export interface CliRuntime {
   signal: AbortSignal;
   globals: () => GlobalOptions;
   env: NodeJS.ProcessEnv;
+  /**
+   * For commands that stop gracefully (servers, watch loops): SIGINT/SIGTERM call `onSignal` (with how
+   * many have arrived) instead of aborting `signal`; from the second one on, the process still exits
+   * at once with 130 after `onSignal` returns.
+   */
+  takeOverInterrupts(onSignal: (signal: NodeJS.Signals, count: number) => void): void;
 }

@@ -32,6 +32,8 @@ export interface GitContext {
   root: string;
   /** The commit checked out (40 hex). */
   commit: string;
+  /** Its committer time in seconds since the epoch (autobuild's SOURCE_DATE_EPOCH). */
+  commitTime: number;
   /** The repository without credentials: the `org.opencontainers.image.source` label. */
   source: string;
   spec: GitContextSpec;
@@ -123,6 +125,7 @@ export async function prepareGitContext(spec: string | GitContextSpec, options: 
       await must(['checkout', '-q', '--detach', found.stdout.trim()]);
     } else throw gitFailure(shallow, what, parsed.ref);
     const commit = (await must(['rev-parse', 'HEAD'])).trim();
+    const commitTime = Number((await must(['log', '-1', '--format=%ct', 'HEAD'])).trim());
     if (options.submodules !== false && (await exists(join(root, '.gitmodules')))) {
       // Submodules of any repository never get file:// (CVE-2022-39253): only network transports.
       const sub: GitRun = { ...run, env: gitEnv(env, ['git', 'http', 'https', 'ssh']) };
@@ -137,6 +140,7 @@ export async function prepareGitContext(spec: string | GitContextSpec, options: 
       dir,
       root,
       commit,
+      commitTime,
       source,
       spec: parsed,
       labels: { [REVISION_LABEL]: commit, [SOURCE_LABEL]: source },

@@ -156,6 +156,11 @@ function truncate(s: string): string {
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
+/** Is `tag` a valid tag: letters, digits, `_`, `.`, `-`, at most 128, not starting with `.` or `-`? */
+export function isValidTag(tag: string): boolean {
+  return TAG.test(tag);
+}
+
 /** `docker.io/library/centos:latest`, `host:5000/ns/repo@sha256:...`. */
 export function formatReference(ref: Reference): string {
   const name = `${ref.registry}/${ref.repository}`;

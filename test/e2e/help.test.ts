@@ -12,7 +12,7 @@ import { BIN, hubctl } from './run-cli.js';
 
 const RECORD = fileURLToPath(new URL('./record-module-loads.mjs', import.meta.url));
 const DIST = `${pathToFileURL(join(BIN, '../..')).href}/`;
-const COMMANDS = ['pull', 'images', 'inspect', 'rmi', 'search', 'build', 'tag', 'push', 'save', 'load', 'login', 'logout'];
+const COMMANDS = ['pull', 'images', 'inspect', 'rmi', 'search', 'build', 'tag', 'push', 'save', 'load', 'login', 'logout', 'autobuild'];
 
 /** The dist/ modules (relative paths) and the other module files (ES and CommonJS) one hubctl run loads. */
 function loadedModules(args: string[]): { dist: string[]; other: string[]; stdout: string } {
@@ -43,7 +43,12 @@ describe('help loads only commander and the command table', () => {
       const { dist, other, stdout } = loadedModules(args);
       expect(stdout).toMatch(/^Usage: hubctl /);
       expect(dist).toContain('cli/commands/table.js');
-      expect(dist.filter((f) => f.startsWith('cli/commands/') && f !== 'cli/commands/table.js')).toEqual([]);
+      // the table and the declaration files of command groups (cli/commands/GROUP/declare.js), nothing else
+      expect(
+        dist.filter(
+          (f) => f.startsWith('cli/commands/') && f !== 'cli/commands/table.js' && !/^cli\/commands\/[^/]+\/declare\.js$/.test(f),
+        ),
+      ).toEqual([]);
       expect(dist.filter((f) => !f.startsWith('cli/') && f !== 'version.js')).toEqual([]);
       // commander and nothing else: no chalk, ora, undici, conf...
       expect(other.filter((u) => !/\/node_modules\/commander\//.test(u))).toEqual([]);
@@ -66,6 +71,10 @@ describe('help text', () => {
       ['help', c],
     ]),
     ['ls', '--help'],
+    // command groups and their subcommands
+    ['autobuild', 'history', '--help'],
+    ['webhook', '--help'],
+    ['webhook', 'serve', '--help'],
   ];
   for (const args of cases) {
     it(`hubctl ${args.join(' ')}`, async () => {

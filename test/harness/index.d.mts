@@ -142,6 +142,24 @@ export interface StartRegistryOptions {
   logLevel?: string;
   /** how the bcrypt htpasswd file is made (default 'auto': htpasswd when installed, else pure node) */
   htpasswdImpl?: 'auto' | 'htpasswd' | 'node';
+  /** distribution's `notifications` section as is, e.g. `{ endpoints: [{ name, url, headers, timeout, threshold, backoff }] }` */
+  notifications?: RegistryNotifications;
+}
+export interface RegistryNotificationEndpoint {
+  name: string;
+  url: string;
+  /** header name -> values, e.g. `{ Authorization: ['Bearer SECRET'] }` */
+  headers?: Record<string, string[]>;
+  /** Go durations: '1s', '500ms' */
+  timeout?: string;
+  threshold?: number;
+  backoff?: string;
+  ignoredmediatypes?: string[];
+  ignore?: { mediatypes?: string[]; actions?: string[] };
+}
+export interface RegistryNotifications {
+  events?: { includereferences?: boolean };
+  endpoints: RegistryNotificationEndpoint[];
 }
 export interface Registry {
   /** '127.0.0.1:PORT' */

@@ -19,7 +19,7 @@ import { spawnWatched } from './watchdog.mjs';
  *   mode?: RegistryMode, tls?: boolean, users?: Record<string, string>,
  *   token?: import('./token-server.mjs').TokenServerOptions, deleteEnabled?: boolean,
  *   storageDir?: string, keepData?: boolean, readyTimeoutMs?: number, logLevel?: string,
- *   htpasswdImpl?: 'auto' | 'htpasswd' | 'node',
+ *   htpasswdImpl?: 'auto' | 'htpasswd' | 'node', notifications?: Record<string, unknown>,
  * }} StartRegistryOptions
  */
 
@@ -147,6 +147,8 @@ export async function startRegistry(opts = {}) {
         },
         http: httpCfg,
         ...(mode === 'open' ? {} : { auth }),
+        // Webhook endpoints the registry POSTs its event envelopes to (distribution's config as is).
+        ...(opts.notifications ? { notifications: opts.notifications } : {}),
       };
       // YAML is a superset of JSON; distribution's yaml.v2 parser reads this fine.
       await writeFile(configFile, JSON.stringify(config, null, 2));

@@ -5,6 +5,7 @@ import type { CliRuntime } from '../runtime.js';
 import { withClient } from '../with-client.js';
 import { timeAgo } from '../time-ago.js';
 import { formatBytes, shortId } from '../progress.js';
+import { printFormattedRows } from '../print-rows.js';
 
 export interface ImagesFlags {
   digests?: boolean;
@@ -30,21 +31,10 @@ export async function imagesCommand(rt: CliRuntime, repository: string | undefin
     for (const v of view) rt.out.data(v.ID);
     return;
   }
-  const format = opts.format ?? 'table';
-  if (format === 'json') {
-    for (const v of view) rt.out.data(JSON.stringify(v));
-    return;
-  }
-  if (format !== 'table') {
-    const { renderTemplateRows } = await import('../template-rows.js');
-    for (const line of renderTemplateRows(
-      format,
-      view,
-      Object.keys(view[0] ?? { Repository: '', Tag: '', Digest: '', ID: '', CreatedAt: '', CreatedSince: '', Size: '', Reference: '' }),
-    ))
-      rt.out.data(line);
-    return;
-  }
+  const fields = Object.keys(
+    view[0] ?? { Repository: '', Tag: '', Digest: '', ID: '', CreatedAt: '', CreatedSince: '', Size: '', Reference: '' },
+  );
+  if (await printFormattedRows(rt.out, opts.format ?? 'table', view, fields)) return;
   const header = ['REPOSITORY', 'TAG', ...(opts.digests ? ['DIGEST'] : []), 'IMAGE ID', 'CREATED', 'SIZE'];
   const body = view.map((v) => [v.Repository, v.Tag, ...(opts.digests ? [v.Digest] : []), v.ID, v.CreatedSince, v.Size]);
   for (const line of alignColumns([header, ...body].map((r) => r.join('\t')).join('\n')).split('\n')) rt.out.data(line);
