@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { internalError } from '../errors.js';
 import type { Descriptor } from '../oci/types.js';
 import type { FileBody, RegistryResponse, RegistryTransport } from '../http/types.js';
@@ -11,13 +12,26 @@ export interface UploadOptions {
 
 export type UploadResult = { kind: 'mounted'; from: string } | { kind: 'uploaded' };
 
-/** The blob's bytes: in memory (a small blob, sent in one write), or a file (read again for each attempt). */
-export type UploadBody = Uint8Array | FileBody;
+/**
+ * A blob streamed from elsewhere (another registry): `open` gives a fresh stream for each attempt, and
+ * `verify` throws when the bytes sent were not the blob. It is called before the upload is committed,
+ * so a registry never stores what the source got wrong.
+ */
+export interface StreamBody {
+  kind: 'stream';
+  size: number;
+  open: () => Readable;
+  verify: () => void;
+}
+
+/** The blob's bytes: in memory (a small blob, sent in one write), a file (read again for each attempt), or a verified stream. */
+export type UploadBody = Uint8Array | FileBody | StreamBody;
 
 /**
  * Uploads one blob: POST (with a mount attempt when `mountFrom` is set), then
- * - a streamed body: one PATCH to the Location used verbatim, then PUT `?digest=` on the Location the
- *   PATCH answered with (the distribution registry's `_state` changes with every response);
+ * - a file or stream: one PATCH to the Location used verbatim, then PUT `?digest=` on the Location the
+ *   PATCH answered with (the distribution registry's `_state` changes with every response); a stream
+ *   is verified between the two;
  * - a body in memory: one PUT `?digest=` carrying the bytes (the spec's monolithic "POST then PUT",
  *   as containerd and oras push): a request fewer per blob, which for many small layers is most of
  *   the work. The bytes can be sent again, so the PUT is retried like the bodiless one.
@@ -59,13 +73,14 @@ export async function uploadBlob(
       method: 'PATCH',
       url: location,
       headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
-      body,
+      body: body.kind === 'stream' ? body.open : body,
       scopes,
       retry: false,
       ...(signal ? { signal } : {}),
     });
     await patched.discard();
     location = locationOf(patched);
+    if (body.kind === 'stream') body.verify();
     const done = await transport.request({
       method: 'PUT',
       url: withDigest(location, desc.digest),
