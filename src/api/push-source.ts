@@ -38,7 +38,7 @@ export class PushSource implements Source {
     return this.store.localFile(desc);
   }
 
-  async exists(desc: Descriptor): Promise<boolean> {
+  async has(desc: Descriptor): Promise<boolean> {
     return this.store.localFile(desc) !== undefined;
   }
 

@@ -155,7 +155,7 @@ class GraphCopy {
     return this.slot(
       async () => {
         if (await this.dst.exists(desc, this.sig)) return this.found(s);
-        if (s.optional && this.src.exists && !(await this.src.exists(desc, this.sig))) return this.skip(s);
+        if (s.optional && this.src.has && !(await this.src.has(desc, this.sig))) return this.skip(s);
         this.emit('start', s);
         const open: ContentOpener = (offset, signal) => this.src.open(desc, offset, signal ? { signal } : this.sig);
         const file = this.src.localFile?.(desc);

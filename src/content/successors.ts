@@ -61,12 +61,14 @@ export interface FollowOptions {
  * children of an index are required, so an absent one is an error rather than skipped.
  */
 export function requiredSuccessors(options: FollowOptions = {}): SuccessorsHook {
+  const isChild = (s: Successor) => s.role === 'manifest' || s.role === 'blob';
   return (_node, parsed) => {
-    if (parsed.kind === 'index') {
-      const chosen = options.select ? options.select(parsed.manifest.manifests) : parsed.manifest.manifests;
-      return chosen.map((d) => ({ descriptor: d, role: isManifestType(d.mediaType) ? 'manifest' : 'blob', optional: false }));
-    }
     let own = successorsOf(parsed);
+    if (options.select && own.some(isChild)) {
+      const keep = new Set(options.select(own.map((s) => s.descriptor)).map((d) => d.digest));
+      own = own.filter((s) => keep.has(s.descriptor.digest));
+    }
+    own = own.map((s) => (isChild(s) ? { ...s, optional: false } : s));
     if (options.dropForeignLayers) own = own.filter((s) => !(s.role === 'layer' && isForeignLayer(s.descriptor)));
     if (!options.topLayerFirst) return own;
     return [...own.filter((s) => s.role === 'layer').reverse(), ...own.filter((s) => s.role !== 'layer')];

@@ -80,8 +80,11 @@ export interface Storage extends ExistenceChecker {
  * its ingest (so a raw, pumpable body reaches the store's pumpInto untouched).
  */
 export interface Source extends Fetcher {
-  /** Whether the source holds the content; asked before copying an optional blob (a foreign layer). */
-  exists?(desc: Descriptor, options?: FetchOptions): Promise<boolean>;
+  /**
+   * Whether the source can give the content; asked before copying an optional blob (a foreign
+   * layer). Not Storage.exists: a store as a destination leases what it finds, as a source it only reads.
+   */
+  has?(desc: Descriptor, options?: FetchOptions): Promise<boolean>;
   /** The blob as a verified local file, when the source keeps it as one (the store); undefined otherwise. */
   localFile?(desc: Descriptor): string | undefined;
 }

@@ -26,6 +26,8 @@ export interface GraphWalk {
   missing: MissingBlob[];
   /** Manifests that are present but unreadable (bad JSON, wrong digest). */
   invalid: { digest: string; error: string }[];
+  /** The descriptors present (manifests: and readable), each once, successors before their manifest, as a copy writes them. */
+  present: Descriptor[];
 }
 
 export interface WalkOptions {
@@ -42,7 +44,7 @@ export interface WalkOptions {
  * unreadable manifests are listed in `invalid` (their successors cannot be known).
  */
 export async function walkGraph(source: WalkSource, roots: readonly Descriptor[], options: WalkOptions = {}): Promise<GraphWalk> {
-  const result: GraphWalk = { reachable: new Set(), missing: [], invalid: [] };
+  const result: GraphWalk = { reachable: new Set(), missing: [], invalid: [], present: [] };
   const visited = new Set<string>();
   const successors = options.successors ?? defaultSuccessors;
 
@@ -54,7 +56,10 @@ export async function walkGraph(source: WalkSource, roots: readonly Descriptor[]
       result.missing.push({ digest: desc.digest, mediaType: desc.mediaType, parent, optional, ...(role ? { role } : {}) });
       return;
     }
-    if (!isManifestType(desc.mediaType)) return;
+    if (!isManifestType(desc.mediaType)) {
+      result.present.push(desc);
+      return;
+    }
     let parsed: ParsedManifest;
     try {
       parsed = parseManifest(await source.fetchBytes(desc, MAX_MANIFEST_BYTES), desc.mediaType);
@@ -64,6 +69,7 @@ export async function walkGraph(source: WalkSource, roots: readonly Descriptor[]
     }
     await options.onManifest?.(desc, parsed);
     for (const s of await successors(desc, parsed)) await visit(s.descriptor, desc.digest, s.optional, s.role);
+    result.present.push(desc);
   };
 
   for (const root of roots) await visit(root, undefined, false);

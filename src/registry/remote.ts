@@ -92,6 +92,11 @@ export class RemoteRepository implements Source, Destination {
     return this.blobExists(desc.digest, options);
   }
 
+  /** As a source: the same HEAD. */
+  has(desc: Descriptor, options: FetchOptions = {}): Promise<boolean> {
+    return this.exists(desc, options);
+  }
+
   /** A manifest PUT by digest, or a small blob uploaded in one request (both checked against `desc`). */
   async putBytes(desc: Descriptor, bytes: Uint8Array, options: FetchOptions = {}): Promise<void> {
     if (isManifestType(desc.mediaType)) {

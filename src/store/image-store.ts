@@ -114,6 +114,11 @@ export class ImageStore implements Source, Destination {
     return this.blobs.exists(desc);
   }
 
+  /** As a source: whether the blob is here (nothing leased: reading does not protect it from gc). */
+  async has(desc: Descriptor, _options?: FetchOptions): Promise<boolean> {
+    return this.blobs.exists(desc);
+  }
+
   /** The blob's file when the store holds it whole, so a destination can send the file itself (a push). */
   localFile(desc: Descriptor): string | undefined {
     const path = this.blobs.blobPath(desc.digest);
