@@ -8,6 +8,7 @@ import { fetchBlobBytes, openBlob, blobExists } from './blobs.js';
 import { getManifest, headManifest, putManifest, type FetchedManifest } from './manifests.js';
 import { mountBlob, uploadBlob, type UploadBody, type UploadOptions, type UploadResult } from './upload.js';
 import { uploadContent } from './destination.js';
+import { listTags, type ListOptions } from './listing.js';
 import { pullScope, pushScope } from './scopes.js';
 import { HubctlError, integrityError } from '../errors.js';
 
@@ -63,6 +64,11 @@ export class RemoteRepository implements Source, Destination {
       throw integrityError('DIGEST_MISMATCH', `the registry stored the manifest as ${digest}, expected ${desc.digest}`);
     }
     return mediaType;
+  }
+
+  /** The repository's tags, following Link pages. */
+  listTags(options: ListOptions = {}): Promise<string[]> {
+    return listTags(this.transport, this.repository, options);
   }
 
   open(desc: Descriptor, offset = 0, options: FetchOptions = {}): Promise<OpenedContent> {
