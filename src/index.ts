@@ -7,6 +7,8 @@
  */
 export { Client, createClient, type ClientOptions } from './api/client.js';
 export { pull, INDEX_DIGEST_ANNOTATION, type PullOptions, type PullResult, type PullEvent } from './api/pull.js';
+export { pullAllTags, type PullAllTagsResult } from './api/pull-all-tags.js';
+export { copy, type CopyImageOptions, type CopyImageEvent, type CopyImageResult, type CopiedImage } from './api/copy.js';
 export { images, type ImageSummary } from './api/images.js';
 export { inspect, type InspectOptions, type InspectResult } from './api/inspect.js';
 export { rmi, type RmiResult } from './api/rmi.js';
@@ -21,7 +23,11 @@ export {
   parseDockerArchiveManifest,
   CONTAINERD_IMAGE_NAME_ANNOTATION,
   DOCKER_LAYER_TAR,
+  ArchiveWriter,
+  StagedSource,
   type ArchivePlan,
+  type ArchiveMetadata,
+  type StagedBlob,
   type DockerArchiveEntry,
   type StagedArchive,
 } from './archive/index.js';

@@ -142,6 +142,15 @@ export interface StartRegistryOptions {
   logLevel?: string;
   /** how the bcrypt htpasswd file is made (default 'auto': htpasswd when installed, else pure node) */
   htpasswdImpl?: 'auto' | 'htpasswd' | 'node';
+  /** turn on distribution's access log (one line per request), read back with Registry.accessLog() */
+  accessLog?: boolean;
+}
+export interface AccessLogEntry {
+  method: string;
+  /** path and query as requested, e.g. /v2/a/blobs/uploads/?from=b&mount=sha256:... */
+  path: string;
+  status: number;
+  line: string;
 }
 export interface Registry {
   /** '127.0.0.1:PORT' */
@@ -163,6 +172,8 @@ export interface Registry {
   pid?: number;
   /** registry stdout+stderr so far (last 16 kB) */
   output(): string;
+  /** with accessLog: every request so far, oldest first (empty without) */
+  accessLog(): AccessLogEntry[];
   /** kill the registry and token server, remove temp dirs (idempotent) */
   stop(): Promise<void>;
 }
