@@ -117,7 +117,9 @@ async function copyOne(
   const desc: Descriptor = root.descriptor;
   if (to.digest !== undefined && to.digest !== desc.digest) {
     throw usageError('DIGEST_MISMATCH', `${formatReference(to)} names ${to.digest}, but ${source} is ${desc.digest}`, {
-      hint: platform ? `the ${formatPlatform(platform)} manifest has another digest than the index; name the destination by tag` : undefined,
+      hint: platform
+        ? `the ${formatPlatform(platform)} manifest has another digest than the index; name the destination by tag`
+        : undefined,
     });
   }
   const tagOrDigest = to.tag ?? desc.digest;

@@ -32,7 +32,9 @@ export async function pullAllTags(client: Client, repoText: string, options: Pul
   const repo = new RemoteRepository(client.transport(ref.registry), ref.repository);
   const tags = await repo.listTags(options.signal ? { signal: options.signal } : {});
   if (tags.length === 0) {
-    throw notFoundError('NO_TAGS', `${repository} has no tags`, { hint: 'check the name (hubctl search), or log in for a private repository' });
+    throw notFoundError('NO_TAGS', `${repository} has no tags`, {
+      hint: 'check the name (hubctl search), or log in for a private repository',
+    });
   }
   const result: PullAllTagsResult = { repository, pulled: [], failed: [] };
   for (const tag of tags) {

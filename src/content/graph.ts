@@ -73,7 +73,10 @@ class GraphCopy {
     try {
       await this.visit({ descriptor: root, role: isManifestType(root.mediaType) ? 'manifest' : 'blob', optional: false }, true);
     } catch (e) {
-      throw this.failure?.error ?? e;
+      const error = this.failure?.error ?? e;
+      // an abort may surface as whatever the transfer in flight threw: it is an interruption
+      if (this.options.signal?.aborted && !(error instanceof HubctlError && error.kind === 'interrupted')) throw interrupted();
+      throw error;
     }
     return this.result;
   }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import { digestAlgorithm, hasherFor } from '../digest/digest.js';
-import { HubctlError, integrityError } from '../errors.js';
+import { type HubctlError, integrityError } from '../errors.js';
 import type { ContentOpener, IngestOptions } from '../content/types.js';
 import type { Descriptor } from '../oci/types.js';
 import type { RegistryTransport } from '../http/types.js';

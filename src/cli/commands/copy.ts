@@ -74,7 +74,13 @@ const FIELDS = ['Source', 'Reference', 'Digest', 'MediaType', 'Size'];
 
 /** DST@DIGEST per image (the digest alone with -q), one JSON object per image, or a Go template per image. */
 async function printImages(rt: CliRuntime, opts: CopyFlags, images: CopiedImage[]): Promise<void> {
-  const rows = images.map((i) => ({ Source: i.source, Reference: i.reference, Digest: i.digest, MediaType: i.mediaType, Size: String(i.size) }));
+  const rows = images.map((i) => ({
+    Source: i.source,
+    Reference: i.reference,
+    Digest: i.digest,
+    MediaType: i.mediaType,
+    Size: String(i.size),
+  }));
   const format = opts.format;
   if (format === undefined || format === '' || format === 'table') {
     for (const i of images) rt.out.data(opts.quiet ? i.digest : i.reference.includes('@') ? i.reference : `${i.reference}@${i.digest}`);
