@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { digestAlgorithm, hasherFor } from '../digest/digest.js';
 import { type HubctlError, integrityError } from '../errors.js';
 import type { ContentOpener, IngestOptions } from '../content/types.js';
 import type { Descriptor } from '../oci/types.js';
 import type { RegistryTransport } from '../http/types.js';
 import { readVerified } from './blobs.js';
-import { uploadBlob, type StreamBody, type UploadBody, type UploadResult } from './upload.js';
+import { uploadBlob, type UploadBody, type UploadResult, type VerifiedStreamBody } from './upload.js';
 
 /**
  * Blobs up to this size are read whole (one synchronous read from the store, or one verified GET from
@@ -83,54 +83,44 @@ function damagedLocalBlob(desc: Descriptor, actual: number): HubctlError {
 
 /**
  * An upload body read from `open`: each attempt opens the source again from 0; the bytes are counted
- * and hashed on the way, and `verify` (called before the upload is committed) checks both. A failure
- * of the source (or too many bytes) is kept, so the caller reports it rather than the upload's broken pipe.
+ * and hashed on the way (on a raw connection, straight from the source's read buffers), and `verify`
+ * (called before the upload is committed) checks both. A failure of the source (or too many bytes)
+ * is kept, so the caller reports it rather than the upload's broken pipe.
  */
 function verifiedStream(
   desc: Descriptor,
   open: ContentOpener,
   signal: AbortSignal | undefined,
   progress: (sent: number) => void,
-): { body: StreamBody; failure: () => unknown; close: () => void } {
+): { body: VerifiedStreamBody; failure: () => unknown; close: () => void } {
   let hash = hasherFor(desc.digest);
   let received = 0;
   let failure: unknown;
   const streams = new Set<Readable>();
-  const fail = (e: unknown): Error => {
-    failure ??= e;
-    return e instanceof Error ? e : new Error(String(e));
-  };
-  const body: StreamBody = {
+  const body: VerifiedStreamBody = {
     kind: 'stream',
     size: desc.size,
-    open: () => {
+    open: async () => {
       for (const s of streams) s.destroy();
       streams.clear();
       hash = hasherFor(desc.digest);
       received = 0;
       failure = undefined;
-      const out = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          received += chunk.length;
-          if (received > desc.size) {
-            cb(fail(integrityError('SIZE_MISMATCH', `${desc.digest}: the source sent more than the expected ${desc.size} bytes`)));
-            return;
-          }
-          hash.update(chunk);
-          progress(received);
-          cb(null, chunk);
-        },
-      });
-      streams.add(out);
-      open(0, signal).then(
-        ({ stream }) => {
-          streams.add(stream);
-          stream.once('error', (e) => out.destroy(fail(e)));
-          stream.pipe(out);
-        },
-        (e: unknown) => out.destroy(fail(e)),
-      );
-      return out;
+      const { stream } = await open(0, signal);
+      streams.add(stream);
+      return stream;
+    },
+    onChunk: (chunk) => {
+      received += chunk.length;
+      if (received > desc.size) {
+        failure ??= integrityError('SIZE_MISMATCH', `${desc.digest}: the source sent more than the expected ${desc.size} bytes`);
+        throw failure;
+      }
+      hash.update(chunk);
+      progress(received);
+    },
+    onSourceError: (e) => {
+      failure ??= e;
     },
     verify: () => {
       if (received !== desc.size)

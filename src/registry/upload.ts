@@ -1,7 +1,6 @@
-import type { Readable } from 'node:stream';
 import { internalError } from '../errors.js';
 import type { Descriptor } from '../oci/types.js';
-import type { FileBody, RegistryResponse, RegistryTransport } from '../http/types.js';
+import type { FileBody, RegistryResponse, RegistryTransport, StreamBody } from '../http/types.js';
 import { pullScope, pushScope } from './scopes.js';
 
 export interface UploadOptions {
@@ -13,19 +12,16 @@ export interface UploadOptions {
 export type UploadResult = { kind: 'mounted'; from: string } | { kind: 'uploaded' };
 
 /**
- * A blob streamed from elsewhere (another registry): `open` gives a fresh stream for each attempt, and
- * `verify` throws when the bytes sent were not the blob. It is called before the upload is committed,
- * so a registry never stores what the source got wrong.
+ * A blob streamed from elsewhere (another registry; see StreamBody): `verify` throws when the bytes
+ * sent were not the blob. It is called before the upload is committed, so a registry never stores
+ * what the source got wrong.
  */
-export interface StreamBody {
-  kind: 'stream';
-  size: number;
-  open: () => Readable;
+export interface VerifiedStreamBody extends StreamBody {
   verify: () => void;
 }
 
 /** The blob's bytes: in memory (a small blob, sent in one write), a file (read again for each attempt), or a verified stream. */
-export type UploadBody = Uint8Array | FileBody | StreamBody;
+export type UploadBody = Uint8Array | FileBody | VerifiedStreamBody;
 
 /**
  * Uploads one blob: POST (with a mount attempt when `mountFrom` is set), then
@@ -73,7 +69,7 @@ export async function uploadBlob(
       method: 'PATCH',
       url: location,
       headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
-      body: body.kind === 'stream' ? body.open : body,
+      body,
       scopes,
       retry: false,
       ...(signal ? { signal } : {}),
