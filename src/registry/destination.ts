@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { digestAlgorithm, hasherFor } from '../digest/digest.js';
-import { type HubctlError, integrityError } from '../errors.js';
+import { HubctlError, integrityError, networkError } from '../errors.js';
 import type { ContentOpener, IngestOptions } from '../content/types.js';
 import type { Descriptor } from '../oci/types.js';
 import type { RegistryTransport } from '../http/types.js';
@@ -65,14 +65,31 @@ export async function uploadContent(
     progress(desc.size);
     return upload(bytes);
   }
-  const streamed = verifiedStream(desc, open, options.signal, progress);
-  try {
-    return await upload(streamed.body);
-  } catch (e) {
-    throw streamed.failure() ?? e;
-  } finally {
-    streamed.close();
+  // A source that breaks off mid-blob is read again from the start in a new upload session.
+  for (let attempt = 1; ; attempt++) {
+    const streamed = verifiedStream(desc, open, options.signal, progress);
+    try {
+      return await upload(streamed.body);
+    } catch (e) {
+      const failure = sourceFailure(desc, streamed.failure()) ?? e;
+      if (attempt >= MAX_STREAM_ATTEMPTS || options.signal?.aborted || !(failure instanceof HubctlError) || failure.kind !== 'network')
+        throw failure;
+    } finally {
+      streamed.close();
+    }
   }
+}
+
+/** Attempts at a blob streamed from another registry when the connection to either side breaks. */
+export const MAX_STREAM_ATTEMPTS = 3;
+
+/** The source's own failure as a HubctlError: a broken connection is a network error naming the blob. */
+function sourceFailure(desc: Descriptor, e: unknown): unknown {
+  if (e === undefined || e instanceof HubctlError) return e;
+  return networkError('BLOB_COPY_FAILED', `reading ${desc.digest} from the source failed: ${e instanceof Error ? e.message : String(e)}`, {
+    hint: 'the source registry closed the connection; run the command again',
+    cause: e,
+  });
 }
 
 function damagedLocalBlob(desc: Descriptor, actual: number): HubctlError {

@@ -175,14 +175,27 @@ describe('copy within one registry', () => {
   });
 });
 
-describe('a source that sends wrong bytes', () => {
+describe('a faulty source', () => {
   let proxy: FaultProxy;
   beforeAll(async () => {
     proxy = await startFaultProxy({ upstream: token.host });
   });
   afterAll(() => proxy?.close());
 
-  it('fails with an integrity error before the destination commits the blob; nothing is tagged', async () => {
+  it('a connection that breaks off mid-blob is read again in a new upload session, and the copy completes', async () => {
+    const manifest = (await skopeoInspect(`${token.host}/library/app:2`, { registry: token, creds: null, raw: true })) as {
+      layers: { digest: string; size: number }[];
+    };
+    const big = manifest.layers.find((l) => l.size > 150_000)!;
+    proxy.setRules([{ method: 'GET', path: big.digest, action: { type: 'reset', afterBytes: 60_000 }, times: 1 }]);
+    const r = await copy(client(), `${proxy.host}/library/app:2`, `${tls.host}/mirror/reset:2`);
+    expect(proxy.requests('GET', big.digest)).toHaveLength(2);
+    const theirs = await skopeoDigest(`${token.host}/library/app:2`, { registry: token, creds: null });
+    expect(r.images[0]!.digest).toBe(theirs);
+    expect(await skopeoDigest(`${tls.host}/mirror/reset:2`, { registry: tls })).toBe(theirs);
+  });
+
+  it('wrong bytes fail with an integrity error before the destination commits the blob; nothing is tagged', async () => {
     const index = (await skopeoInspect(`${token.host}/library/app:2`, { registry: token, creds: null, raw: true })) as {
       layers: { digest: string; size: number }[];
     };
