@@ -1,5 +1,5 @@
 import { formatReference, parseReference, type Reference } from '../ref/reference.js';
-import { copyGraph, type CopyResult } from '../content/graph.js';
+import { addCopyResult, copyGraph, emptyCopyResult, type CopyResult } from '../content/graph.js';
 import type { CopyEvent } from '../content/events.js';
 import { requiredSuccessors } from '../content/successors.js';
 import { formatPlatform, selectPlatform } from '../oci/platform.js';
@@ -84,16 +84,10 @@ export async function copy(client: Client, srcText: string, dstText: string, opt
     jobs.push({ from: src, to });
   }
 
-  const blobs = { existed: 0, mounted: 0, copied: 0, bytesCopied: 0 };
-  const count = (r: CopyResult) => {
-    blobs.existed += r.existed;
-    blobs.mounted += r.mounted;
-    blobs.copied += r.transferred;
-    blobs.bytesCopied += r.bytes;
-  };
+  const total = emptyCopyResult();
   const images: CopiedImage[] = [];
-  for (const job of jobs) images.push(await copyOne(srcRepo, dstRepo, job.from, job.to, options, count));
-  return { images, blobs };
+  for (const job of jobs) images.push(await copyOne(srcRepo, dstRepo, job.from, job.to, options, (r) => addCopyResult(total, r)));
+  return { images, blobs: { existed: total.existed, mounted: total.mounted, copied: total.transferred, bytesCopied: total.bytes } };
 }
 
 async function copyOne(

@@ -1,6 +1,6 @@
 import { formatReference, parseReference, type Reference } from '../ref/reference.js';
 import type { Descriptor } from '../oci/types.js';
-import { copyGraph, type CopyResult } from '../content/graph.js';
+import { addCopyResult, copyGraph, emptyCopyResult, type CopyResult } from '../content/graph.js';
 import type { CopyEvent } from '../content/events.js';
 import { requiredSuccessors } from '../content/successors.js';
 import { RemoteRepository } from '../registry/remote.js';
@@ -84,19 +84,17 @@ export async function push(client: Client, refText: string, options: PushOptions
   });
   options.onEvent?.({ type: 'repository', name: repository });
   const pushed: PushedTag[] = [];
-  const blobs = { existed: 0, mounted: 0, uploaded: 0, bytesUploaded: 0 };
-  const count = (r: CopyResult) => {
-    blobs.existed += r.existed;
-    blobs.mounted += r.mounted;
-    blobs.uploaded += r.transferred;
-    blobs.bytesUploaded += r.bytes;
-  };
+  const total = emptyCopyResult();
   try {
-    for (const t of targets) pushed.push(await pushTag(remote, source, ref, t, options, count));
+    for (const t of targets) pushed.push(await pushTag(remote, source, ref, t, options, (r) => addCopyResult(total, r)));
   } catch (e) {
     throw explainDenied(e, repository);
   }
-  return { repository, pushed, blobs };
+  return {
+    repository,
+    pushed,
+    blobs: { existed: total.existed, mounted: total.mounted, uploaded: total.transferred, bytesUploaded: total.bytes },
+  };
 }
 
 async function pushTag(

@@ -36,6 +36,18 @@ export interface CopyResult {
   skipped: number;
 }
 
+/** Adds the counts of `r` to `total` (a verb copying several graphs reports them together). */
+export function addCopyResult(total: CopyResult, r: CopyResult): CopyResult {
+  total.transferred += r.transferred;
+  total.bytes += r.bytes;
+  total.mounted += r.mounted;
+  total.existed += r.existed;
+  total.skipped += r.skipped;
+  return total;
+}
+
+export const emptyCopyResult = (): CopyResult => ({ transferred: 0, bytes: 0, mounted: 0, existed: 0, skipped: 0 });
+
 /**
  * Copies the graph under `root` from `src` to `dst`: every successor before its manifest (layers and
  * config, then each manifest, then the index), each digest once however many manifests share it, at
@@ -51,7 +63,7 @@ export function copyGraph(src: Source, dst: Destination, root: Descriptor, optio
 const isNotFound = (e: unknown) => e instanceof HubctlError && e.kind === 'notfound';
 
 class GraphCopy {
-  readonly result: CopyResult = { transferred: 0, bytes: 0, mounted: 0, existed: 0, skipped: 0 };
+  readonly result: CopyResult = emptyCopyResult();
   private readonly visits = new Map<string, Promise<void>>();
   private readonly announced = new Set<string>();
   private readonly limiter: Limiter;

@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import { undici } from './undici.js';
 import { HubctlError, internalError, usageError } from '../errors.js';
 import type { FileBody, HttpMethod, RegistryResponse, ReplayableBody, StreamBody } from './types.js';
-import { UPLOAD_SLAB_BYTES } from './raw-upload.js';
+import { UPLOAD_SLAB_BYTES, openSource } from './raw-upload.js';
 import { RetryPolicy, defaultSleep } from './retry.js';
 import { connectionError, isPullRateLimit, parseErrorEnvelope, statusError } from './errors.js';
 import { LIMITS, discardBody, errMessage, readPrefix } from './body.js';
@@ -225,13 +225,7 @@ function bodyFor(body: ReplayableBody | undefined): Dispatcher.RequestOptions['b
 
 /** A stream body for undici: the source's chunks, each through `onChunk`. */
 async function* streamChunks(body: StreamBody): AsyncGenerator<Buffer> {
-  let source: Readable;
-  try {
-    source = await body.open();
-  } catch (e) {
-    body.onSourceError?.(e);
-    throw e;
-  }
+  const source = await openSource(body);
   try {
     for await (const chunk of source) {
       const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);

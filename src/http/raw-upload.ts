@@ -42,6 +42,16 @@ export async function sendFile(socket: Socket, body: FileBody, stopped: () => bo
   }
 }
 
+/** Opens a StreamBody's source; a failure to open is the source's (onSourceError). */
+export async function openSource(body: StreamBody): Promise<Readable> {
+  try {
+    return await body.open();
+  } catch (e) {
+    body.onSourceError?.(e);
+    throw e;
+  }
+}
+
 /**
  * Sends a body copied from another response (StreamBody): a raw source (raw-body.ts) is pumped, its
  * read buffers written to this socket as they are and each released once the socket took it, so the
@@ -49,13 +59,7 @@ export async function sendFile(socket: Socket, body: FileBody, stopped: () => bo
  * as a stream, waiting for 'drain'. Stops (and drops the source) when the server answered early.
  */
 export async function sendStream(socket: Socket, body: StreamBody, stopped: () => boolean): Promise<void> {
-  let source: Readable;
-  try {
-    source = await body.open();
-  } catch (e) {
-    body.onSourceError?.(e);
-    throw e;
-  }
+  const source = await openSource(body);
   let failure: { error: unknown } | undefined;
   const stop = (error: unknown) => {
     failure ??= { error };
