@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: hubctl against skopeo on the same loopback distribution registries, in one run,
 // alternating which tool goes first, then medians, ranges, ratios and peak RSS into BENCHMARKS.md.
-//   node bench/run.mjs [--runs 5] [--only pull-big,pull-small,push-big,push-small,start,build,rss-4g] [--big-mib 1024]
+//   node bench/run.mjs [--runs 5] [--only pull-big,pull-small,push-big,push-small,copy-big,copy-small,start,build,rss-4g] [--big-mib 1024]
 // Registry data, stores and skopeo's destinations live on tmpfs (/dev/shm) so the disk does not decide;
 // the 4 GiB RSS check uses the disk (tmpdir) to leave memory alone.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -14,7 +14,7 @@ import { startRegistry, seedImage, checkTools } from '../test/harness/index.mjs'
 import { timed, median, fmtS, fmtMiB, requireGnuTime, processCpuSeconds } from './lib.mjs';
 import { writeRandomTree, gzipOneCoreSeconds } from './data.mjs';
 
-const ALL = ['pull-big', 'pull-small', 'push-big', 'push-small', 'start', 'build', 'rss-4g'];
+const ALL = ['pull-big', 'pull-small', 'push-big', 'push-small', 'copy-big', 'copy-small', 'start', 'build', 'rss-4g'];
 const { values: opt } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
@@ -43,8 +43,8 @@ const registries = [];
 
 /**
  * Alternates hubctl and skopeo RUNS times; `prepare(who, i)` gives the command, a cleanup, and the
- * registry doing the work (its CPU during the run is recorded: on a 2-core machine it shares the
- * cores with the client).
+ * registry doing the work, or a list of them (their CPU during the run is recorded: on a 2-core
+ * machine they share the cores with the client).
  */
 async function pair(id, title, prepare) {
   const hub = [];
@@ -52,9 +52,14 @@ async function pair(id, title, prepare) {
   for (let i = 0; i < RUNS; i++) {
     for (const who of i % 2 === 0 ? ['hubctl', 'skopeo'] : ['skopeo', 'hubctl']) {
       const { run, cleanup, registry } = await prepare(who, i);
-      const before = registry?.pid ? processCpuSeconds(registry.pid) : undefined;
+      const involved = [registry ?? []].flat();
+      const cpu = () => {
+        const each = involved.map((r) => (r.pid ? processCpuSeconds(r.pid) : undefined));
+        return involved.length > 0 && each.every((x) => x !== undefined) ? each.reduce((a, b) => a + b, 0) : undefined;
+      };
+      const before = cpu();
       const sample = await run();
-      const after = registry?.pid ? processCpuSeconds(registry.pid) : undefined;
+      const after = cpu();
       if (before !== undefined && after !== undefined) sample.registryCpuSeconds = after - before;
       (who === 'hubctl' ? hub : sko).push(sample);
       await cleanup?.();
@@ -68,8 +73,8 @@ try {
   const src = await startRegistry({ mode: 'open', storageDir: work });
   registries.push(src);
   const layer = Math.floor((BIG_MIB * 1024 * 1024) / 4);
-  const wantBig = ['pull-big', 'push-big'].some((x) => ONLY.has(x));
-  const wantSmall = ['pull-small', 'push-small'].some((x) => ONLY.has(x));
+  const wantBig = ['pull-big', 'push-big', 'copy-big'].some((x) => ONLY.has(x));
+  const wantSmall = ['pull-small', 'push-small', 'copy-small'].some((x) => ONLY.has(x));
   console.error('seeding with skopeo...');
   if (wantBig) await seedImage(src, 'bench/big:1', { layers: [layer, layer, layer, layer], tmpDir: work, timeoutMs: 900_000 });
   if (wantSmall) await seedImage(src, 'bench/small:1', { count: 200, size: 16 * 1024, tmpDir: work, timeoutMs: 900_000 });
@@ -112,6 +117,25 @@ try {
         cleanup,
         registry: dst,
       };
+    });
+  }
+
+  // Copy: registry to registry, the same source for both tools, a destination registry started fresh
+  // for every run (nothing to find there, nothing to mount).
+  for (const [id, ref, title] of [
+    ['copy-big', 'bench/big:1', `copy ${BIG_MIB} MiB / 4 layers between registries`],
+    ['copy-small', 'bench/small:1', 'copy 200 small layers between registries'],
+  ]) {
+    if (!ONLY.has(id)) continue;
+    await pair(id, title, async (who) => {
+      const dst = await startRegistry({ mode: 'open', storageDir: work });
+      const from = `${src.host}/${ref}`;
+      const to = `${dst.host}/${ref}`;
+      const run =
+        who === 'hubctl'
+          ? () => hubctl(['--root', join(work, 'unused-store'), 'copy', '-q', from, to])
+          : () => skopeo(['copy', '-q', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${from}`, `docker://${to}`]);
+      return { run, cleanup: () => dst.stop(), registry: [src, dst] };
     });
   }
 
@@ -191,7 +215,7 @@ const lines = [
   '',
   `- Command: \`npm run bench -- --runs ${RUNS}${opt.only === ALL.join(',') ? '' : ` --only ${opt.only}`}${BIG_MIB === 1024 ? '' : ` --big-mib ${BIG_MIB}`}\``,
   `- Date: ${new Date().toISOString().slice(0, 10)}; ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}; ${skopeoVersion}`,
-  '- pull: `hubctl --root DIR pull -q REF` vs `skopeo copy -q docker://REF oci:DIR:x`; push: `hubctl --root STORE push -q REF` vs `skopeo copy -q oci:STORE:REF docker://REF` (same store, a fresh registry for every run so nothing can be mounted)',
+  '- pull: `hubctl --root DIR pull -q REF` vs `skopeo copy -q docker://REF oci:DIR:x`; push: `hubctl --root STORE push -q REF` vs `skopeo copy -q oci:STORE:REF docker://REF` (same store, a fresh registry for every run so nothing can be mounted); copy: `hubctl copy -q SRC DST` vs `skopeo copy -q docker://SRC docker://DST` (a fresh destination registry for every run; registry CPU is both registries)',
   '',
   '| measure | hubctl median (min-max) | other median (min-max) | ratio | hubctl peak RSS | other peak RSS |',
   '|---|---|---|---|---|---|',

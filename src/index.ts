@@ -7,6 +7,8 @@
  */
 export { Client, createClient, type ClientOptions } from './api/client.js';
 export { pull, INDEX_DIGEST_ANNOTATION, type PullOptions, type PullResult, type PullEvent } from './api/pull.js';
+export { pullAllTags, type PullAllTagsResult } from './api/pull-all-tags.js';
+export { copy, type CopyImageOptions, type CopyImageEvent, type CopyImageResult, type CopiedImage } from './api/copy.js';
 export { images, type ImageSummary } from './api/images.js';
 export { inspect, type InspectOptions, type InspectResult } from './api/inspect.js';
 export { rmi, type RmiResult } from './api/rmi.js';
@@ -40,7 +42,11 @@ export {
   parseDockerArchiveManifest,
   CONTAINERD_IMAGE_NAME_ANNOTATION,
   DOCKER_LAYER_TAR,
+  ArchiveWriter,
+  StagedSource,
   type ArchivePlan,
+  type ArchiveMetadata,
+  type StagedBlob,
   type DockerArchiveEntry,
   type StagedArchive,
 } from './archive/index.js';
@@ -93,3 +99,6 @@ export type { RegistryTransport, RegistryRequest, RegistryResponse, TransportOpt
 export type { Credential, CredentialSource } from './credentials/types.js';
 export { VERSION } from './version.js';
 export * from './hub/index.js';
+// Both layers have list options of their own: the registry's keep the plain name, the Hub's get a prefix.
+export type { ListOptions } from './registry/index.js';
+export type { ListOptions as HubListOptions } from './hub/index.js';

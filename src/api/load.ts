@@ -1,11 +1,12 @@
-import { createReadStream, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { familiarString, formatReference, parseReference } from '../ref/reference.js';
 import { sha256 } from '../digest/digest.js';
 import { integrityError, usageError } from '../errors.js';
-import { interrupted } from '../content/abort.js';
+import { copyGraph } from '../content/graph.js';
+import { walkGraph, type WalkSource } from '../content/walk.js';
 import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, parseImageConfig, parseManifest, type ParsedManifest } from '../oci/manifest.js';
 import { MediaType, isManifestType } from '../oci/media-types.js';
 import { REF_NAME_ANNOTATION, type Descriptor, type ImageManifest, type Platform } from '../oci/types.js';
@@ -19,6 +20,7 @@ import {
   parseDockerArchiveManifest,
 } from '../archive/format.js';
 import { extractArchive, type StagedArchive, type StagedFile } from '../archive/extract.js';
+import { StagedSource, type StagedBlob } from '../archive/staged-source.js';
 import { scanLayer } from '../archive/layer-scan.js';
 import type { Client } from './client.js';
 
@@ -53,7 +55,7 @@ export interface LoadResult {
 }
 
 /** A blob to store: from a staged file, or bytes built here (docker-archive manifests). */
-type PlannedBlob = { desc: Descriptor; file: StagedFile } | { desc: Descriptor; bytes: Buffer };
+type PlannedBlob = StagedBlob;
 
 interface Plan {
   format: 'oci' | 'docker';
@@ -83,18 +85,9 @@ export async function load(client: Client, input: Readable, options: LoadOptions
     });
     const plan = await planLoad(staged);
     options.onEvent?.({ type: 'checked', images: plan.tags.length, blobs: plan.blobs.length });
-    for (const blob of plan.blobs) {
-      if (options.signal?.aborted) throw interrupted();
-      if ('bytes' in blob) await store.putBytes(blob.desc, blob.bytes);
-      else {
-        const path = blob.file.path;
-        await store.ingest(
-          blob.desc,
-          async (offset) => ({ stream: createReadStream(path, { start: offset }), offset }),
-          options.signal ? { signal: options.signal } : {},
-        );
-      }
-    }
+    // Every image through the engine from the checked archive into the store; tagged only after.
+    const source = new StagedSource(plan.blobs);
+    for (const t of plan.tags) await copyGraph(source, store, t.descriptor, options.signal ? { signal: options.signal } : {});
     const images: LoadedImage[] = [];
     for (const t of plan.tags) {
       await store.tag(t.reference, t.descriptor);
@@ -180,23 +173,15 @@ async function planOci(staged: StagedArchive): Promise<Plan> {
     plan.blobs.push(b);
   };
 
-  const visit = async (desc: Descriptor, optional: boolean): Promise<void> => {
-    if (planned.has(desc.digest)) return;
-    const file = stagedBlob(staged, desc);
-    if (!file) {
-      if (optional) return;
-      throw invalid(`${blobEntryName(desc.digest)} (${desc.mediaType}) is missing from the archive`);
-    }
-    const bytes = await fsp.readFile(file.path);
-    const parsed = parseManifest(bytes, desc.mediaType);
-    if (parsed.kind === 'index') {
-      for (const child of parsed.manifest.manifests) if (isManifestType(child.mediaType)) await visit(child, true);
-    } else {
-      await planImage(staged, parsed.manifest, add);
-    }
-    add({ desc: { mediaType: desc.mediaType, digest: desc.digest, size: desc.size }, file });
+  // The archive's graph on the successor rule copies follow: an index's children may be absent.
+  const archive: WalkSource = {
+    exists: async (d) => stagedBlob(staged, d) !== undefined,
+    fetchBytes: async (d, limit) => {
+      const file = stagedBlob(staged, d)!;
+      if (file.size > limit) throw invalid(`${blobEntryName(d.digest)} is over ${limit} bytes`);
+      return fsp.readFile(file.path);
+    },
   };
-
   for (const entry of index.manifest.manifests) {
     if (!isManifestType(entry.mediaType)) continue;
     const name = ociEntryName(entry);
@@ -204,10 +189,22 @@ async function planOci(staged: StagedArchive): Promise<Plan> {
       if (!plan.untagged.includes(entry.digest)) plan.untagged.push(entry.digest);
       continue;
     }
-    await visit(entry, false);
     const descriptor: Descriptor = { mediaType: entry.mediaType, digest: entry.digest, size: entry.size };
     if (entry.platform) descriptor.platform = entry.platform;
     plan.tags.push({ reference: name, descriptor });
+  }
+  const walk = await walkGraph(
+    archive,
+    plan.tags.map((t) => t.descriptor),
+    { onManifest: (_d, parsed) => (parsed.kind === 'image' ? planImage(staged, parsed.manifest, add) : undefined) },
+  );
+  const missing = walk.missing.find((m) => !m.optional);
+  if (missing) throw invalid(`${blobEntryName(missing.digest)} (${missing.mediaType}) is missing from the archive`);
+  const unreadable = walk.invalid[0];
+  if (unreadable) throw integrityError('INVALID_MANIFEST', `${blobEntryName(unreadable.digest)} in the archive: ${unreadable.error}`);
+  for (const d of walk.present) {
+    if (isManifestType(d.mediaType))
+      add({ desc: { mediaType: d.mediaType, digest: d.digest, size: d.size }, file: stagedBlob(staged, d)! });
   }
   return plan;
 }

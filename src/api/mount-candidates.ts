@@ -1,39 +1,23 @@
 import { parseReference, type Reference } from '../ref/reference.js';
-import { MAX_MANIFEST_BYTES, parseManifest, type ParsedManifest } from '../oci/manifest.js';
-import { isManifestType } from '../oci/media-types.js';
-import type { Descriptor } from '../oci/types.js';
+import { walkGraph } from '../content/walk.js';
 import type { ImageStore } from '../store/image-store.js';
 
 /**
  * Which repositories of the registry are known to hold a blob or manifest: store entries named on
  * the same registry (pulled images carry the repository they came from in their reference) whose
- * graph contains it. The target repository itself is left out (HEAD already answered for it).
+ * graph reaches it (also children the store does not hold: the repository has the whole graph).
+ * The target repository itself is left out (HEAD already answered for it).
  */
 export async function mountCandidates(store: ImageStore, registry: string, targetRepository: string): Promise<Map<string, string[]>> {
   const map = new Map<string, string[]>();
-  const add = (digest: string, repo: string) => {
-    const list = map.get(digest);
-    if (list === undefined) map.set(digest, [repo]);
-    else if (!list.includes(repo)) list.push(repo);
-  };
   for (const entry of await store.list()) {
     const parsed = tryParse(entry.ref);
     if (!parsed || parsed.registry !== registry || parsed.repository === targetRepository) continue;
-    const stack: Descriptor[] = [entry.descriptor];
-    const seen = new Set<string>();
-    while (stack.length > 0) {
-      const d = stack.pop()!;
-      if (seen.has(d.digest) || !isManifestType(d.mediaType) || !(await store.exists(d))) continue;
-      seen.add(d.digest);
-      add(d.digest, parsed.repository);
-      let parsedManifest: ParsedManifest;
-      try {
-        parsedManifest = parseManifest(await store.fetchBytes(d, MAX_MANIFEST_BYTES), d.mediaType);
-      } catch {
-        continue;
-      }
-      if (parsedManifest.kind === 'index') stack.push(...parsedManifest.manifest.manifests);
-      else for (const b of [parsedManifest.manifest.config, ...parsedManifest.manifest.layers]) add(b.digest, parsed.repository);
+    const walk = await walkGraph(store.blobs, [entry.descriptor]);
+    for (const digest of walk.reachable) {
+      const list = map.get(digest);
+      if (list === undefined) map.set(digest, [parsed.repository]);
+      else if (!list.includes(parsed.repository)) list.push(parsed.repository);
     }
   }
   return map;

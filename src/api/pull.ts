@@ -1,5 +1,7 @@
 import { formatReference, parseReference, type Reference } from '../ref/reference.js';
-import { copyGraph, type BlobEvent } from '../content/graph.js';
+import { copyGraph, type CopyOptions } from '../content/graph.js';
+import { layerBlobEvent, type BlobEvent } from '../content/events.js';
+import { requiredSuccessors } from '../content/successors.js';
 import { runnableManifests, selectPlatform, formatPlatform } from '../oci/platform.js';
 import type { Descriptor, Platform } from '../oci/types.js';
 import { RemoteRepository } from '../registry/remote.js';
@@ -50,10 +52,13 @@ export async function pull(client: Client, refText: string, options: PullOptions
 
   options.onEvent?.({ type: 'pulling', tag: ref.digest ?? ref.tag ?? 'latest', repository: ref.repository });
   const root = await getRootManifest(repo, ref, reference, signal);
-  const copyOptions = {
+  const copyOptions: CopyOptions = {
     concurrency: options.concurrency ?? 4,
     ...sig,
-    onBlob: (event: BlobEvent) => options.onEvent?.({ type: 'blob', event }),
+    onEvent: (e) => {
+      const event = layerBlobEvent(e);
+      if (event) options.onEvent?.({ type: 'blob', event });
+    },
   };
 
   let entry: Descriptor;
@@ -70,16 +75,18 @@ export async function pull(client: Client, refText: string, options: PullOptions
         `the entry for ${formatPlatform(platform)} in ${refText} is an index, not an image`,
       );
     }
-    bytes = (await copyGraph(repo, store, child.descriptor, child.bytes, copyOptions)).bytes;
+    bytes = (await copyGraph(repo, store, child.descriptor, { ...copyOptions, rootBytes: child.bytes })).bytes;
     entry = {
       ...child.descriptor,
       ...(chosen.platform ? { platform: chosen.platform } : {}),
       annotations: { [INDEX_DIGEST_ANNOTATION]: root.descriptor.digest },
     };
   } else {
-    const keep = options.allPlatforms ? runnableManifests : undefined;
-    bytes = (await copyGraph(repo, store, root.descriptor, root.bytes, { ...copyOptions, ...(keep ? { selectChildren: keep } : {}) }))
-      .bytes;
+    // --all-platforms: every runnable platform must come (attestations and unknown platforms stay behind)
+    const successors = options.allPlatforms ? requiredSuccessors({ select: runnableManifests }) : undefined;
+    bytes = (
+      await copyGraph(repo, store, root.descriptor, { ...copyOptions, rootBytes: root.bytes, ...(successors ? { successors } : {}) })
+    ).bytes;
     entry = { ...root.descriptor };
   }
   await store.tag(reference, entry);

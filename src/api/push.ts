@@ -1,11 +1,14 @@
 import { formatReference, parseReference, type Reference } from '../ref/reference.js';
 import type { Descriptor } from '../oci/types.js';
+import { addCopyResult, copyGraph, emptyCopyResult, type CopyResult } from '../content/graph.js';
+import type { CopyEvent } from '../content/events.js';
+import { requiredSuccessors } from '../content/successors.js';
 import { RemoteRepository } from '../registry/remote.js';
 import { HubctlError, authError, notFoundError, usageError } from '../errors.js';
 import type { ImageStore } from '../store/image-store.js';
 import type { Client } from './client.js';
-import { tryParse } from './mount-candidates.js';
-import { PushSession } from './push-session.js';
+import { mountCandidates, tryParse } from './mount-candidates.js';
+import { PushSource } from './push-source.js';
 
 export { mountCandidates } from './mount-candidates.js';
 
@@ -50,10 +53,11 @@ export interface PushResult {
 }
 
 /**
- * `docker push`: for each tag, every blob is checked with HEAD (push scope, so one token serves the
- * whole push), mounted from another repository of the same registry that the store says holds it, or
- * uploaded; layers in parallel, then the config, then the manifest (each child of an index by digest,
- * then the index) and the tag last. Manifests go up with their exact media type as Content-Type.
+ * `docker push`: for each tag, copyGraph from the store to the repository: every blob is checked
+ * with HEAD (push scope, so one token serves the whole push), mounted from another repository of the
+ * same registry that the store says holds it, or uploaded; layers top first, then the config, then
+ * each child manifest of an index by digest, and the root manifest last, PUT under the tag.
+ * Manifests go up with their exact media type as Content-Type. Foreign layers are never pushed.
  */
 export async function push(client: Client, refText: string, options: PushOptions = {}): Promise<PushResult> {
   const ref = parseReference(refText, { defaultTag: !options.allTags });
@@ -72,16 +76,83 @@ export async function push(client: Client, refText: string, options: PushOptions
       },
     );
   }
-  const remote = new RemoteRepository(client.transport(ref.registry), ref.repository);
-  const session = new PushSession(store, remote, ref, options);
+  const remote = new RemoteRepository(client.transport(ref.registry), ref.repository, { push: true });
+  let candidates: Promise<Map<string, string[]>> | undefined;
+  const source = new PushSource(store, remote.transport, repository, () => {
+    candidates ??= mountCandidates(store, ref.registry, ref.repository);
+    return candidates;
+  });
   options.onEvent?.({ type: 'repository', name: repository });
   const pushed: PushedTag[] = [];
+  const total = emptyCopyResult();
   try {
-    for (const t of targets) pushed.push(await session.pushTag(t.reference, t.descriptor));
+    for (const t of targets) pushed.push(await pushTag(remote, source, ref, t, options, (r) => addCopyResult(total, r)));
   } catch (e) {
     throw explainDenied(e, repository);
   }
-  return { repository, pushed, blobs: session.counts };
+  return {
+    repository,
+    pushed,
+    blobs: { existed: total.existed, mounted: total.mounted, uploaded: total.transferred, bytesUploaded: total.bytes },
+  };
+}
+
+async function pushTag(
+  remote: RemoteRepository,
+  source: PushSource,
+  ref: Reference,
+  target: Target,
+  options: PushOptions,
+  count: (r: CopyResult) => void,
+): Promise<PushedTag> {
+  const { reference, descriptor: desc } = target;
+  const tagOrDigest = reference.tag ?? reference.digest ?? 'latest';
+  const emit = (event: PushEvent) => options.onEvent?.(event);
+  emit({ type: 'tag', tag: tagOrDigest, descriptor: desc });
+  let mediaType = desc.mediaType;
+  let size = desc.size;
+  const result = await copyGraph(source, remote, desc, {
+    concurrency: options.concurrency ?? 5,
+    ...(options.signal ? { signal: options.signal } : {}),
+    successors: requiredSuccessors({ dropForeignLayers: true, topLayerFirst: true }),
+    ...(options.mount === false ? {} : { mountFrom: (d: Descriptor) => source.sourcesFor(d.digest) }),
+    putRoot: async (d, bytes) => {
+      mediaType = await remote.pushManifest(d, bytes, tagOrDigest, options.signal ? { signal: options.signal } : {});
+      size = bytes.length;
+    },
+    onEvent: (e) => {
+      const layer = layerEvent(e);
+      if (layer) emit(layer);
+    },
+  });
+  count(result);
+  emit({ type: 'manifest', descriptor: { mediaType, digest: desc.digest, size }, reference: tagOrDigest });
+  emit({ type: 'digest', tag: tagOrDigest, digest: desc.digest, size });
+  const name = { registry: ref.registry, repository: ref.repository };
+  const full = formatReference(reference.digest !== undefined ? { ...name, digest: reference.digest } : { ...name, tag: tagOrDigest });
+  return { reference: full, tag: tagOrDigest, digest: desc.digest, size, mediaType };
+}
+
+/** docker's push lines for a layer, from the copy's events (configs and manifests are not shown). */
+function layerEvent(e: CopyEvent): PushEvent | undefined {
+  if (e.role !== 'layer') return undefined;
+  const descriptor = e.descriptor;
+  switch (e.type) {
+    case 'queued':
+      return { type: 'layer', status: 'preparing', descriptor };
+    case 'waiting':
+      return { type: 'layer', status: 'waiting', descriptor };
+    case 'exists':
+      return { type: 'layer', status: 'exists', descriptor };
+    case 'mounted':
+      return { type: 'layer', status: 'mounted', descriptor, from: e.from };
+    case 'progress':
+      return { type: 'layer', status: 'pushing', descriptor, current: e.current, total: e.total };
+    case 'done':
+      return { type: 'layer', status: 'pushed', descriptor };
+    default:
+      return undefined;
+  }
 }
 
 interface Target {

@@ -1,14 +1,15 @@
 import type { Writable } from 'node:stream';
 import { familiarName, familiarString, parseReference, type Reference } from '../ref/reference.js';
 import { digestHex } from '../digest/digest.js';
-import { notFoundError } from '../errors.js';
-import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, parseImageConfig, parseManifest, type ParsedManifest } from '../oci/manifest.js';
-import { isManifestType } from '../oci/media-types.js';
+import { integrityError, notFoundError } from '../errors.js';
+import { MAX_CONFIG_BYTES, parseImageConfig } from '../oci/manifest.js';
+import { copyGraph } from '../content/graph.js';
+import { walkGraph } from '../content/walk.js';
 import { platformMatches, runnableManifests } from '../oci/platform.js';
 import { REF_NAME_ANNOTATION, type Descriptor, type Platform } from '../oci/types.js';
 import type { ImageStore } from '../store/image-store.js';
 import { CONTAINERD_IMAGE_NAME_ANNOTATION, blobEntryName, type DockerArchiveEntry } from '../archive/format.js';
-import { writeArchive, type ArchivePlan } from '../archive/write.js';
+import { ArchiveWriter, type ArchivePlan } from '../archive/write.js';
 import type { Client } from './client.js';
 import { resolveLocalImage } from './tag.js';
 
@@ -39,12 +40,29 @@ export async function save(client: Client, refs: readonly string[], out: Writabl
   out.on('error', ignore);
   try {
     const store = await client.store();
-    const plan = await planArchive(store, refs, options.platform ?? client.platform);
-    await writeArchive(plan.plan, store, out, {
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
-    return { images: plan.images, blobs: plan.plan.blobs.length, bytes: plan.plan.blobs.reduce((n, b) => n + b.size, 0) };
+    const { plan, images } = await planArchive(store, refs, options.platform ?? client.platform);
+    const total = plan.blobs.reduce((n, b) => n + b.size, 0);
+    let written = 0;
+    const writer = new ArchiveWriter(out, options.signal);
+    try {
+      await writer.begin(plan);
+      // Every saved image through the engine into the one tar: each blob once, successors first.
+      for (const root of plan.index) {
+        await copyGraph(store, writer, root, {
+          concurrency: 1,
+          ...(options.signal ? { signal: options.signal } : {}),
+          onEvent: (e) => {
+            if (e.type !== 'done') return;
+            written += e.descriptor.size;
+            options.onProgress?.(written, total);
+          },
+        });
+      }
+      await writer.finish();
+    } catch (e) {
+      throw await writer.abort(e);
+    }
+    return { images, blobs: plan.blobs.length, bytes: total };
   } finally {
     out.off('error', ignore);
   }
@@ -70,12 +88,6 @@ export async function planArchive(
     if (!resolved.some((r) => r.full === full)) resolved.push({ ref, full, desc: found.descriptor });
   }
 
-  const seenBlobs = new Set<string>();
-  const addBlob = (d: Descriptor) => {
-    if (seenBlobs.has(d.digest)) return;
-    seenBlobs.add(d.digest);
-    plan.blobs.push({ mediaType: d.mediaType, digest: d.digest, size: d.size });
-  };
   const dockerByManifest = new Map<string, DockerArchiveEntry>();
 
   for (const { ref, full, desc } of resolved) {
@@ -91,7 +103,7 @@ export async function planArchive(
     });
     images.push({ reference: full, digest: desc.digest });
 
-    const image = await collect(store, desc, addBlob, platform);
+    const image = await collect(store, desc, platform, plan.blobs);
     if (image === undefined) continue;
     let entry = dockerByManifest.get(image.manifest.digest);
     if (entry === undefined) {
@@ -121,53 +133,53 @@ interface DockerImage {
 }
 
 /**
- * Adds the blobs under `root` that the store holds (children first, the manifest last); returns the
- * image manifest.json describes: `root` itself, or the platform's child of an index.
+ * Walks the graph under `root` in the store (the successors a copy follows): appends its blobs to
+ * `blobs` (successors first, each once over the whole archive; index children and foreign layers the
+ * store lacks are left out) and returns the image manifest.json describes: `root` itself, or the
+ * platform's child of an index (else the first runnable one the store holds).
  */
-async function collect(
-  store: ImageStore,
-  root: Descriptor,
-  addBlob: (d: Descriptor) => void,
-  platform: Platform,
-): Promise<DockerImage | undefined> {
-  const read = async (d: Descriptor): Promise<ParsedManifest> => parseManifest(await store.fetchBytes(d, MAX_MANIFEST_BYTES), d.mediaType);
+async function collect(store: ImageStore, root: Descriptor, platform: Platform, blobs: Descriptor[]): Promise<DockerImage | undefined> {
   const images = new Map<string, DockerImage>();
-  const visit = async (d: Descriptor): Promise<void> => {
-    const parsed = await read(d);
-    if (parsed.kind === 'index') {
-      for (const child of parsed.manifest.manifests) {
-        if (!isManifestType(child.mediaType) || !(await store.exists(child))) continue; // platforms not pulled
-        await visit(child);
+  let index: Descriptor[] | undefined;
+  const walk = await walkGraph(store.blobs, [root], {
+    onManifest: async (d, parsed) => {
+      if (parsed.kind === 'index') {
+        if (d.digest === root.digest) index = parsed.manifest.manifests;
+        return;
       }
-    } else {
       const { config, layers } = parsed.manifest;
-      const present: Descriptor[] = [];
-      for (const l of layers) {
-        if (await store.exists(l)) present.push(l);
-        else if (!(l.urls && l.urls.length > 0)) {
-          throw notFoundError('BLOB_NOT_FOUND', `layer ${l.digest} of ${d.digest} is not in the local store`, {
-            hint: 'pull the image again',
-          });
-        }
-      }
-      for (const l of present) addBlob(l);
-      addBlob(config);
       let diffIds: string[] = [];
       try {
         diffIds = parseImageConfig(await store.fetchBytes(config, MAX_CONFIG_BYTES)).rootfs.diff_ids;
       } catch {
         diffIds = [];
       }
-      images.set(d.digest, { manifest: d, config, layers: present, diffIds });
-    }
-    addBlob(d);
-  };
-  await visit(root);
+      images.set(d.digest, { manifest: d, config, layers, diffIds });
+    },
+  });
+  const required = walk.missing.find((m) => !m.optional);
+  if (required !== undefined) {
+    const what = required.role === 'layer' ? 'layer' : required.role === 'config' ? 'config' : 'blob';
+    throw notFoundError('BLOB_NOT_FOUND', `${what} ${required.digest} of ${required.parent ?? root.digest} is not in the local store`, {
+      hint: 'pull the image again',
+    });
+  }
+  const unreadable = walk.invalid[0];
+  if (unreadable !== undefined) {
+    throw integrityError('INVALID_MANIFEST', `manifest ${unreadable.digest} in the local store is unreadable: ${unreadable.error}`, {
+      hint: 'pull the image again',
+    });
+  }
+  const absent = new Set(walk.missing.map((m) => m.digest));
+  for (const image of images.values()) image.layers = image.layers.filter((l) => !absent.has(l.digest));
+  const listed = new Set(blobs.map((b) => b.digest));
+  for (const d of walk.present) {
+    if (listed.has(d.digest)) continue;
+    listed.add(d.digest);
+    blobs.push({ mediaType: d.mediaType, digest: d.digest, size: d.size });
+  }
   if (images.has(root.digest)) return images.get(root.digest);
-  // An index: the child for this platform, else the first runnable one the store holds.
-  const parsed = await read(root);
-  if (parsed.kind !== 'index') return undefined;
-  const children = runnableManifests(parsed.manifest.manifests).filter((c) => images.has(c.digest));
+  const children = runnableManifests(index ?? []).filter((c) => images.has(c.digest));
   const chosen = children.find((c) => platformMatches(platform, c.platform)) ?? children[0];
   return chosen ? images.get(chosen.digest) : undefined;
 }

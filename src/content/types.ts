@@ -54,6 +54,11 @@ export interface ExistenceChecker {
 export interface IngestOptions {
   signal?: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * The same content as a verified local file (the store's blob file, see Source.localFile): a
+   * destination that can send a file itself (a registry upload) reads it instead of the stream.
+   */
+  file?: string;
 }
 
 /** Something content can be written to, verified on the way in. */
@@ -67,4 +72,38 @@ export interface Storage extends ExistenceChecker {
    * renaming it, without reading it again. False when it cannot (another filesystem): then ingest.
    */
   adoptFile?(desc: Descriptor, path: string): Promise<boolean>;
+}
+
+/**
+ * Where copyGraph reads from: a registry repository, the local store, a staged archive. Manifests
+ * come whole through fetchBytes; blobs are opened as streams, which the destination pulls through
+ * its ingest (so a raw, pumpable body reaches the store's pumpInto untouched).
+ */
+export interface Source extends Fetcher {
+  /**
+   * Whether the source can give the content; asked before copying an optional blob (a foreign
+   * layer). Not Storage.exists: a store as a destination leases what it finds, as a source it only reads.
+   */
+  has?(desc: Descriptor, options?: FetchOptions): Promise<boolean>;
+  /** The blob as a verified local file, when the source keeps it as one (the store); undefined otherwise. */
+  localFile?(desc: Descriptor): string | undefined;
+}
+
+/**
+ * Tries a cross-repository mount of `desc` from one of `from` (repositories of the same registry);
+ * when the registry does not mount it, the content is sent from `open` in the same upload session.
+ * Resolves with the repository mounted from, or undefined when the bytes were sent.
+ */
+export interface Mounter {
+  mount(desc: Descriptor, from: readonly string[], open: ContentOpener, options?: IngestOptions): Promise<string | undefined>;
+}
+
+/** Where copyGraph writes to: the store, a registry repository, an archive being written. */
+export interface Destination extends Storage, Partial<Mounter> {
+  /**
+   * A manifest present here has all its successors (a registry checks them when the manifest is
+   * PUT), so a copy does not look below one it finds. Not the store: gc may remove blobs of a
+   * manifest it is about to remove too.
+   */
+  readonly completeManifests?: boolean;
 }

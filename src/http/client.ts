@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { Transform, type Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { undici } from './undici.js';
 import { HubctlError, internalError, usageError } from '../errors.js';
-import type { FileBody, HttpMethod, RegistryResponse, ReplayableBody } from './types.js';
-import { UPLOAD_SLAB_BYTES } from './raw-upload.js';
+import type { FileBody, HttpMethod, RegistryResponse, ReplayableBody, StreamBody } from './types.js';
+import { UPLOAD_SLAB_BYTES, openSource } from './raw-upload.js';
 import { RetryPolicy, defaultSleep } from './retry.js';
 import { connectionError, isPullRateLimit, parseErrorEnvelope, statusError } from './errors.js';
 import { LIMITS, discardBody, errMessage, readPrefix } from './body.js';
@@ -182,7 +182,7 @@ export class HttpClient {
    */
   private async exchange(req: SendRequest, url: URL, headers: Record<string, string>): Promise<Exchange> {
     const raw = this.options.rawClientFor?.(url);
-    if (raw !== undefined && isFileBody(req.body) && req.body.size >= RAW_MIN_BYTES)
+    if (raw !== undefined && (isFileBody(req.body) || isStreamBody(req.body)) && req.body.size >= RAW_MIN_BYTES)
       return raw.send(req.method, url, headers, req.body, req.signal);
     if (raw !== undefined && req.bulk === true && req.method === 'GET' && req.body === undefined) {
       try {
@@ -211,11 +211,33 @@ function isFileBody(body: ReplayableBody | undefined): body is FileBody {
   return typeof body === 'object' && !(body instanceof Uint8Array) && body.kind === 'file';
 }
 
+function isStreamBody(body: ReplayableBody | undefined): body is StreamBody {
+  return typeof body === 'object' && !(body instanceof Uint8Array) && body.kind === 'stream';
+}
+
 function bodyFor(body: ReplayableBody | undefined): Dispatcher.RequestOptions['body'] {
   if (body === undefined) return undefined;
   if (typeof body === 'function') return body();
   if (isFileBody(body)) return fileStream(body);
+  if (isStreamBody(body)) return Readable.from(streamChunks(body), { objectMode: false });
   return body;
+}
+
+/** A stream body for undici: the source's chunks, each through `onChunk`. */
+async function* streamChunks(body: StreamBody): AsyncGenerator<Buffer> {
+  const source = await openSource(body);
+  try {
+    for await (const chunk of source) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      body.onChunk?.(buf);
+      yield buf;
+    }
+  } catch (e) {
+    body.onSourceError?.(e);
+    throw e;
+  } finally {
+    source.destroy();
+  }
 }
 
 /** A file body for undici: the file read in large pieces, counted into `onSent` as they pass. */

@@ -3,13 +3,14 @@ import { Readable } from 'node:stream';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { RawBody } from './raw-body.js';
 import { MAX_HEAD_BYTES, bodyFraming, decodeChunked, headEnd, parseResponseHead, type ResponseHead } from './raw-head.js';
-import { sendFile } from './raw-upload.js';
-import type { FileBody } from './types.js';
+import { sendFile, sendStream } from './raw-upload.js';
+import type { FileBody, StreamBody } from './types.js';
 import { codedError } from '../errors.js';
 
 /**
  * Requests that move a large blob, each on a connection of its own: a GET whose body is read with the
- * socket's `onread` buffers, or an upload whose file body is sent from reused buffers (raw-upload.ts).
+ * socket's `onread` buffers, or an upload whose file body is sent from reused buffers, or whose body
+ * is another raw response's read buffers (raw-upload.ts).
  *
  * Why not undici for these: reading 1 GiB through undici on this 2-core machine costs about 2 CPU
  * seconds (a new 64 KiB buffer per socket read, the wasm parser's copy, stream machinery), against
@@ -56,7 +57,7 @@ export type RawSend = (
   method: string,
   url: URL,
   headers: Record<string, string>,
-  body: FileBody,
+  body: FileBody | StreamBody,
   signal?: AbortSignal,
 ) => Promise<RawResponse>;
 
@@ -108,7 +109,7 @@ function rawRequest(
   method: string,
   url: URL,
   headers: Record<string, string>,
-  upload: FileBody | undefined,
+  upload: FileBody | StreamBody | undefined,
   options: RawClientOptions,
   signal?: AbortSignal,
 ): Promise<RawResponse> {
@@ -218,7 +219,8 @@ function rawRequest(
       if (upload !== undefined) {
         // an answer that comes before the whole body went out ends the sending; a send failure after
         // an answer is that answer's business (the connection closes anyway)
-        sendFile(socket, upload, () => settled).catch((e: unknown) => {
+        const send = upload.kind === 'file' ? sendFile(socket, upload, () => settled) : sendStream(socket, upload, () => settled);
+        send.catch((e: unknown) => {
           if (!settled) fail(e instanceof Error ? e : new Error(String(e)));
         });
       }

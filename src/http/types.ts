@@ -15,8 +15,23 @@ export interface FileBody {
   onSent?: (bytes: number) => void;
 }
 
-/** A body that can be sent again after a 401 or a retry: bytes, a factory giving a fresh stream each time, or a file. */
-export type ReplayableBody = Uint8Array | string | (() => Readable) | FileBody;
+/**
+ * A body copied from another response (a blob going from one registry to another): `open` gives the
+ * source afresh for each attempt, and every chunk passes `onChunk` (which may throw to stop the
+ * upload) on its way out. On a raw connection a raw source's read buffers go to the socket without a
+ * copy (raw-upload.ts); through undici it is an async iterable. `onSourceError` learns of a failure
+ * of the source (not of the upload), so the caller can report that rather than a broken upload.
+ */
+export interface StreamBody {
+  kind: 'stream';
+  size: number;
+  open: () => Promise<Readable>;
+  onChunk?: (chunk: Buffer) => void;
+  onSourceError?: (err: unknown) => void;
+}
+
+/** A body that can be sent again after a 401 or a retry: bytes, a factory giving a fresh stream each time, a file, or a source opened again. */
+export type ReplayableBody = Uint8Array | string | (() => Readable) | FileBody | StreamBody;
 
 export interface RegistryRequest {
   method: HttpMethod;

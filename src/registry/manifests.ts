@@ -54,18 +54,22 @@ export async function getManifest(
   return { descriptor: { mediaType: parsed.mediaType, digest, size: bytes.length }, bytes, parsed };
 }
 
-/** HEADs a manifest (same Accept as GET, or the digest may differ). Undefined when it does not exist. */
+/**
+ * HEADs a manifest (same Accept as GET, or the digest may differ). Undefined when it does not exist.
+ * `scope` is pull by default; a push asks with its push scope so one token serves it all.
+ */
 export async function headManifest(
   transport: RegistryTransport,
   repository: string,
   reference: string,
   signal?: AbortSignal,
+  scope: string = pullScope(repository),
 ): Promise<Descriptor | undefined> {
   const res = await transport.request({
     method: 'HEAD',
     url: manifestPath(repository, reference),
     headers: { accept: MANIFEST_ACCEPT },
-    scopes: [pullScope(repository)],
+    scopes: [scope],
     acceptStatus: [404],
     ...(signal ? { signal } : {}),
   });

@@ -1,6 +1,6 @@
 import { internalError } from '../errors.js';
 import type { Descriptor } from '../oci/types.js';
-import type { FileBody, RegistryResponse, RegistryTransport } from '../http/types.js';
+import type { FileBody, RegistryResponse, RegistryTransport, StreamBody } from '../http/types.js';
 import { pullScope, pushScope } from './scopes.js';
 
 export interface UploadOptions {
@@ -11,13 +11,23 @@ export interface UploadOptions {
 
 export type UploadResult = { kind: 'mounted'; from: string } | { kind: 'uploaded' };
 
-/** The blob's bytes: in memory (a small blob, sent in one write), or a file (read again for each attempt). */
-export type UploadBody = Uint8Array | FileBody;
+/**
+ * A blob streamed from elsewhere (another registry; see StreamBody): `verify` throws when the bytes
+ * sent were not the blob. It is called before the upload is committed, so a registry never stores
+ * what the source got wrong.
+ */
+export interface VerifiedStreamBody extends StreamBody {
+  verify: () => void;
+}
+
+/** The blob's bytes: in memory (a small blob, sent in one write), a file (read again for each attempt), or a verified stream. */
+export type UploadBody = Uint8Array | FileBody | VerifiedStreamBody;
 
 /**
  * Uploads one blob: POST (with a mount attempt when `mountFrom` is set), then
- * - a streamed body: one PATCH to the Location used verbatim, then PUT `?digest=` on the Location the
- *   PATCH answered with (the distribution registry's `_state` changes with every response);
+ * - a file or stream: one PATCH to the Location used verbatim, then PUT `?digest=` on the Location the
+ *   PATCH answered with (the distribution registry's `_state` changes with every response); a stream
+ *   is verified between the two;
  * - a body in memory: one PUT `?digest=` carrying the bytes (the spec's monolithic "POST then PUT",
  *   as containerd and oras push): a request fewer per blob, which for many small layers is most of
  *   the work. The bytes can be sent again, so the PUT is retried like the bodiless one.
@@ -66,6 +76,7 @@ export async function uploadBlob(
     });
     await patched.discard();
     location = locationOf(patched);
+    if (body.kind === 'stream') body.verify();
     const done = await transport.request({
       method: 'PUT',
       url: withDigest(location, desc.digest),

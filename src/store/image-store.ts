@@ -2,10 +2,10 @@ import { promises as fsp } from 'node:fs';
 import { notFoundError, storeError } from '../errors.js';
 import { isObject } from '../oci/manifest.js';
 import type { Descriptor, ImageIndex } from '../oci/types.js';
-import type { ContentOpener, Fetcher, FetchOptions, IngestOptions, OpenedContent, Storage } from '../content/types.js';
+import type { ContentOpener, Destination, FetchOptions, IngestOptions, OpenedContent, Source } from '../content/types.js';
 import { createFileExclusive } from './atomic-write.js';
 import { BlobStore } from './blobs.js';
-import { checkDescriptorShape } from './verify.js';
+import { checkDescriptorShape, statSizeSync } from './verify.js';
 import type { GcOptions, GcResult } from './gc.js';
 import { walkGraph } from './graph.js';
 import { emptyIndex, entryRefName, makeEntry, normalizeRefName, readIndexFile, serializeIndex, writeIndexFile } from './index-file.js';
@@ -36,7 +36,7 @@ export interface StoreEntry {
  * skopeo (`oci:<root>:<ref>`) and umoci read as it is. index.json entries carry the full normalized
  * reference in `org.opencontainers.image.ref.name`.
  */
-export class ImageStore implements Storage, Fetcher {
+export class ImageStore implements Source, Destination {
   readonly layout: Layout;
   readonly blobs: BlobStore;
   private readonly now: () => number;
@@ -112,6 +112,17 @@ export class ImageStore implements Storage, Fetcher {
   async exists(desc: Descriptor, _options?: FetchOptions): Promise<boolean> {
     await this.lease.add(desc.digest).catch(() => undefined); // a read-only store cannot lease (nor be pulled into)
     return this.blobs.exists(desc);
+  }
+
+  /** As a source: whether the blob is here (nothing leased: reading does not protect it from gc). */
+  async has(desc: Descriptor, _options?: FetchOptions): Promise<boolean> {
+    return this.blobs.exists(desc);
+  }
+
+  /** The blob's file when the store holds it whole, so a destination can send the file itself (a push). */
+  localFile(desc: Descriptor): string | undefined {
+    const path = this.blobs.blobPath(desc.digest);
+    return statSizeSync(path) === desc.size ? path : undefined;
   }
 
   open(desc: Descriptor, offset = 0, _options?: FetchOptions): Promise<OpenedContent> {

@@ -12,7 +12,22 @@ import { BIN, hubctl } from './run-cli.js';
 
 const RECORD = fileURLToPath(new URL('./record-module-loads.mjs', import.meta.url));
 const DIST = `${pathToFileURL(join(BIN, '../..')).href}/`;
-const COMMANDS = ['pull', 'images', 'inspect', 'rmi', 'search', 'build', 'tag', 'push', 'save', 'load', 'login', 'logout', 'autobuild'];
+const COMMANDS = [
+  'pull',
+  'images',
+  'inspect',
+  'rmi',
+  'search',
+  'build',
+  'tag',
+  'push',
+  'copy',
+  'save',
+  'load',
+  'login',
+  'logout',
+  'autobuild',
+];
 
 /** The dist/ modules (relative paths) and the other module files (ES and CommonJS) one hubctl run loads. */
 function loadedModules(args: string[]): { dist: string[]; other: string[]; stdout: string } {

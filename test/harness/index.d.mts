@@ -144,6 +144,8 @@ export interface StartRegistryOptions {
   htpasswdImpl?: 'auto' | 'htpasswd' | 'node';
   /** distribution's `notifications` section as is, e.g. `{ endpoints: [{ name, url, headers, timeout, threshold, backoff }] }` */
   notifications?: RegistryNotifications;
+  /** turn on distribution's access log (one line per request), read back with Registry.accessLog() */
+  accessLog?: boolean;
 }
 export interface RegistryNotificationEndpoint {
   name: string;
@@ -160,6 +162,13 @@ export interface RegistryNotificationEndpoint {
 export interface RegistryNotifications {
   events?: { includereferences?: boolean };
   endpoints: RegistryNotificationEndpoint[];
+}
+export interface AccessLogEntry {
+  method: string;
+  /** path and query as requested, e.g. /v2/a/blobs/uploads/?from=b&mount=sha256:... */
+  path: string;
+  status: number;
+  line: string;
 }
 export interface Registry {
   /** '127.0.0.1:PORT' */
@@ -181,6 +190,8 @@ export interface Registry {
   pid?: number;
   /** registry stdout+stderr so far (last 16 kB) */
   output(): string;
+  /** with accessLog: every request so far, oldest first (empty without) */
+  accessLog(): AccessLogEntry[];
   /** kill the registry and token server, remove temp dirs (idempotent) */
   stop(): Promise<void>;
 }

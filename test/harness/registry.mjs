@@ -19,7 +19,7 @@ import { spawnWatched } from './watchdog.mjs';
  *   mode?: RegistryMode, tls?: boolean, users?: Record<string, string>,
  *   token?: import('./token-server.mjs').TokenServerOptions, deleteEnabled?: boolean,
  *   storageDir?: string, keepData?: boolean, readyTimeoutMs?: number, logLevel?: string,
- *   htpasswdImpl?: 'auto' | 'htpasswd' | 'node', notifications?: Record<string, unknown>,
+ *   htpasswdImpl?: 'auto' | 'htpasswd' | 'node', notifications?: Record<string, unknown>, accessLog?: boolean,
  * }} StartRegistryOptions
  */
 
@@ -139,7 +139,7 @@ export async function startRegistry(opts = {}) {
       if (tlsFiles) httpCfg.tls = { certificate: tlsFiles.certFile, key: tlsFiles.keyFile };
       const config = {
         version: '0.1',
-        log: { level: opts.logLevel ?? 'warn', formatter: 'text', accesslog: { disabled: true } },
+        log: { level: opts.logLevel ?? 'warn', formatter: 'text', accesslog: { disabled: !opts.accessLog } },
         storage: {
           filesystem: { rootdirectory: dataDir },
           delete: { enabled: opts.deleteEnabled ?? true },
@@ -161,8 +161,15 @@ export async function startRegistry(opts = {}) {
       });
       live.add(entry);
       let output = '';
+      // access log lines (Apache combined format, one per request) when asked for, kept whole
+      /** @type {string[]} */ const accessLines = [];
+      let partial = '';
       watched.onOutput((d) => {
         output = (output + d).slice(-16_000);
+        if (!opts.accessLog) return;
+        const lines = (partial + d).split('\n');
+        partial = lines.pop() ?? '';
+        for (const l of lines) if (/"[A-Z]+ \S+ HTTP\/[\d.]+" \d{3} /.test(l) && accessLines.length < 200_000) accessLines.push(l);
       });
       /** @type {{ code: number | null, signal: string | null } | null} */ let exited = null;
       child.on('exit', (code, signal) => {
@@ -199,6 +206,12 @@ export async function startRegistry(opts = {}) {
           pid: registryPid,
           /** Registry stdout+stderr so far (last 16 kB). */
           output: () => output,
+          /** With `accessLog`: every request so far as `{ method, path, status }`, oldest first. */
+          accessLog: () =>
+            accessLines.map((l) => {
+              const m = /"([A-Z]+) (\S+) HTTP\/[\d.]+" (\d{3}) /.exec(l);
+              return { method: m?.[1] ?? '', path: m?.[2] ?? '', status: Number(m?.[3] ?? 0), line: l };
+            }),
           async stop() {
             if (stopped) return;
             stopped = true;

@@ -11,6 +11,7 @@ import type { InspectFlags } from './inspect.js';
 import type { SearchFlags } from './search.js';
 import type { BuildFlags } from './build.js';
 import type { PushFlags } from './push.js';
+import type { CopyFlags } from './copy.js';
 import type { SaveFlags } from './save.js';
 import type { LoadFlags } from './load.js';
 import type { LoginFlags } from './login.js';
@@ -32,8 +33,9 @@ export function declareCommands(program: Command, rt: CliRuntime): void {
     .description('Pull an image from a registry into the local store')
     .argument('<reference>', 'NAME[:TAG|@DIGEST], e.g. centos, user/repo:1.0, localhost:5000/x@sha256:...')
     .option('-q, --quiet', 'print only the reference on stdout')
+    .option('-a, --all-tags', 'pull every tag of the repository (the reference must not carry a tag)')
     .option('--platform <os/arch[/variant]>', 'platform to pull from a multi-platform image (default: this machine)')
-    .option('-a, --all-platforms', 'keep every platform of a multi-platform image')
+    .option('--all-platforms', 'keep every platform of a multi-platform image')
     .option('--max-concurrent-downloads <n>', 'layers downloaded at once', '4')
     .option('--insecure', INSECURE)
     .option('--ca-file <pem>', CA_FILE)
@@ -117,6 +119,23 @@ export function declareCommands(program: Command, rt: CliRuntime): void {
     .option('--insecure', INSECURE)
     .option('--ca-file <pem>', CA_FILE)
     .action(async (ref: string, opts: PushFlags) => (await import('./push.js')).pushCommand(rt, ref, opts));
+
+  program
+    .command('copy')
+    .alias('cp')
+    .description('Copy an image from one registry (or repository) to another, without the local store')
+    .argument('<src>', 'NAME[:TAG|@DIGEST] to copy from')
+    .argument('<dst>', "NAME[:TAG|@DIGEST] to copy to (without a tag: the source's tag)")
+    .option('-q, --quiet', 'print only the digest on stdout, nothing on stderr')
+    .option('-a, --all-tags', 'copy every tag of the source repository (name repositories, without tags)')
+    .option('--platform <os/arch[/variant]>', "copy only this platform's manifest from a multi-platform image (its own digest)")
+    .option('--all-platforms', 'copy a multi-platform image whole, every child manifest (the default)')
+    .option('--no-mount', 'upload blobs even when both repositories are on one registry')
+    .option('--max-concurrent-copies <n>', 'blobs copied at once', '4')
+    .option('--format <format>', "'json' (one object per image), or a Go template like '{{.Reference}}@{{.Digest}}'")
+    .option('--insecure', INSECURE)
+    .option('--ca-file <pem>', CA_FILE)
+    .action(async (src: string, dst: string, opts: CopyFlags) => (await import('./copy.js')).copyCommand(rt, src, dst, opts));
 
   program
     .command('save')

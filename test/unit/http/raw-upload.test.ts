@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { createRawClient } from '../../../src/http/raw-request.js';
 import { UPLOAD_SLAB_BYTES } from '../../../src/http/raw-upload.js';
 import { readBytes } from '../../../src/http/body.js';
+import { Readable } from 'node:stream';
+import { RawBody } from '../../../src/http/raw-body.js';
 
 const servers: Server[] = [];
 const sockets = new Set<Socket>();
@@ -126,5 +128,105 @@ describe('raw uploads', () => {
     await writeFile(path, Buffer.alloc(1000));
     const { url } = await serve('202 Accepted');
     await expect(client.send('PATCH', url, {}, { kind: 'file', path, size: 5000 })).rejects.toMatchObject({ code: 'ERR_FILE_TRUNCATED' });
+  });
+});
+
+/** A loopback server answering every GET with `data` (or only its first `resetAfter` bytes, then a reset). */
+async function source(data: Buffer, resetAfter?: number): Promise<URL> {
+  const server = createServer((s) => {
+    sockets.add(s);
+    s.on('error', () => undefined);
+    s.once('data', () => {
+      s.write(`HTTP/1.1 200 OK\r\ncontent-length: ${data.length}\r\n\r\n`);
+      if (resetAfter === undefined) s.end(data);
+      else s.write(data.subarray(0, resetAfter), () => setTimeout(() => s.resetAndDestroy(), 20));
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v2/src/blobs/sha256:x`);
+}
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe('raw uploads of a body copied from another response', () => {
+  it("pumps a raw source's read buffers to the socket: every byte arrives, every chunk passed onChunk", async () => {
+    const data = randomBytes(5 * 1024 * 1024 + 777);
+    const from = await source(data);
+    const { url, received } = await serve('202 Accepted');
+    const hash = createHash('sha256');
+    let opened: Readable | undefined;
+    const res = await client.send(
+      'PATCH',
+      url,
+      {},
+      {
+        kind: 'stream',
+        size: data.length,
+        open: async () => {
+          opened = (await client.get(from, {})).body;
+          return opened;
+        },
+        onChunk: (c) => hash.update(c),
+      },
+    );
+    expect(res.statusCode).toBe(202);
+    expect(opened).toBeInstanceOf(RawBody);
+    expect(sha((await received).body)).toBe(sha(data));
+    expect(hash.digest('hex')).toBe(sha(data));
+  });
+
+  it('sends any other readable source, waiting for drain', async () => {
+    const parts = Array.from({ length: 40 }, () => randomBytes(100_000));
+    const data = Buffer.concat(parts);
+    const { url, received } = await serve('202 Accepted');
+    const res = await client.send('PATCH', url, {}, { kind: 'stream', size: data.length, open: async () => Readable.from(parts) });
+    expect(res.statusCode).toBe(202);
+    expect(sha((await received).body)).toBe(sha(data));
+  });
+
+  it('onChunk throwing (too many bytes) fails the request with that error and drops the source', async () => {
+    const from = await source(randomBytes(2 * 1024 * 1024));
+    const { url } = await serve('202 Accepted');
+    let opened: Readable | undefined;
+    const tooMany = new Error('too many bytes');
+    let seen = 0;
+    await expect(
+      client.send(
+        'PATCH',
+        url,
+        {},
+        {
+          kind: 'stream',
+          size: 2 * 1024 * 1024,
+          open: async () => (opened = (await client.get(from, {})).body),
+          onChunk: (c) => {
+            seen += c.length;
+            if (seen > 1024 * 1024) throw tooMany;
+          },
+        },
+      ),
+    ).rejects.toBe(tooMany);
+    expect(opened!.destroyed).toBe(true);
+  });
+
+  it('a source that breaks off is reported through onSourceError and fails the request', async () => {
+    const from = await source(randomBytes(3 * 1024 * 1024), 500_000);
+    const { url } = await serve('202 Accepted');
+    const errors: unknown[] = [];
+    await expect(
+      client.send(
+        'PATCH',
+        url,
+        {},
+        {
+          kind: 'stream',
+          size: 3 * 1024 * 1024,
+          open: async () => (await client.get(from, {})).body,
+          onSourceError: (e) => errors.push(e),
+        },
+      ),
+    ).rejects.toBeTruthy();
+    expect(errors).toHaveLength(1);
   });
 });
