@@ -12,7 +12,26 @@ import { BIN, hubctl } from './run-cli.js';
 
 const RECORD = fileURLToPath(new URL('./record-module-loads.mjs', import.meta.url));
 const DIST = `${pathToFileURL(join(BIN, '../..')).href}/`;
-const COMMANDS = ['pull', 'images', 'inspect', 'rmi', 'search', 'build', 'tag', 'push', 'save', 'load', 'login', 'logout'];
+const COMMANDS = ['pull', 'images', 'inspect', 'rmi', 'search', 'build', 'tag', 'push', 'save', 'load', 'login', 'logout', 'hub'];
+/** `hubctl hub ...`: each group and each of its commands. */
+const HUB_COMMANDS: Record<string, string[]> = {
+  repo: ['ls', 'create', 'show', 'update', 'rm'],
+  tag: ['ls', 'show', 'rm', 'prune'],
+  org: ['ls', 'members', 'invite', 'rm'],
+  team: ['ls', 'members', 'create', 'rm', 'add', 'remove', 'grant'],
+  token: ['ls', 'show', 'create', 'enable', 'disable', 'rm'],
+  webhook: ['ls', 'add', 'rm'],
+  build: ['trigger'],
+  'audit-log': [],
+  limits: [],
+};
+/** Declaration files the table loads (cheap: commander calls only, no command module). */
+const DECLARATIONS = [
+  'cli/commands/table.js',
+  'cli/commands/hub/declare.js',
+  'cli/commands/hub/declare-org.js',
+  'cli/commands/hub/declare-common.js',
+];
 
 /** The dist/ modules (relative paths) and the other module files (ES and CommonJS) one hubctl run loads. */
 function loadedModules(args: string[]): { dist: string[]; other: string[]; stdout: string } {
@@ -38,12 +57,12 @@ function loadedModules(args: string[]): { dist: string[]; other: string[]; stdou
 }
 
 describe('help loads only commander and the command table', () => {
-  for (const args of [['--help'], ['help'], ['pull', '--help'], ['help', 'login']]) {
+  for (const args of [['--help'], ['help'], ['pull', '--help'], ['help', 'login'], ['hub', '--help'], ['hub', 'tag', 'prune', '--help']]) {
     it(`hubctl ${args.join(' ')}`, () => {
       const { dist, other, stdout } = loadedModules(args);
       expect(stdout).toMatch(/^Usage: hubctl /);
       expect(dist).toContain('cli/commands/table.js');
-      expect(dist.filter((f) => f.startsWith('cli/commands/') && f !== 'cli/commands/table.js')).toEqual([]);
+      expect(dist.filter((f) => f.startsWith('cli/commands/') && !DECLARATIONS.includes(f))).toEqual([]);
       expect(dist.filter((f) => !f.startsWith('cli/') && f !== 'version.js')).toEqual([]);
       // commander and nothing else: no chalk, ora, undici, conf...
       expect(other.filter((u) => !/\/node_modules\/commander\//.test(u))).toEqual([]);
@@ -66,6 +85,10 @@ describe('help text', () => {
       ['help', c],
     ]),
     ['ls', '--help'],
+    ...Object.entries(HUB_COMMANDS).flatMap(([group, leaves]) => [
+      ['hub', group, '--help'],
+      ...leaves.map((l) => ['hub', group, l, '--help']),
+    ]),
   ];
   for (const args of cases) {
     it(`hubctl ${args.join(' ')}`, async () => {
