@@ -20,4 +20,11 @@ export {
   type CreateRepositoryOptions,
   type UpdateRepositoryOptions,
 } from './repositories.js';
+export { tagOrdering, type TagOrdering, type ListTagsOptions } from './tags.js';
+export type { OrgRole, ListOrgMembersOptions, InviteOptions } from './orgs.js';
+export type { ListTeamsOptions } from './teams.js';
+export { ACCESS_TOKEN_SCOPES, type CreateAccessTokenOptions } from './tokens.js';
+export { triggerBody, type TriggerBuildOptions } from './builds.js';
+export type { ListAuditLogsOptions } from './audit.js';
+export { parseRateLimitHeader, RATE_LIMIT_REPOSITORY } from './limits.js';
 export type * from './types.js';

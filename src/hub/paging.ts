@@ -145,7 +145,8 @@ export function linkedPages<T>(
 
 /**
  * Pages by number for lists whose answers carry no `next` link (audit logs: `{logs}` only): page 1, 2, ...
- * until a page comes back shorter than the page size.
+ * A server may cap the page size below the one asked, so a short first page proves nothing: the list
+ * ends at an empty page (or a 404 past the end), or at a page shorter than an earlier one.
  */
 export function numberedPages<T>(
   transport: HubTransport,
@@ -154,10 +155,16 @@ export function numberedPages<T>(
 ): (pageSize: number) => AsyncGenerator<PageOf<T>> {
   const maxPages = transport.options.maxPages ?? DEFAULT_MAX_PAGES;
   return async function* (pageSize) {
+    let largest = 0;
     for (let page = 1; page <= maxPages; page++) {
-      const res = await transport.request({ ...first, query: { ...first.query, page, page_size: pageSize } });
-      const items = read(res.body);
-      const last = items.length < pageSize;
+      const res = await transport.request({
+        ...first,
+        query: { ...first.query, page, page_size: pageSize },
+        acceptStatus: page > 1 ? [404] : [],
+      });
+      const items = res.status === 404 ? [] : read(res.body);
+      const last = items.length === 0 || items.length < largest;
+      largest = Math.max(largest, items.length);
       yield { items, count: undefined, next: last ? undefined : String(page + 1) };
       if (last) return;
     }

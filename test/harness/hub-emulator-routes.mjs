@@ -9,18 +9,19 @@ import { repoInfo, repoSummary, tagObject, userOrg, webhookObject } from './hub-
 /** @typedef {{ status: number, body?: unknown, headers?: Record<string, string> }} Reply */
 
 const BAD_CREDENTIALS = { status: 401, body: { detail: 'Incorrect authentication credentials' } };
-const notFound = (/** @type {string} */ ns, /** @type {string} */ repo) => ({
+// the `error` schema (not_found) has errinfo; `Error` (NotFound, of the tag endpoints) has only detail and message
+const notFound = (/** @type {string} */ ns, /** @type {string} */ repo, errinfo = false) => ({
   status: 404,
-  body: { message: 'object not found', errinfo: { namespace: ns, repository: repo } },
+  body: errinfo ? { message: 'object not found', errinfo: { namespace: ns, repository: repo } } : { message: 'object not found' },
 });
 const forbidden = { status: 403, body: { detail: 'You do not have permission to perform this action.' } };
 
 /** The repository and the caller's permission on it, or the 404 Hub gives when it cannot be seen. @param {Ctx} ctx */
-function repoOf(ctx) {
+function repoOf(ctx, errinfo = false) {
   const { namespace, repository } = ctx.pathParams;
   const repo = ctx.state.repos.get(`${namespace}/${repository}`);
   const perm = repo === undefined ? undefined : ctx.state.repoPermission(ctx.caller, repo);
-  if (repo === undefined || perm === undefined) return { error: notFound(namespace ?? '', repository ?? '') };
+  if (repo === undefined || perm === undefined) return { error: notFound(namespace ?? '', repository ?? '', errinfo) };
   return { repo, perm };
 }
 
@@ -133,7 +134,7 @@ export const REPO_ROUTES = {
     return { status: 201, body: repoInfo(repo, 'admin') };
   },
   'GET /v2/namespaces/{namespace}/repositories/{repository}'(ctx) {
-    const r = repoOf(ctx);
+    const r = repoOf(ctx, true);
     return r.error ?? { status: 200, body: repoInfo(r.repo, r.perm) };
   },
   'HEAD /v2/namespaces/{namespace}/repositories/{repository}'(ctx) {
@@ -178,9 +179,7 @@ export const REPO_ROUTES = {
     const r = repoOf(ctx);
     if (r.error !== undefined) return r.error;
     const t = r.repo.tags.get(ctx.pathParams.tag ?? '');
-    return t === undefined
-      ? { status: 404, body: { message: 'tag not found', errinfo: { tag: ctx.pathParams.tag } } }
-      : { status: 200, body: tagObject(r.repo, t) };
+    return t === undefined ? { status: 404, body: { message: 'tag not found' } } : { status: 200, body: tagObject(r.repo, t) };
   },
   'HEAD /v2/namespaces/{namespace}/repositories/{repository}/tags/{tag}'(ctx) {
     const r = repoOf(ctx);

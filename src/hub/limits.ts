@@ -1,0 +1,79 @@
+import { createTransport } from '../auth/session.js';
+import { MANIFEST_ACCEPT } from '../oci/media-types.js';
+import { DEFAULT_LIMITS_REGISTRY } from './options.js';
+import type { HubTransport } from './transport.js';
+import type { PullRateLimit } from './types.js';
+
+/** The repository Docker points to for reading the limit: a HEAD of it does not count as a pull. */
+export const RATE_LIMIT_REPOSITORY = 'ratelimitpreview/test';
+
+/** `100;w=21600` -> {value: 100, window: 21600}; undefined parts when absent or unreadable. */
+export function parseRateLimitHeader(value: string | undefined): { value: number | undefined; window: number | undefined } {
+  if (value === undefined) return { value: undefined, window: undefined };
+  const [first, ...params] = value.split(';');
+  const n = Number((first ?? '').trim());
+  let window: number | undefined;
+  for (const p of params) {
+    const m = /^\s*w\s*=\s*(\d+)\s*$/.exec(p);
+    if (m?.[1] !== undefined) window = Number(m[1]);
+  }
+  return { value: (first ?? '').trim() !== '' && Number.isFinite(n) ? n : undefined, window };
+}
+
+/**
+ * Docker Hub's pull rate limit for this client (its IP address, or its account when a credential is
+ * given): a token for `repository:ratelimitpreview/test:pull` from the registry's token realm, then a
+ * HEAD of `/v2/ratelimitpreview/test/manifests/latest` (PROTOCOL.md, Docker's "usage and limits" docs),
+ * reading `ratelimit-limit`, `ratelimit-remaining` and `docker-ratelimit-source`. The registry is the
+ * client's `limitsRegistry` (default docker.io, reached at registry-1.docker.io); auth, retries and TLS
+ * are src/auth's. No headers means no limit applies (unlimited plans, or a registry without limits).
+ */
+export async function pullRateLimit(t: HubTransport): Promise<PullRateLimit> {
+  const o = t.options;
+  const cred = await t.auth.getCredential();
+  const registry = o.limitsRegistry ?? DEFAULT_LIMITS_REGISTRY;
+  const debug = o.debug;
+  const transport = createTransport({
+    registry,
+    credentials: async () => (cred === undefined ? undefined : { username: cred.identifier, password: cred.secret }),
+    insecure: o.insecure,
+    caFile: o.caFile,
+    env: o.env,
+    dispatcher: o.dispatcher,
+    userAgent: o.userAgent,
+    retry: o.retry,
+    now: o.now,
+    sleep: o.sleep,
+    debug: debug === undefined ? undefined : (line) => debug(t.redactor.redact(line)),
+  });
+  try {
+    const res = await transport.request({
+      method: 'HEAD',
+      url: `/v2/${RATE_LIMIT_REPOSITORY}/manifests/latest`,
+      scopes: [`repository:${RATE_LIMIT_REPOSITORY}:pull`],
+      headers: { accept: MANIFEST_ACCEPT },
+      signal: o.signal,
+      // an exhausted limit still tells its numbers
+      acceptStatus: [429],
+      retry: false,
+    });
+    await res.discard();
+    const headers: PullRateLimit['headers'] = {};
+    for (const name of ['ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source'] as const) {
+      const v = res.header(name);
+      if (v !== undefined) headers[name] = v;
+    }
+    const limit = parseRateLimitHeader(headers['ratelimit-limit']);
+    const remaining = parseRateLimitHeader(headers['ratelimit-remaining']);
+    return {
+      limit: limit.value,
+      remaining: remaining.value,
+      windowSeconds: limit.window ?? remaining.window,
+      source: headers['docker-ratelimit-source'],
+      authenticated: cred !== undefined,
+      headers,
+    };
+  } finally {
+    await transport.close();
+  }
+}
