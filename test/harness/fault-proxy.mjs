@@ -20,6 +20,7 @@ import { createServer, connect } from 'node:net';
  *   | { type: 'blackhole' }
  *   | { type: 'delay', ms: number }
  *   | { type: 'response-header', name: string, value: string }
+ *   | { type: 'response-headers', headers: Record<string, string> }
  *   | { type: 'pass' }} FaultAction
  * @typedef {{ method?: string, path?: RegExp | string, nth?: number, times?: number, action: FaultAction }} FaultRule
  * @typedef {{ seq: number, method: string, path: string, headers: Record<string, string>, authorization: boolean,
@@ -325,6 +326,9 @@ export async function startFaultProxy(options) {
       if (location !== undefined) rec.location = location;
       let kept = dropHeader(dropHeader(parsed.headers, 'connection'), 'keep-alive');
       if (action?.type === 'response-header') kept = [...dropHeader(kept, action.name.toLowerCase()), [action.name, action.value]];
+      if (action?.type === 'response-headers') {
+        for (const [name, value] of Object.entries(action.headers)) kept = [...dropHeader(kept, name.toLowerCase()), [name, value]];
+      }
       const resHeaders = [...kept, /** @type {[string, string]} */ (['Connection', 'close'])];
       client.write(serializeHead(parsed.first, resHeaders));
       const body = head.subarray(end);

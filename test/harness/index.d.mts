@@ -391,6 +391,8 @@ export type FaultAction =
   | { type: 'delay'; ms: number }
   /** forward, but set this header on the server's response (e.g. a wrong Content-Range) */
   | { type: 'response-header'; name: string; value: string }
+  /** set (or replace) several headers of the upstream's answer */
+  | { type: 'response-headers'; headers: Record<string, string> }
   | { type: 'pass' };
 export interface FaultRule {
   method?: string;

@@ -15,14 +15,11 @@ export interface TriggerFlags {
 export async function buildTrigger(rt: HubRuntime, url: string, flags: TriggerFlags): Promise<void> {
   const given = [flags.tag, flags.branch, flags.sourceTag].filter((v) => v !== undefined);
   if (given.length > 1) throw usageError('CONFLICTING_FLAGS', 'give only one of --tag, --branch and --source-tag');
-  const what =
-    flags.tag !== undefined
-      ? { dockerTag: flags.tag }
-      : flags.branch !== undefined
-        ? { sourceType: 'Branch' as const, sourceName: flags.branch }
-        : flags.sourceTag !== undefined
-          ? { sourceType: 'Tag' as const, sourceName: flags.sourceTag }
-          : {};
+  const what = {
+    ...(flags.tag !== undefined ? { dockerTag: flags.tag } : {}),
+    ...(flags.branch !== undefined ? { branch: flags.branch } : {}),
+    ...(flags.sourceTag !== undefined ? { gitTag: flags.sourceTag } : {}),
+  };
   await withHub(rt, async (hub) => {
     await hub.triggerBuild(url, what);
     const target = flags.tag ?? flags.branch ?? flags.sourceTag;

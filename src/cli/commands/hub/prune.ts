@@ -37,7 +37,7 @@ export async function tagPrune(rt: HubRuntime, target: string, flags: PruneFlags
   if (!flags.dryRun && !flags.force && process.stdin.isTTY !== true) await confirmDestructive(rt, `prune tags of ${repo}`, false);
 
   await withHub(rt, async (hub) => {
-    const { items } = await hub.listTags(namespace, name, { ordering: 'last_updated' }).collect();
+    const { items } = await hub.listTags(namespace, name).collect();
     const tags = (items as unknown as Item[]).map((t) => ({ name: String(t.name), pushedAt: pushedAt(t) }));
     const plan = planPrune(tags, filters, Date.now());
     const kept = plan.keptByKeep.length + plan.unselected.length;

@@ -1,5 +1,6 @@
 /** `hubctl hub tag ls|show|rm` (declared in declare.ts; prune is prune.ts). */
 import { parseHubRepository, parseHubTagReference } from '../../../hub/names.js';
+import { tagOrdering } from '../../../hub/tags.js';
 import { formatBytes } from '../../progress.js';
 import { timeAgo } from '../../time-ago.js';
 import { listLimit, oneOf, type ListFlags } from './args.js';
@@ -52,7 +53,7 @@ export async function tagLs(rt: HubRuntime, target: string, flags: TagLsFlags): 
   const sort = oneOf(flags.sort ?? 'updated', ['updated', 'name'] as const, '--sort');
   await withHub(rt, async (hub) => {
     const list = hub.listTags(namespace, name, {
-      ordering: sort === 'name' ? 'name' : 'last_updated',
+      ordering: tagOrdering(sort),
       ...(Number.isFinite(limit) ? { limit } : {}),
     });
     const { items, total, more } = await list.collect();
@@ -72,7 +73,7 @@ export async function tagShow(rt: HubRuntime, target: string, flags: FormatFlags
       ['Size', size(t)],
       ['Status', str(t, 'tag_status') || str(t, 'status')],
       ['Last pushed', str(t, 'tag_last_pushed') || str(t, 'last_updated')],
-      ['Last pulled', str(t, 'tag_last_pulled')],
+      ['Last pulled', str(t, 'tag_last_pulled') || 'never'],
       ['Pushed by', str(t, 'last_updater_username')],
     ];
     for (const image of Array.isArray(t.images) ? (t.images as Item[]) : []) {

@@ -106,7 +106,7 @@ export async function teamGrant(rt: HubRuntime, target: string, repository: stri
   const { namespace, name } = parseHubRepository(repository);
   const perm = oneOf(permission, ['read', 'write', 'admin'] as const, 'the permission');
   await withHub(rt, async (hub) => {
-    await hub.grantTeam(org, team, namespace, name, perm);
+    await hub.grantTeamRepository(org, team, namespace, name, perm);
     rt.out.info(`Granted ${perm} on ${namespace}/${name} to ${org}/${team}`);
   });
 }

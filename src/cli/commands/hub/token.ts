@@ -57,10 +57,8 @@ export async function tokenShow(rt: HubRuntime, uuid: string, flags: FormatFlags
   await withHub(rt, async (hub) => {
     const t = (await hub.getAccessToken(uuid)) as unknown as Item;
     if (printOne(rt, t, flags.format, TOKEN_VIEW.fields)) return;
-    for (const line of renderRecord(
-      TOKEN_VIEW.columns.map((c) => [c.header.charAt(0) + c.header.slice(1).toLowerCase(), c.value(t)] as const),
-    ))
-      rt.out.data(line);
+    const labels = ['UUID', 'Label', 'Scopes', 'Active', 'Created', 'Last used', 'Expires'];
+    for (const line of renderRecord(TOKEN_VIEW.columns.map((c, i) => [labels[i]!, c.value(t)] as const))) rt.out.data(line);
   });
 }
 

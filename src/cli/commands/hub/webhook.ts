@@ -44,7 +44,7 @@ export async function webhookRm(rt: HubRuntime, target: string, hookName: string
   const { namespace, name } = parseHubRepository(target);
   await confirmDestructive(rt, `delete the webhook "${hookName}" of ${namespace}/${name}`, flags.force);
   await withHub(rt, async (hub) => {
-    await hub.deleteWebhook(namespace, name, hookName);
+    await hub.removeWebhook(namespace, name, hookName);
     rt.out.data(`Deleted: ${hookName}`);
   });
 }
