@@ -135,3 +135,25 @@ describe('hub repo create / show / update / rm', () => {
     expect(again.stderr).toMatch(/^Error: delete repository alice\/gone: Docker Hub answered 404.*\nhint: check the name/);
   });
 });
+
+describe("Hub's error shapes", () => {
+  for (const [body, said] of [
+    [{ detail: 'Repository name is taken' }, 'Repository name is taken'],
+    [{ message: 'namespace is read only' }, 'namespace is read only'],
+    [
+      { fields: { name: ['Ensure this field has no more than 255 characters.'] }, text: 'Invalid request' },
+      'Invalid request: name: Ensure this field has no more than 255 characters.',
+    ],
+    [{ errinfo: { namespace: 'alice', reason: 'quota' }, message: 'over quota' }, 'over quota: namespace: alice; reason: quota'],
+  ] as const) {
+    it(`${Object.keys(body).join('+')}: one Error line and a hint, exit 2`, async () => {
+      hub.emu.fail({ method: 'POST', path: '/v2/namespaces/alice/repositories', status: 400, body });
+      const r = await hub.run(['repo', 'create', 'alice/shapes']);
+      expect(r.code).toBe(2);
+      const lines = r.stderr.trimEnd().split('\n');
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toBe(`Error: create repository alice/shapes: Docker Hub answered 400: ${said}`);
+      expect(lines[1]).toMatch(/^hint: /);
+    });
+  }
+});
