@@ -10,18 +10,18 @@ export interface ListFlags {
   all?: boolean;
 }
 
-/** `--limit N` (default 100) or `--all` (Infinity); both at once is a usage error. */
-export function listLimit(flags: ListFlags, fallback = 100): number {
+/** `--limit N` (default 100) or `--all` (no limit) as list options; both at once is a usage error. */
+export function listLimit(flags: ListFlags, fallback = 100): { limit?: number } {
   if (flags.all && flags.limit !== undefined) throw usageError('CONFLICTING_FLAGS', '--all and --limit cannot be used together');
-  if (flags.all) return Number.POSITIVE_INFINITY;
-  if (flags.limit === undefined) return fallback;
+  if (flags.all) return {};
+  if (flags.limit === undefined) return { limit: fallback };
   const n = Number(flags.limit);
   if (!/^\d+$/.test(flags.limit.trim()) || !Number.isSafeInteger(n) || n < 1) {
     throw usageError('INVALID_FLAG', `--limit must be a whole number of 1 or more, not "${flags.limit}"`, {
       hint: 'or use --all for every item',
     });
   }
-  return n;
+  return { limit: n };
 }
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };

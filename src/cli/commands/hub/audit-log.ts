@@ -2,8 +2,8 @@
 import { usageError } from '../../../errors.js';
 import { listLimit, parseTime, type ListFlags } from './args.js';
 import type { FormatFlags } from './declare-common.js';
-import { listNote } from './output.js';
-import { printList, str, type Item, type View } from './print.js';
+import { showList } from './output.js';
+import { str, type View } from './print.js';
 import { withHub, type HubRuntime } from './session.js';
 
 export interface AuditFlags extends ListFlags, FormatFlags {
@@ -24,7 +24,6 @@ const AUDIT_VIEW: View = {
 };
 
 export async function auditLog(rt: HubRuntime, account: string, flags: AuditFlags): Promise<void> {
-  const limit = listLimit(flags);
   const from = flags.since === undefined ? undefined : parseTime(flags.since, '--since');
   const to = flags.until === undefined ? undefined : parseTime(flags.until, '--until');
   if (from && to && from > to) throw usageError('INVALID_FLAG', '--since is later than --until');
@@ -33,10 +32,8 @@ export async function auditLog(rt: HubRuntime, account: string, flags: AuditFlag
       ...(flags.action !== undefined ? { action: flags.action } : {}),
       ...(from ? { from } : {}),
       ...(to ? { to } : {}),
-      ...(Number.isFinite(limit) ? { limit } : {}),
+      ...listLimit(flags),
     });
-    const { items, total, more } = await list.collect();
-    printList(rt, items as unknown as Item[], flags.format, AUDIT_VIEW);
-    listNote(rt, items.length, total, more, 'events');
+    await showList(rt, list, flags.format, AUDIT_VIEW, 'events');
   });
 }

@@ -3,8 +3,8 @@ import { usageError } from '../../../errors.js';
 import { listLimit, oneOf, type ListFlags } from './args.js';
 import { confirmDestructive } from './confirm.js';
 import type { ForceFlags, FormatFlags } from './declare-common.js';
-import { listNote } from './output.js';
-import { printList, str, type Item, type View } from './print.js';
+import { showList } from './output.js';
+import { str, type View } from './print.js';
 import { withHub, type HubRuntime } from './session.js';
 
 export interface InviteFlags {
@@ -33,27 +33,14 @@ const MEMBER_VIEW: View = {
   fields: ['username', 'full_name', 'role', 'groups', 'email', 'type', 'date_joined', 'last_logged_in_at', 'is_guest'],
 };
 
-const limitOf = (flags: ListFlags) => {
-  const limit = listLimit(flags);
-  return Number.isFinite(limit) ? { limit } : {};
-};
-
 export async function orgLs(rt: HubRuntime, flags: ListFlags & FormatFlags): Promise<void> {
-  const opts = limitOf(flags);
-  await withHub(rt, async (hub) => {
-    const { items, total, more } = await hub.listOrgs(opts).collect();
-    printList(rt, items as unknown as Item[], flags.format, ORG_VIEW);
-    listNote(rt, items.length, total, more, 'organizations');
-  });
+  const opts = listLimit(flags);
+  await withHub(rt, (hub) => showList(rt, hub.listOrgs(opts), flags.format, ORG_VIEW, 'organizations'));
 }
 
 export async function orgMembers(rt: HubRuntime, org: string, flags: ListFlags & FormatFlags): Promise<void> {
-  const opts = limitOf(flags);
-  await withHub(rt, async (hub) => {
-    const { items, total, more } = await hub.listOrgMembers(org, opts).collect();
-    printList(rt, items as unknown as Item[], flags.format, MEMBER_VIEW);
-    listNote(rt, items.length, total, more, 'members');
-  });
+  const opts = listLimit(flags);
+  await withHub(rt, (hub) => showList(rt, hub.listOrgMembers(org, opts), flags.format, MEMBER_VIEW, 'members'));
 }
 
 export async function orgInvite(rt: HubRuntime, org: string, invitees: string[], flags: InviteFlags): Promise<void> {

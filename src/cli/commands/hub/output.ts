@@ -1,8 +1,21 @@
 /** Small output and input helpers shared by the `hubctl hub` commands. */
 import { open } from 'node:fs/promises';
-import { usageError } from '../../../errors.js';
+import { HubctlError, usageError } from '../../../errors.js';
+import { readStdin } from '../../read-stdin.js';
 import type { CliRuntime } from '../../runtime.js';
-import { renderTemplate, type Item } from './print.js';
+import { printList, renderTemplate, type Item, type View } from './print.js';
+
+/** What a HubList's collect() gives. */
+interface Collectable {
+  collect(): Promise<{ items: readonly unknown[]; total: number | undefined; more: boolean }>;
+}
+
+/** Fetches a Hub list (up to its limit), prints it in the chosen format, and notes on stderr when more exist. */
+export async function showList(rt: CliRuntime, list: Collectable, format: string | undefined, view: View, what: string): Promise<void> {
+  const { items, total, more } = await list.collect();
+  printList(rt, items as Item[], format, view);
+  listNote(rt, items.length, total, more, what);
+}
 
 /** After a list cut at --limit: a note on stderr saying how to see the rest. */
 export function listNote(rt: CliRuntime, shown: number, total: number | undefined, more: boolean, what: string): void {
@@ -24,20 +37,22 @@ export function printOne(rt: CliRuntime, item: Item, format: string | undefined,
 }
 
 const MAX_README_BYTES = 1024 * 1024;
+const tooLarge = () => usageError('README_TOO_LARGE', 'the README is larger than 1 MiB');
 
 /** The text of `--readme FILE` (`-` = stdin), as UTF-8. Docker Hub's own length limit is checked by src/hub. */
 export async function readme(file: string): Promise<string> {
   let bytes: Buffer;
   try {
-    bytes = file === '-' ? await readStdin() : await readFileUpTo(file, MAX_README_BYTES + 1);
+    bytes = file === '-' ? await readStdin(MAX_README_BYTES, tooLarge) : await readFileUpTo(file, MAX_README_BYTES + 1);
   } catch (e) {
+    if (e instanceof HubctlError) throw e;
     const code = (e as { code?: string }).code;
     const hint = code === 'ENOENT' ? 'check the path' : code === 'EISDIR' ? 'name the Markdown file, not its directory' : undefined;
     throw usageError('README_UNREADABLE', `cannot read the README ${file === '-' ? 'from stdin' : file}: ${code ?? (e as Error).message}`, {
       ...(hint !== undefined ? { hint } : {}),
     });
   }
-  if (bytes.length > MAX_README_BYTES) throw usageError('README_TOO_LARGE', `the README ${file} is larger than 1 MiB`);
+  if (bytes.length > MAX_README_BYTES) throw tooLarge();
   return bytes.toString('utf8');
 }
 
@@ -57,16 +72,4 @@ async function readFileUpTo(path: string, max: number): Promise<Buffer> {
   } finally {
     await fh.close();
   }
-}
-
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    size += b.length;
-    chunks.push(b);
-    if (size > MAX_README_BYTES) break;
-  }
-  return Buffer.concat(chunks);
 }

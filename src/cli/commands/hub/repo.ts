@@ -5,8 +5,8 @@ import { timeAgo } from '../../time-ago.js';
 import { listLimit, type ListFlags } from './args.js';
 import { confirmDestructive } from './confirm.js';
 import type { ForceFlags, FormatFlags } from './declare-common.js';
-import { printList, renderRecord, short, str, type Item, type View } from './print.js';
-import { listNote, printOne, readme } from './output.js';
+import { renderRecord, short, str, type Item, type View } from './print.js';
+import { printOne, readme, showList } from './output.js';
 import { withHub, type HubRuntime } from './session.js';
 
 export interface RepoCreateFlags {
@@ -34,7 +34,7 @@ const LIST_VIEW: View = {
 };
 
 export async function repoLs(rt: HubRuntime, namespace: string | undefined, flags: ListFlags & FormatFlags): Promise<void> {
-  const limit = listLimit(flags);
+  const opts = listLimit(flags);
   await withHub(rt, async (hub, ctx) => {
     const ns = namespace ?? (await ctx.login())?.identifier;
     if (ns === undefined) {
@@ -42,10 +42,7 @@ export async function repoLs(rt: HubRuntime, namespace: string | undefined, flag
         hint: 'name one (hubctl hub repo ls library), or log in to list your own',
       });
     }
-    const list = hub.listRepositories(ns, Number.isFinite(limit) ? { limit } : {});
-    const { items, total, more } = await list.collect();
-    printList(rt, items as unknown as Item[], flags.format, LIST_VIEW);
-    listNote(rt, items.length, total, more, 'repositories');
+    await showList(rt, hub.listRepositories(ns, opts), flags.format, LIST_VIEW, 'repositories');
   });
 }
 

@@ -7,8 +7,8 @@ import { listLimit, oneOf, type ListFlags } from './args.js';
 import { confirmDestructive } from './confirm.js';
 import { runEach, summaryError } from './each.js';
 import type { ForceFlags, FormatFlags } from './declare-common.js';
-import { listNote, printOne } from './output.js';
-import { printList, renderRecord, str, type Item, type View } from './print.js';
+import { printOne, showList } from './output.js';
+import { renderRecord, str, type Item, type View } from './print.js';
 import { withHub, type HubRuntime } from './session.js';
 
 export interface TagLsFlags extends ListFlags, FormatFlags {
@@ -49,16 +49,10 @@ export const TAG_VIEW: View = {
 
 export async function tagLs(rt: HubRuntime, target: string, flags: TagLsFlags): Promise<void> {
   const { namespace, name } = parseHubRepository(target);
-  const limit = listLimit(flags);
+  const opts = listLimit(flags);
   const sort = oneOf(flags.sort ?? 'updated', ['updated', 'name'] as const, '--sort');
   await withHub(rt, async (hub) => {
-    const list = hub.listTags(namespace, name, {
-      ordering: tagOrdering(sort),
-      ...(Number.isFinite(limit) ? { limit } : {}),
-    });
-    const { items, total, more } = await list.collect();
-    printList(rt, items as unknown as Item[], flags.format, TAG_VIEW);
-    listNote(rt, items.length, total, more, 'tags');
+    await showList(rt, hub.listTags(namespace, name, { ordering: tagOrdering(sort), ...opts }), flags.format, TAG_VIEW, 'tags');
   });
 }
 

@@ -5,8 +5,8 @@ import { listLimit, oneOf, type ListFlags } from './args.js';
 import { confirmDestructive } from './confirm.js';
 import { runEach, summaryError } from './each.js';
 import type { ForceFlags, FormatFlags } from './declare-common.js';
-import { listNote } from './output.js';
-import { printList, short, str, type Item, type View } from './print.js';
+import { showList } from './output.js';
+import { short, str, type View } from './print.js';
 import { withHub, type HubRuntime } from './session.js';
 
 export interface TeamCreateFlags {
@@ -31,28 +31,15 @@ const TEAM_MEMBER_VIEW: View = {
   fields: ['id', 'username', 'full_name', 'email', 'type', 'date_joined'],
 };
 
-const limitOf = (flags: ListFlags) => {
-  const limit = listLimit(flags);
-  return Number.isFinite(limit) ? { limit } : {};
-};
-
 export async function teamLs(rt: HubRuntime, org: string, flags: ListFlags & FormatFlags): Promise<void> {
-  const opts = limitOf(flags);
-  await withHub(rt, async (hub) => {
-    const { items, total, more } = await hub.listTeams(org, opts).collect();
-    printList(rt, items as unknown as Item[], flags.format, TEAM_VIEW);
-    listNote(rt, items.length, total, more, 'teams');
-  });
+  const opts = listLimit(flags);
+  await withHub(rt, (hub) => showList(rt, hub.listTeams(org, opts), flags.format, TEAM_VIEW, 'teams'));
 }
 
 export async function teamMembers(rt: HubRuntime, target: string, flags: ListFlags & FormatFlags): Promise<void> {
   const { org, team } = parseHubTeam(target);
-  const opts = limitOf(flags);
-  await withHub(rt, async (hub) => {
-    const { items, total, more } = await hub.listTeamMembers(org, team, opts).collect();
-    printList(rt, items as unknown as Item[], flags.format, TEAM_MEMBER_VIEW);
-    listNote(rt, items.length, total, more, 'members');
-  });
+  const opts = listLimit(flags);
+  await withHub(rt, (hub) => showList(rt, hub.listTeamMembers(org, team, opts), flags.format, TEAM_MEMBER_VIEW, 'members'));
 }
 
 export async function teamCreate(rt: HubRuntime, target: string, flags: TeamCreateFlags): Promise<void> {

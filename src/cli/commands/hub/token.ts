@@ -4,8 +4,8 @@ import { timeAgo } from '../../time-ago.js';
 import { listLimit, oneOf, parseExpiry, type ListFlags } from './args.js';
 import { confirmDestructive } from './confirm.js';
 import type { ForceFlags, FormatFlags } from './declare-common.js';
-import { listNote, printOne } from './output.js';
-import { printList, renderRecord, str, type Item, type View } from './print.js';
+import { printOne, showList } from './output.js';
+import { renderRecord, str, type Item, type View } from './print.js';
 import { withHub, type HubRuntime } from './session.js';
 
 export interface TokenCreateFlags {
@@ -45,12 +45,8 @@ const TOKEN_VIEW: View = {
 };
 
 export async function tokenLs(rt: HubRuntime, flags: ListFlags & FormatFlags): Promise<void> {
-  const limit = listLimit(flags);
-  await withHub(rt, async (hub) => {
-    const { items, total, more } = await hub.listAccessTokens(Number.isFinite(limit) ? { limit } : {}).collect();
-    printList(rt, items as unknown as Item[], flags.format, TOKEN_VIEW);
-    listNote(rt, items.length, total, more, 'tokens');
-  });
+  const opts = listLimit(flags);
+  await withHub(rt, (hub) => showList(rt, hub.listAccessTokens(opts), flags.format, TOKEN_VIEW, 'tokens'));
 }
 
 export async function tokenShow(rt: HubRuntime, uuid: string, flags: FormatFlags): Promise<void> {
