@@ -13,6 +13,13 @@ try {
     `the optional dependency keytar does not load (${e instanceof Error ? e.message : String(e)}): install libsecret-1-dev, then npm rebuild keytar`,
   );
 }
+try {
+  // the Hub emulator validates against Docker's OpenAPI description, kept outside the repository
+  const { findHubOpenApi } = await import('../test/harness/hub-spec.mjs');
+  findHubOpenApi();
+} catch (e) {
+  problems.push(e instanceof Error ? e.message : String(e));
+}
 if (problems.length === 0) {
   if (process.env.HUBCTL_TEST_DEPS_VERBOSE) console.error(result.message);
   process.exit(0);

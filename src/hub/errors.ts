@@ -1,4 +1,5 @@
 import { HubctlError, type ErrorKind } from '../errors.js';
+import { redactHubText } from './redact.js';
 
 /**
  * The text of a Hub error body. Hub answers errors in several shapes (PROTOCOL.md, hub-openapi.yaml
@@ -83,7 +84,7 @@ const STATUS_TEXT: Record<number, string> = {
 /** Turns a Hub error answer into a HubctlError with a kind (exit code) and an actionable hint. */
 export function hubStatusError(status: number, body: string | undefined, ctx: HubErrorContext): HubctlError {
   const said = hubErrorText(body);
-  const reason = ctx.redact(said ?? STATUS_TEXT[status] ?? 'unexpected answer');
+  const reason = redactHubText(ctx.redact(said ?? STATUS_TEXT[status] ?? 'unexpected answer'));
   const message = `${ctx.what}: Docker Hub answered ${status}: ${reason}`;
   const details: Record<string, unknown> = { status };
   let kind: ErrorKind;

@@ -3,7 +3,7 @@ export { DEFAULT_HUB_URL, DEFAULT_LIMITS_REGISTRY, parseHubBaseUrl, type HubClie
 export { HubList, collect, MAX_PAGE_SIZE, type ListOptions, type Collected } from './paging.js';
 export { hubErrorText, hubStatusError } from './errors.js';
 export { isAccessTokenSecret, jwtExpiry, JWT_REFRESH_MARGIN_MS } from './auth.js';
-export { SecretRedactor } from './redact.js';
+export { SecretRedactor, redactHubText } from './redact.js';
 export {
   parseHubRepository,
   parseHubTagReference,

@@ -1,8 +1,12 @@
 import { createTransport } from '../auth/session.js';
+import type { Credential } from '../credentials/types.js';
 import { MANIFEST_ACCEPT } from '../oci/media-types.js';
 import { DEFAULT_LIMITS_REGISTRY } from './options.js';
 import type { HubTransport } from './transport.js';
 import type { PullRateLimit } from './types.js';
+
+/** Names of Docker Hub's registry: the Hub credential is used for these only. */
+const DOCKER_HUB_REGISTRIES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 
 /** The repository Docker points to for reading the limit: a HEAD of it does not count as a pull. */
 export const RATE_LIMIT_REPOSITORY = 'ratelimitpreview/test';
@@ -25,17 +29,22 @@ export function parseRateLimitHeader(value: string | undefined): { value: number
  * given): a token for `repository:ratelimitpreview/test:pull` from the registry's token realm, then a
  * HEAD of `/v2/ratelimitpreview/test/manifests/latest` (PROTOCOL.md, Docker's "usage and limits" docs),
  * reading `ratelimit-limit`, `ratelimit-remaining` and `docker-ratelimit-source`. The registry is the
- * client's `limitsRegistry` (default docker.io, reached at registry-1.docker.io); auth, retries and TLS
- * are src/auth's. No headers means no limit applies (unlimited plans, or a registry without limits).
+ * client's `limitsRegistry` (default docker.io, reached at registry-1.docker.io), with the Hub credential
+ * only when it is Docker Hub's, else `limitsCredentials`; auth, retries and TLS are src/auth's. No headers means no limit applies (unlimited plans, or a registry without limits).
  */
 export async function pullRateLimit(t: HubTransport): Promise<PullRateLimit> {
   const o = t.options;
-  const cred = await t.auth.getCredential();
   const registry = o.limitsRegistry ?? DEFAULT_LIMITS_REGISTRY;
+  let cred: Credential | undefined;
+  if (o.limitsCredentials !== undefined) cred = await o.limitsCredentials(registry);
+  else if (DOCKER_HUB_REGISTRIES.has(registry)) {
+    const hub = await t.auth.getCredential();
+    cred = hub === undefined ? undefined : { username: hub.identifier, password: hub.secret };
+  }
   const debug = o.debug;
   const transport = createTransport({
     registry,
-    credentials: async () => (cred === undefined ? undefined : { username: cred.identifier, password: cred.secret }),
+    credentials: async () => cred,
     insecure: o.insecure,
     caFile: o.caFile,
     env: o.env,

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { usageError } from '../errors.js';
 import { isLoopbackHost } from '../http/hosts.js';
+import type { CredentialSource } from '../credentials/types.js';
 import type { RetryPolicyOptions } from '../http/types.js';
 
 export const DEFAULT_HUB_URL = 'https://hub.docker.com';
@@ -48,8 +49,13 @@ export interface HubClientOptions {
   /** Pages followed by one list before it stops with an error (default 10000). */
   maxPages?: number;
   userAgent?: string;
-  /** The registry `limits()` probes (default docker.io); tests name a local registry. */
+  /** The registry `pullRateLimit()` probes (default docker.io); tests name a local registry. */
   limitsRegistry?: string;
+  /**
+   * The credential for that registry. Default: the Hub credential when the registry is Docker Hub's
+   * (docker.io, index.docker.io, registry-1.docker.io), else none: a Hub password never goes elsewhere.
+   */
+  limitsCredentials?: CredentialSource;
 }
 
 /** Checks and normalizes `baseUrl`: http(s), no credentials or query, and http only for loopback or insecure. */

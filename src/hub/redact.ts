@@ -7,6 +7,11 @@ const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}/g;
 /** The token of a build trigger URL: `/trigger/<token>/`. */
 const TRIGGER_TOKEN = /(\/trigger\/)[^/\s?#]+/g;
 
+/** Masks the shapes of Docker's secrets (access tokens, JWTs, trigger tokens) and the usual credential forms. */
+export function redactHubText(text: string): string {
+  return redactSecrets(text.replace(DOCKER_TOKEN, 'dckr_***').replace(JWT, '***').replace(TRIGGER_TOKEN, '$1***'));
+}
+
 /**
  * Masks the secrets one client has seen (password, access tokens, JWTs, 2FA codes and tokens, created
  * tokens) and the shapes of Docker's secrets in any text bound for a debug line or an error.
@@ -25,6 +30,6 @@ export class SecretRedactor {
     for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join('***');
     for (const enc of [...this.secrets].map((s) => encodeURIComponent(s)).filter((e) => !this.secrets.has(e)))
       out = out.split(enc).join('***');
-    return redactSecrets(out.replace(DOCKER_TOKEN, 'dckr_***').replace(JWT, '***').replace(TRIGGER_TOKEN, '$1***'));
+    return redactHubText(out);
   }
 }

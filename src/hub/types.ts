@@ -126,8 +126,8 @@ export interface HubOrg {
   profile_url?: string;
 }
 
-/** A member of an organization (`org_member`). */
-export interface HubOrgMember {
+/** A Docker ID as member lists show it (`user`, `group_member`). */
+export interface HubAccount {
   id?: string;
   username: string;
   full_name?: string;
@@ -139,6 +139,10 @@ export interface HubOrgMember {
   profile_url?: string;
   type?: 'User' | 'Org';
   email?: string;
+}
+
+/** A member of an organization (`org_member`). */
+export interface HubOrgMember extends HubAccount {
   role?: 'Owner' | 'Editor' | 'Member' | 'Invitee';
   groups?: string[];
   is_guest?: boolean;
@@ -158,19 +162,7 @@ export interface HubTeam {
 }
 
 /** A member of a team (`group_member`). */
-export interface HubTeamMember {
-  id?: string;
-  username: string;
-  full_name?: string;
-  company?: string;
-  date_joined?: string;
-  gravatar_email?: string;
-  gravatar_url?: string;
-  location?: string;
-  profile_url?: string;
-  type?: 'User' | 'Org';
-  email?: string;
-}
+export type HubTeamMember = HubAccount;
 
 /** A team's permission on a repository (`RepositoryGroup`). */
 export interface HubRepositoryTeamPermission {

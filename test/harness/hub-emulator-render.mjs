@@ -12,8 +12,9 @@
 
 const MEDIA = 'application/vnd.oci.image.index.v1+json';
 
-/** `repository_list_entry` @param {EmuRepo} r */
-export function repoSummary(r) {
+/** Fields `repository_list_entry` and `repository_info` share. @param {EmuRepo} r */
+function repoCommon(r) {
+  const tagged = r.tags.size > 0;
   return {
     name: r.name,
     namespace: r.namespace,
@@ -27,42 +28,31 @@ export function repoSummary(r) {
     last_updated: r.lastUpdated,
     last_modified: r.lastUpdated,
     date_registered: r.registered,
-    affiliation: '',
-    media_types: r.tags.size > 0 ? [MEDIA] : [],
-    content_types: r.tags.size > 0 ? ['image'] : [],
+    media_types: tagged ? [MEDIA] : [],
+    content_types: tagged ? ['image'] : [],
     categories: [],
     storage_size: [...r.tags.values()].reduce((n, t) => n + t.size, 0),
   };
+}
+
+/** `repository_list_entry` @param {EmuRepo} r */
+export function repoSummary(r) {
+  return { ...repoCommon(r), affiliation: '' };
 }
 
 /** `repository_info` @param {EmuRepo} r @param {'read'|'write'|'admin'|undefined} perm */
 export function repoInfo(r, perm) {
   return {
     user: r.namespace,
-    name: r.name,
-    namespace: r.namespace,
-    repository_type: 'image',
-    status: 1,
-    status_description: 'active',
-    description: r.description,
-    is_private: r.isPrivate,
+    ...repoCommon(r),
     is_automated: false,
-    star_count: r.starCount,
-    pull_count: r.pullCount,
-    last_updated: r.lastUpdated,
-    last_modified: r.lastUpdated,
-    date_registered: r.registered,
     collaborator_count: 0,
     affiliation: null,
     hub_user: r.namespace,
     has_starred: false,
     full_description: r.fullDescription,
     permissions: { read: perm !== undefined, write: perm === 'write' || perm === 'admin', admin: perm === 'admin' },
-    media_types: r.tags.size > 0 ? [MEDIA] : [],
-    content_types: r.tags.size > 0 ? ['image'] : [],
-    categories: [],
     immutable_tags_settings: { enabled: false, rules: [] },
-    storage_size: [...r.tags.values()].reduce((n, t) => n + t.size, 0),
     source: null,
   };
 }
