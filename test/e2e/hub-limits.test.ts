@@ -3,7 +3,7 @@
  * ratelimitpreview/test:latest, behind the fault proxy that adds Docker Hub's rate-limit headers to the
  * answers: anonymous and logged in (the token server records who asked), json, no headers, a used-up limit.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -63,23 +63,40 @@ describe('hub limits', () => {
     expect(reg.tokenServer!.log.every((e) => e.user === null)).toBe(true);
   });
 
-  it("logged in: the Hub login is used for the registry's token; --format json", async () => {
+  it("logged in: the registry's stored login; --format json", async () => {
     headersOnManifests();
-    const r = await limits(['--format', 'json'], { HUBCTL_HUB_USERNAME: 'alice', HUBCTL_HUB_TOKEN: reg.users.alice! });
-    expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({
-      registry: proxy.host,
-      account: 'alice',
-      limit: 100,
-      remaining: 76,
-      window: 21600,
-      source: '192.0.2.7',
-      authenticated: true,
+    await mkdir(join(root, 'docker'), { recursive: true });
+    const auth = Buffer.from(`alice:${reg.users.alice!}`).toString('base64');
+    await writeFile(join(root, 'docker', 'config.json'), JSON.stringify({ auths: { [proxy.host]: { auth } } }));
+    try {
+      const r = await limits(['--format', 'json']);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual({
+        registry: proxy.host,
+        account: 'alice',
+        limit: 100,
+        remaining: 76,
+        window: 21600,
+        source: '192.0.2.7',
+        authenticated: true,
+      });
+      expect(reg.tokenServer!.log.some((e) => e.user === 'alice' && e.authOk)).toBe(true);
+      const t = await limits(['--format', '{{.remaining}}/{{.limit}} {{.account}}']);
+      expect(t.stdout).toBe('76/100 alice\n');
+    } finally {
+      await rm(join(root, 'docker', 'config.json'), { force: true });
+    }
+  });
+
+  it('the Docker Hub login (env vars) is never sent to another registry', async () => {
+    headersOnManifests();
+    const r = await limits(['--format', '{{.account}} {{.authenticated}}'], {
+      HUBCTL_HUB_USERNAME: 'alice',
+      HUBCTL_HUB_TOKEN: reg.users.alice!,
     });
-    expect(reg.tokenServer!.log.some((e) => e.user === 'alice' && e.authOk)).toBe(true);
-    expect(r.stderr).not.toContain(reg.users.alice!);
-    const t = await limits(['--format', '{{.remaining}}/{{.limit}}']);
-    expect(t.stdout).toBe('76/100\n');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(' false\n');
+    expect(reg.tokenServer!.log.every((e) => e.user === null && !e.basic)).toBe(true);
   });
 
   it('no headers: no limit applies', async () => {

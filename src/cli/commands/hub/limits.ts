@@ -1,8 +1,11 @@
 /**
  * `hubctl hub limits [REGISTRY]`: Docker Hub's pull rate limit for the logged-in account (the login
  * `hubctl hub` uses: env vars, else the stored Docker Hub credential) or, anonymous, for this IP address.
- * REGISTRY names another registry to probe the same way (a Docker Hub mirror, a test registry).
+ * REGISTRY names another registry to probe the same way (a Docker Hub mirror, a test registry), with
+ * the login stored for that registry: the Docker Hub login is never sent to it.
  */
+import type { HubClientOptions } from '../../../hub/options.js';
+import { credentialsOptions } from '../../client-options.js';
 import type { FormatFlags } from './declare-common.js';
 import { printOne } from './output.js';
 import { renderRecord, type Item } from './print.js';
@@ -17,16 +20,28 @@ const FIELDS = ['registry', 'account', 'limit', 'remaining', 'window', 'source',
 
 export async function hubLimits(rt: HubRuntime, registryArg: string | undefined, flags: LimitsFlags): Promise<void> {
   const registry = registryArg === undefined ? 'docker.io' : normalizeRegistry(registryArg);
-  const options = {
+  const options: Partial<HubClientOptions> = {
     limitsRegistry: registry,
     ...(flags.insecure ? { insecure: true } : {}),
     ...(flags.caFile !== undefined ? { caFile: flags.caFile } : {}),
   };
+  // another registry gets its own stored login (as pull would send it), never the Docker Hub one
+  let otherAccount: string | undefined;
+  if (registry !== 'docker.io') {
+    const { createCredentialSource } = await import('../../../credentials/resolver.js');
+    const stored = createCredentialSource(credentialsOptions(rt));
+    options.limitsCredentials = async (reg) => {
+      const c = await stored(reg);
+      otherAccount = c?.username;
+      return c;
+    };
+  }
   await withHub(
     rt,
     async (hub, ctx) => {
       const r = await hub.pullRateLimit();
-      const account = r.authenticated ? ((await ctx.login())?.identifier ?? null) : null;
+      const login = registry === 'docker.io' ? (await ctx.login())?.identifier : otherAccount;
+      const account = r.authenticated ? (login ?? null) : null;
       // JSON names: the issue's words (limit, remaining, window, source); null where the registry sent none
       const item: Item = {
         registry,
