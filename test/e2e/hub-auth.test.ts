@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPassStore } from '../harness/index.mjs';
 import { b64, hubSuite } from './hub-fixture.js';
+import { hubctl } from './run-cli.js';
 import { onTty } from './tty.js';
 
 const hub = hubSuite({ maxPageSize: 2 });
@@ -115,6 +116,29 @@ describe('wrong and missing logins', () => {
   it("someone else's private repository: not found (exit 4)", async () => {
     const r = await hub.run(['repo', 'show', 'carol/secret']);
     expect(r.code).toBe(4);
+  });
+});
+
+describe('the Hub API URL', () => {
+  it('plain http is refused for a host that is not loopback, from --hub-url or HUBCTL_HUB_URL; no login is read', async () => {
+    const env = { ...hub.env, HUBCTL_HUB_USERNAME: 'alice', HUBCTL_HUB_TOKEN: hub.alicePat };
+    const flag = await hubctl(['--hub-url', 'http://hub.example', 'hub', 'repo', 'ls'], { env });
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toBe(
+      'Error: refusing plain HTTP to the Docker Hub API at hub.example: only loopback addresses may use http\n' +
+        'hint: use https:// (plain http is for loopback addresses only)\n',
+    );
+    const fromEnv = await hubctl(['hub', 'repo', 'ls'], { env: { ...env, HUBCTL_HUB_URL: 'http://hub.example' } });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain('the URL came from $HUBCTL_HUB_URL');
+  });
+
+  it('HUBCTL_HUB_URL names the API when --hub-url is not given', async () => {
+    const r = await hubctl(['hub', 'repo', 'ls', '--format', '{{.name}}'], {
+      env: { ...hub.env, HUBCTL_HUB_URL: hub.emu.url, HUBCTL_HUB_USERNAME: 'alice', HUBCTL_HUB_TOKEN: hub.alicePat },
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')).toContain('one');
   });
 });
 

@@ -8,7 +8,7 @@
  * - `--debug`: the library's redacted lines on stderr.
  * Auth errors get a hint that names where the refused credential came from.
  */
-import { HubctlError } from '../../../errors.js';
+import { HubctlError, usageError } from '../../../errors.js';
 import type { HubClient } from '../../../hub/client.js';
 import type { HubClientOptions } from '../../../hub/options.js';
 import type { CliRuntime } from '../../runtime.js';
@@ -34,18 +34,27 @@ export async function withHub<T>(
   const ctx: HubContext = { login: () => (login ??= resolveHubLogin(rt)) };
   const g = rt.globals();
   const otp = rt.hubFlags().otp;
-  const hub = createHubClient({
-    baseUrl: g.hubUrl ?? (rt.env.HUBCTL_HUB_URL || undefined),
-    credential: async () => {
-      const l = await ctx.login();
-      return l === undefined ? undefined : { identifier: l.identifier, secret: l.secret };
-    },
-    ...(otp !== undefined ? { otp: async () => otp } : process.stdin.isTTY === true ? { otp: () => promptOtp(rt) } : {}),
-    env: rt.env,
-    signal: rt.signal,
-    ...(g.debug ? { debug: (line: string) => rt.out.info(`DEBUG ${line}`) } : {}),
-    ...extra,
-  });
+  const baseUrl = g.hubUrl ?? (rt.env.HUBCTL_HUB_URL || undefined);
+  let hub: HubClient;
+  try {
+    hub = createHubClient({
+      baseUrl,
+      credential: async () => {
+        const l = await ctx.login();
+        return l === undefined ? undefined : { identifier: l.identifier, secret: l.secret };
+      },
+      ...(otp !== undefined ? { otp: async () => otp } : process.stdin.isTTY === true ? { otp: () => promptOtp(rt) } : {}),
+      env: rt.env,
+      signal: rt.signal,
+      ...(g.debug ? { debug: (line: string) => rt.out.info(`DEBUG ${line}`) } : {}),
+      ...extra,
+    });
+  } catch (e) {
+    if (!(e instanceof HubctlError && e.code === 'INSECURE_URL')) throw e;
+    throw usageError(e.code, e.message, {
+      hint: `use https:// (plain http is for loopback addresses only)${g.hubUrl === undefined ? '; the URL came from $HUBCTL_HUB_URL' : ''}`,
+    });
+  }
   try {
     return await work(hub, ctx);
   } catch (e) {
