@@ -186,6 +186,7 @@ describe('Hub answers that need waiting or a new token', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.trimEnd().split('\n')).toHaveLength(5);
     expect(hub.emu.log.filter((e) => e.status === 429)).toHaveLength(1);
+    expect(r.stderr).toBe('Waiting 1s before asking Docker Hub again\n');
   });
 
   it('a Retry-After longer than the budget: exit 5 with a clear error, no endless wait', async () => {

@@ -5,10 +5,12 @@
  *   needs it, so public reads never run a credential helper;
  * - two-factor: `hub --otp CODE`; else a prompt when stdin is a terminal; else none, and the library's
  *   HUB_2FA_REQUIRED error says to use a personal access token;
- * - `--debug`: the library's redacted lines on stderr.
+ * - `--debug`: the library's redacted lines on stderr; waits of a second or more (Retry-After) are
+ *   announced on stderr without it.
  * Auth errors get a hint that names where the refused credential came from.
  */
 import { HubctlError, usageError } from '../../../errors.js';
+import { defaultSleep } from '../../../http/retry.js';
 import type { HubClient } from '../../../hub/client.js';
 import type { HubClientOptions } from '../../../hub/options.js';
 import type { CliRuntime } from '../../runtime.js';
@@ -46,6 +48,11 @@ export async function withHub<T>(
       ...(otp !== undefined ? { otp: async () => otp } : process.stdin.isTTY === true ? { otp: () => promptOtp(rt) } : {}),
       env: rt.env,
       signal: rt.signal,
+      sleep: (ms, signal) => {
+        // Hub's per-minute limit (429 + Retry-After) or a retry backoff: say so, so a pause never looks like a hang
+        if (ms >= 1000) rt.out.info(`Waiting ${Math.ceil(ms / 1000)}s before asking Docker Hub again`);
+        return defaultSleep(ms, signal);
+      },
       ...(g.debug ? { debug: (line: string) => rt.out.info(`DEBUG ${line}`) } : {}),
       ...extra,
     });
