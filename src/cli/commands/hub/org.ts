@@ -45,9 +45,6 @@ export async function orgMembers(rt: HubRuntime, org: string, flags: ListFlags &
 
 export async function orgInvite(rt: HubRuntime, org: string, invitees: string[], flags: InviteFlags): Promise<void> {
   const role = oneOf(flags.role, ['member', 'editor', 'owner'] as const, '--role');
-  if (role === 'owner' && flags.team !== undefined) {
-    throw usageError('CONFLICTING_FLAGS', '--role owner and --team cannot be used together: owners belong to the owners team');
-  }
   await withHub(rt, async (hub) => {
     const results = await hub.inviteToOrg(org, invitees, { role, ...(flags.team !== undefined ? { team: flags.team } : {}) });
     let failed = 0;
