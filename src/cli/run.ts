@@ -42,6 +42,7 @@ export async function run(argv: string[]): Promise<number> {
     .option('-D, --debug', 'print redacted HTTP traffic and error causes on stderr')
     .option('--config <dir>', 'docker client config directory (default $DOCKER_CONFIG or ~/.docker)')
     .option('--root <dir>', 'image store directory (default $HUBCTL_STORE or ~/.local/share/hubctl/store)')
+    .option('--hub-url <url>', 'Docker Hub API for `hubctl hub` (default $HUBCTL_HUB_URL or https://hub.docker.com)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (s) => process.stdout.write(s),

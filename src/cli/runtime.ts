@@ -5,6 +5,8 @@ export interface GlobalOptions {
   config?: string;
   /** The image store directory (--root). */
   root?: string;
+  /** Docker Hub's API for `hubctl hub` (--hub-url). */
+  hubUrl?: string;
 }
 
 /** What every command gets from main: output, the interrupt signal, global flags, the environment. */

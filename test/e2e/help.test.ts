@@ -27,7 +27,20 @@ const COMMANDS = [
   'login',
   'logout',
   'autobuild',
+  'hub',
 ];
+/** `hubctl hub ...`: each group and each of its commands. */
+const HUB_COMMANDS: Record<string, string[]> = {
+  repo: ['ls', 'create', 'show', 'update', 'rm'],
+  tag: ['ls', 'show', 'rm', 'prune'],
+  org: ['ls', 'members', 'invite', 'rm'],
+  team: ['ls', 'members', 'create', 'rm', 'add', 'remove', 'grant'],
+  token: ['ls', 'show', 'create', 'enable', 'disable', 'rm'],
+  webhook: ['ls', 'add', 'rm'],
+  build: ['trigger'],
+  'audit-log': [],
+  limits: [],
+};
 
 /** The dist/ modules (relative paths) and the other module files (ES and CommonJS) one hubctl run loads. */
 function loadedModules(args: string[]): { dist: string[]; other: string[]; stdout: string } {
@@ -53,7 +66,7 @@ function loadedModules(args: string[]): { dist: string[]; other: string[]; stdou
 }
 
 describe('help loads only commander and the command table', () => {
-  for (const args of [['--help'], ['help'], ['pull', '--help'], ['help', 'login']]) {
+  for (const args of [['--help'], ['help'], ['pull', '--help'], ['help', 'login'], ['hub', '--help'], ['hub', 'tag', 'prune', '--help']]) {
     it(`hubctl ${args.join(' ')}`, () => {
       const { dist, other, stdout } = loadedModules(args);
       expect(stdout).toMatch(/^Usage: hubctl /);
@@ -61,7 +74,7 @@ describe('help loads only commander and the command table', () => {
       // the table and the declaration files of command groups (cli/commands/GROUP/declare.js), nothing else
       expect(
         dist.filter(
-          (f) => f.startsWith('cli/commands/') && f !== 'cli/commands/table.js' && !/^cli\/commands\/[^/]+\/declare\.js$/.test(f),
+          (f) => f.startsWith('cli/commands/') && f !== 'cli/commands/table.js' && !/^cli\/commands\/[^/]+\/declare(-[a-z]+)?\.js$/.test(f),
         ),
       ).toEqual([]);
       expect(dist.filter((f) => !f.startsWith('cli/') && f !== 'version.js')).toEqual([]);
@@ -90,6 +103,10 @@ describe('help text', () => {
     ['autobuild', 'history', '--help'],
     ['webhook', '--help'],
     ['webhook', 'serve', '--help'],
+    ...Object.entries(HUB_COMMANDS).flatMap(([group, leaves]) => [
+      ['hub', group, '--help'],
+      ...leaves.map((l) => ['hub', group, l, '--help']),
+    ]),
   ];
   for (const args of cases) {
     it(`hubctl ${args.join(' ')}`, async () => {

@@ -17,6 +17,7 @@ import type { CredentialsOptions } from '../../credentials/options.js';
 import type { StoreKind } from '../../credentials/preferences.js';
 import { clientOptions, credentialsOptions } from '../client-options.js';
 import type { CliRuntime } from '../runtime.js';
+import { readStdin } from '../read-stdin.js';
 
 export const PASSWORD_FLAG_WARNING = 'WARNING! Using --password via the CLI is insecure. Use --password-stdin.';
 const REGISTER_SUGGEST =
@@ -52,7 +53,13 @@ export async function loginCommand(rt: CliRuntime, serverArg: string | undefined
   let username = flags.username?.trim() ?? '';
   if (flags.passwordStdin) {
     if (username === '') throw usageError('USERNAME_REQUIRED', 'Must provide --username with --password-stdin');
-    password = stripOneNewline(await readStdin());
+    password = stripOneNewline(
+      (
+        await readStdin(MAX_STDIN_BYTES, () =>
+          usageError('PASSWORD_TOO_LONG', `the password on stdin is longer than ${MAX_STDIN_BYTES} bytes`),
+        )
+      ).toString('utf8'),
+    );
     if (password === '') {
       throw usageError('PASSWORD_REQUIRED', 'no password on stdin (--password-stdin)', {
         hint: 'pipe the password or token in, e.g. printf %s "$TOKEN" | hubctl login -u USER --password-stdin SERVER',
@@ -141,16 +148,4 @@ export function stripOneNewline(text: string): string {
   let s = text.endsWith('\n') ? text.slice(0, -1) : text;
   if (s.endsWith('\r')) s = s.slice(0, -1);
   return s;
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    size += b.length;
-    if (size > MAX_STDIN_BYTES) throw usageError('PASSWORD_TOO_LONG', `the password on stdin is longer than ${MAX_STDIN_BYTES} bytes`);
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

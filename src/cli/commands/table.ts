@@ -17,6 +17,7 @@ import type { LoadFlags } from './load.js';
 import type { LoginFlags } from './login.js';
 import { declareAutobuildCommands } from './autobuild/declare.js';
 import { declareWebhookCommands } from './webhook/declare.js';
+import { declareHubCommands } from './hub/declare.js';
 
 const INSECURE = 'allow plain HTTP and unverified TLS for this registry';
 const CA_FILE = 'trust this CA for the registry';
@@ -176,4 +177,5 @@ export function declareCommands(program: Command, rt: CliRuntime): void {
 
   declareAutobuildCommands(program, rt);
   declareWebhookCommands(program, rt);
+  declareHubCommands(program, rt);
 }

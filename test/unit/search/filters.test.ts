@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HubctlError } from '../../../src/errors.js';
+import { usage } from '../usage-error.js';
 import {
   IS_AUTOMATED_WARNING,
   matchesFilters,
@@ -9,17 +9,6 @@ import {
   MAX_SEARCH_LIMIT,
   type SearchResult,
 } from '../../../src/search/index.js';
-
-function usage(fn: () => unknown): HubctlError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(HubctlError);
-    expect((e as HubctlError).kind).toBe('usage');
-    return e as HubctlError;
-  }
-  throw new Error('expected a usage error');
-}
 
 describe('parseSearchFilters', () => {
   it.each([
