@@ -177,8 +177,17 @@ describe('hubctl webhook serve: Docker Hub and git hosts', () => {
     expect((await fetch(b.url, { headers: auth })).status).toBe(405);
     expect((await post(b.url, JSON.stringify(hub))).status).toBe(401);
     expect((await runs(b.dir)).length).toBe(before);
-    const statuses = (await logLines(b.log)).map((l) => l.status);
-    expect(statuses).toEqual(expect.arrayContaining([413, 400, 422, 404, 405, 401]));
+    // each refusal's log line is appended after its answer went out: wait for all six
+    const want = [413, 400, 422, 404, 405, 401];
+    const statuses = await waitUntil(
+      'a log line for each refusal',
+      async () => {
+        const seen = (await logLines(b.log)).map((l) => l.status);
+        return want.every((s) => seen.includes(s)) ? seen : undefined;
+      },
+      30_000,
+    );
+    expect(statuses).toEqual(expect.arrayContaining(want));
   });
 });
 
