@@ -23,3 +23,4 @@ export { makeResponse, bufferedResponse, firstHeader, allHeaders, normalizeHeade
 export { isLoopbackHost, isLinkLocalOrMetadata, hostOf, bareHost } from './hosts.js';
 export { acquireDispatcher, closeAllTransports, loadExtraCAs, proxyEnv, POOL_CONNECTIONS, type DispatcherConfig } from './dispatcher.js';
 export { describeUrl } from './debug.js';
+export { parseNextLink, resolveLink } from './link.js';

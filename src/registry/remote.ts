@@ -2,8 +2,9 @@ import type { Fetcher, FetchOptions, OpenedContent } from '../content/types.js';
 import { isManifestType } from '../oci/media-types.js';
 import type { Descriptor } from '../oci/types.js';
 import type { RegistryTransport } from '../http/types.js';
-import { fetchBlobBytes, openBlob, blobExists } from './blobs.js';
-import { getManifest, headManifest, putManifest, type FetchedManifest } from './manifests.js';
+import { fetchBlobBytes, openBlob, blobExists, headBlob } from './blobs.js';
+import { deleteManifest, getManifest, headManifest, putManifest, type FetchedManifest } from './manifests.js';
+import { listTags, type ListOptions } from './listing.js';
 import { mountBlob, uploadBlob, type UploadBody, type UploadOptions, type UploadResult } from './upload.js';
 import { pullScope, pushScope } from './scopes.js';
 import { integrityError } from '../errors.js';
@@ -25,6 +26,21 @@ export class RemoteRepository implements Fetcher {
 
   putManifest(reference: string, bytes: Uint8Array, mediaType: string, options: FetchOptions = {}): Promise<string> {
     return putManifest(this.transport, this.repository, reference, bytes, mediaType, options.signal);
+  }
+
+  /** Deletes the manifest with this digest (and with it every tag pointing at it). */
+  deleteManifest(digest: string, options: FetchOptions = {}): Promise<void> {
+    return deleteManifest(this.transport, this.repository, digest, options.signal);
+  }
+
+  /** The repository's tags, following Link pages. */
+  listTags(options: ListOptions = {}): Promise<string[]> {
+    return listTags(this.transport, this.repository, options);
+  }
+
+  /** A blob's size from HEAD; undefined when absent. */
+  headBlob(digest: string, options: FetchOptions = {}): Promise<{ size: number | undefined } | undefined> {
+    return headBlob(this.transport, this.repository, digest, options.signal);
   }
 
   open(desc: Descriptor, offset = 0, options: FetchOptions = {}): Promise<OpenedContent> {

@@ -1,7 +1,7 @@
 import { HubctlError } from '../errors.js';
 import { interruptedOrRethrow } from './abort.js';
-import type { RegistryResponse, RegistryTransport } from '../http/types.js';
-import { parseNextLink, resolveLink } from './link.js';
+import type { RegistryTransport } from '../http/types.js';
+import { linkPages, type LinkPage } from '../registry/pages.js';
 import { SEARCH_BODY_LIMIT, type SearchResult } from './types.js';
 
 export const CATALOG_SCOPES: readonly string[] = ['registry:catalog:*'];
@@ -58,58 +58,37 @@ export function parseCatalogBody(text: string, registry: string): string[] {
 }
 
 /**
- * Lists a registry's catalog: `GET /v2/_catalog?n=100`, then each `Link: <…>; rel="next"` (relative
- * targets resolved against the request URL), with the `registry:catalog:*` scope. Throws SEARCH_UNSUPPORTED
- * when the first request says the catalog is not there.
+ * Lists a registry's catalog: `GET /v2/_catalog?n=100`, then each `Link: <…>; rel="next"` (see
+ * linkPages in src/registry), with the `registry:catalog:*` scope. Throws SEARCH_UNSUPPORTED when the
+ * first request says the catalog is not there.
  */
 export async function* catalogPages(transport: RegistryTransport, opts: CatalogOptions): AsyncGenerator<CatalogPage, void, void> {
   const registry = transport.registry;
-  let path: string | undefined = `/v2/_catalog?n=${opts.pageSize ?? CATALOG_PAGE_SIZE}`;
-  const seen = new Set<string>();
-  for (let page = 1; path !== undefined; page++) {
-    if (page > opts.maxPages) {
-      opts.onWarning?.(`WARNING: stopped listing the catalog of ${registry} after ${opts.maxPages} pages; results may be incomplete`);
-      opts.onCapped?.();
-      return;
-    }
-    const current: string = path;
-    seen.add(current);
-    let res: RegistryResponse;
+  const pages = linkPages(transport, `/v2/_catalog?n=${opts.pageSize ?? CATALOG_PAGE_SIZE}`, {
+    scopes: CATALOG_SCOPES,
+    noun: 'catalog',
+    maxPages: opts.maxPages,
+    acceptStatus: CATALOG_UNSUPPORTED_STATUSES,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
+    ...(opts.onCapped ? { onCapped: opts.onCapped } : {}),
+  });
+  while (true) {
+    let next: IteratorResult<LinkPage>;
     try {
-      res = await transport.request({
-        method: 'GET',
-        url: current,
-        scopes: CATALOG_SCOPES,
-        headers: { Accept: 'application/json' },
-        acceptStatus: CATALOG_UNSUPPORTED_STATUSES,
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      });
+      next = await pages.next();
     } catch (e) {
       throw interruptedOrRethrow(e, opts.signal);
     }
-    if (res.status < 200 || res.status >= 300) {
-      await res.discard().catch(() => undefined);
+    if (next.done) return;
+    const { page, status, text } = next.value;
+    if (status < 200 || status >= 300) {
       if (page === 1) throw catalogUnsupported(registry);
-      throw new HubctlError('notfound', 'CATALOG_PAGE_FAILED', `${registry}: catalog page ${page} answered ${res.status}`, {
-        details: { status: res.status },
+      throw new HubctlError('notfound', 'CATALOG_PAGE_FAILED', `${registry}: catalog page ${page} answered ${status}`, {
+        details: { status },
       });
     }
-    const repositories = parseCatalogBody(await res.text(SEARCH_BODY_LIMIT), registry);
-    const next = parseNextLink(res.header('link'));
-    path = undefined;
-    if (next !== undefined) {
-      const base = res.url !== '' && res.url !== undefined ? res.url : `${await transport.baseUrl()}${current}`;
-      const url = resolveLink(next, base);
-      const baseOrigin = resolveLink('/', base)?.origin;
-      if (url === undefined || url.origin !== baseOrigin) {
-        opts.onWarning?.(`WARNING: ${registry} sent a catalog "next" link to another origin (${next}); the listing stops there`);
-      } else if (seen.has(url.pathname + url.search)) {
-        opts.onWarning?.(`WARNING: ${registry} sent a catalog "next" link that repeats an earlier page; the listing stops there`);
-      } else {
-        path = url.pathname + url.search;
-      }
-    }
-    yield { page, repositories };
+    yield { page, repositories: parseCatalogBody(text, registry) };
   }
 }
 

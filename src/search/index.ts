@@ -28,7 +28,7 @@ export {
   CATALOG_SCOPES,
   type CatalogPage,
 } from './catalog-search.js';
-export { parseNextLink, resolveLink } from './link.js';
+export { parseNextLink, resolveLink } from '../http/link.js';
 export { searchImages, searchPages } from './search.js';
 export {
   formatSearchResults,
