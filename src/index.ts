@@ -13,6 +13,15 @@ export { rmi, type RmiResult } from './api/rmi.js';
 export { tag, resolveLocalImage, type TagResult } from './api/tag.js';
 export { push, mountCandidates, type PushOptions, type PushResult, type PushEvent, type PushedTag, type LayerStatus } from './api/push.js';
 export { save, planArchive, type SaveOptions, type SaveResult } from './api/save.js';
+export { tags, type TagsResult } from './api/tags.js';
+export { catalog, type CatalogResult } from './api/catalog.js';
+export { manifestDigest, type DigestResult } from './api/digest.js';
+export { manifest, imageConfig, type ManifestResult, type ImageConfigResult } from './api/manifest.js';
+export { blob, VerifyingStream, type BlobResult } from './api/blob.js';
+export { deleteImage, type DeleteResult } from './api/delete.js';
+export { createIndex, type IndexCreateOptions, type IndexCreateEvent, type IndexCreateResult } from './api/index-create.js';
+export type { ChildStatus } from './api/index-children.js';
+export type { RemoteOptions, RemotePlatformOptions } from './api/remote-image.js';
 export { load, planLoad, type LoadOptions, type LoadResult, type LoadEvent, type LoadedImage } from './api/load.js';
 export {
   writeArchive,

@@ -40,7 +40,7 @@ export async function blob(client: Client, refText: string, options: RemoteOptio
   const head = await repo.headBlob(digest, sig);
   if (head === undefined) {
     throw notFoundError('BLOB_UNKNOWN', `blob ${reference} not found`, {
-      hint: 'check the repository and digest (hubctl manifest REF shows the digests of an image\'s layers and config)',
+      hint: "check the repository and digest (hubctl manifest REF shows the digests of an image's layers and config)",
     });
   }
   const desc: Descriptor = { mediaType: 'application/octet-stream', digest, size: head.size ?? 0 };

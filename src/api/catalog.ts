@@ -18,11 +18,19 @@ export async function catalog(client: Client, registryText: string, options: Lis
   try {
     return { registry, repositories: await listCatalog(client.transport(registry), options) };
   } catch (e) {
-    if (e instanceof HubctlError && (e.kind === 'notfound' || (e.details?.status === 405))) {
-      throw new HubctlError('notfound', 'CATALOG_UNSUPPORTED', `${registry} has no catalog (/v2/_catalog answered ${String(e.details?.status ?? 404)})`, {
-        hint: registry === 'docker.io' ? 'Docker Hub has no catalog; use hubctl search TERM' : 'the registry does not list its repositories; ask its operator, or use hubctl search',
-        cause: e,
-      });
+    if (e instanceof HubctlError && (e.kind === 'notfound' || e.details?.status === 405)) {
+      throw new HubctlError(
+        'notfound',
+        'CATALOG_UNSUPPORTED',
+        `${registry} has no catalog (/v2/_catalog answered ${String(e.details?.status ?? 404)})`,
+        {
+          hint:
+            registry === 'docker.io'
+              ? 'Docker Hub has no catalog; use hubctl search TERM'
+              : 'the registry does not list its repositories; ask its operator, or use hubctl search',
+          cause: e,
+        },
+      );
     }
     throw e;
   }

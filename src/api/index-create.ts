@@ -59,7 +59,9 @@ export async function createIndex(
 ): Promise<IndexCreateResult> {
   const targetRef = parseReference(targetText);
   if (targetRef.digest !== undefined) {
-    throw usageError('INDEX_TARGET_DIGEST', `the index needs a tag, not a digest: ${targetText}`, { hint: 'e.g. hubctl index create registry/app:1.0 SRC...' });
+    throw usageError('INDEX_TARGET_DIGEST', `the index needs a tag, not a digest: ${targetText}`, {
+      hint: 'e.g. hubctl index create registry/app:1.0 SRC...',
+    });
   }
   if (sourceTexts.length === 0) throw usageError('INDEX_NO_SOURCES', 'name at least one source image');
   const reference = formatReference(targetRef);

@@ -68,7 +68,11 @@ export async function platformManifest(
   const entry = selectPlatform(root.parsed.manifest.manifests, wanted, target.reference);
   const manifest = await target.repo.getManifest(entry.digest, options.signal ? { signal: options.signal } : {});
   if (manifest.parsed.kind !== 'image') {
-    throw new HubctlError('integrity', 'NESTED_INDEX', `the entry for ${formatPlatform(wanted)} in ${target.reference} is an index, not an image`);
+    throw new HubctlError(
+      'integrity',
+      'NESTED_INDEX',
+      `the entry for ${formatPlatform(wanted)} in ${target.reference} is an index, not an image`,
+    );
   }
   return { manifest, entry };
 }

@@ -104,7 +104,12 @@ export async function putManifest(
  * DELETEs a manifest by digest (distribution refuses tags here: resolve them first). Its tags go with
  * it. A registry that does not allow deletes answers 405 UNSUPPORTED, said plainly here.
  */
-export async function deleteManifest(transport: RegistryTransport, repository: string, digest: string, signal?: AbortSignal): Promise<void> {
+export async function deleteManifest(
+  transport: RegistryTransport,
+  repository: string,
+  digest: string,
+  signal?: AbortSignal,
+): Promise<void> {
   const res = await transport.request({
     method: 'DELETE',
     url: manifestPath(repository, digest),

@@ -2,7 +2,7 @@ import { HubctlError } from '../errors.js';
 import { interruptedOrRethrow } from './abort.js';
 import type { RegistryTransport } from '../http/types.js';
 import { linkPages, type LinkPage } from '../registry/pages.js';
-import { SEARCH_BODY_LIMIT, type SearchResult } from './types.js';
+import type { SearchResult } from './types.js';
 
 export const CATALOG_SCOPES: readonly string[] = ['registry:catalog:*'];
 /** Statuses meaning the registry has no (enabled) catalog. */

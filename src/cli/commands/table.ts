@@ -14,15 +14,10 @@ import type { PushFlags } from './push.js';
 import type { SaveFlags } from './save.js';
 import type { LoadFlags } from './load.js';
 import type { LoginFlags } from './login.js';
+import { CA_FILE, INSECURE, collect } from './declare-common.js';
+import { declareRegistryCommands } from './registry/declare.js';
 
-const INSECURE = 'allow plain HTTP and unverified TLS for this registry';
-const CA_FILE = 'trust this CA for the registry';
 const SERVER = 'registry: host[:port], https://host:port/, or docker.io (default)';
-
-/** commander option parser for repeatable flags: `--env A=1 --env B=2` -> ['A=1', 'B=2']. */
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 export function declareCommands(program: Command, rt: CliRuntime): void {
   program
@@ -114,6 +109,8 @@ export function declareCommands(program: Command, rt: CliRuntime): void {
     .option('--insecure', INSECURE)
     .option('--ca-file <pem>', CA_FILE)
     .action(async (ref: string, opts: PushFlags) => (await import('./push.js')).pushCommand(rt, ref, opts));
+
+  declareRegistryCommands(program, rt);
 
   program
     .command('save')
