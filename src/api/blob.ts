@@ -1,4 +1,4 @@
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Transform, pipeline, type Readable, type TransformCallback } from 'node:stream';
 import { createHash, type Hash } from 'node:crypto';
 import { formatReference, parseReference } from '../ref/reference.js';
 import { RemoteRepository } from '../registry/remote.js';
@@ -46,8 +46,9 @@ export async function blob(client: Client, refText: string, options: RemoteOptio
   const desc: Descriptor = { mediaType: 'application/octet-stream', digest, size: head.size ?? 0 };
   const { stream } = await repo.open(desc, 0, sig);
   const verifier = new VerifyingStream(digest, head.size);
-  stream.on('error', (e) => verifier.destroy(e));
-  return { reference, size: head.size, digest, stream: stream.pipe(verifier) };
+  // Failures (the body's or the check's) reach the consumer as errors of `verifier`.
+  pipeline(stream, verifier, () => undefined);
+  return { reference, size: head.size, digest, stream: verifier };
 }
 
 /** Passes bytes through while hashing and counting them; fails at the end (or on excess) on a mismatch. */

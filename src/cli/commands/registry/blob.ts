@@ -1,4 +1,5 @@
 /** `hubctl blob REPO@DIGEST [-o FILE]` (declared in registry/declare.ts). */
+import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { blob } from '../../../api/blob.js';
 import { usageError } from '../../../errors.js';
@@ -18,12 +19,14 @@ export async function blobCommand(rt: CliRuntime, refText: string, opts: BlobFla
   await withClient(rt, opts, async (client) => {
     const b = await blob(client, refText, { signal: rt.signal });
     if (!opts.output) {
-      await pipeline(b.stream, process.stdout, { end: false });
+      for await (const chunk of b.stream) {
+        if (!process.stdout.write(chunk as Buffer)) await once(process.stdout, 'drain');
+      }
       return;
     }
     const out = await openOutputPath(opts.output);
     try {
-      await pipeline(b.stream, out.stream, { end: false });
+      await pipeline(b.stream, out.stream);
       await out.commit();
     } catch (e) {
       await out.abort();

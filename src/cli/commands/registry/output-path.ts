@@ -64,11 +64,13 @@ function opened(stream: WriteStream, path: string): Promise<void> {
   });
 }
 
+/** Resolves once the file descriptor is closed (the stream may already be ended by a pipeline). */
 function closed(stream: WriteStream): Promise<void> {
   if (stream.closed) return Promise.resolve();
   return new Promise((resolve, reject) => {
+    stream.once('close', () => resolve());
     stream.once('error', reject);
-    stream.end(() => resolve());
+    if (!stream.writableEnded) stream.end();
   });
 }
 
