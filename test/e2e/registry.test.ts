@@ -72,7 +72,11 @@ describe('registry commands', () => {
     expect(bad.code).toBe(2);
     const missing = await hubctl(['blob', '-o', file, `${reg.host}/team/app@sha256:${'1'.repeat(64)}`], { env });
     expect(missing.code).toBe(4);
-    expect(createHash('sha256').update(await readFile(file)).digest('hex')).toBe(layer.digest.slice(7)); // left as it was
+    expect(
+      createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex'),
+    ).toBe(layer.digest.slice(7)); // left as it was
   });
 
   it('blob: bytes flipped on the way are an integrity error (exit 6) and the file stays as it was', async () => {
