@@ -14,6 +14,7 @@ import type { PushFlags } from './push.js';
 import type { SaveFlags } from './save.js';
 import type { LoadFlags } from './load.js';
 import type { LoginFlags } from './login.js';
+import type { RmiFlags } from './rmi.js';
 import { CA_FILE, INSECURE, collect } from './declare-common.js';
 import { declareRegistryCommands } from './registry/declare.js';
 
@@ -36,7 +37,8 @@ export function declareCommands(program: Command, rt: CliRuntime): void {
     .command('images')
     .alias('ls')
     .description('List images in the local store')
-    .argument('[repository]', 'only images of this repository')
+    .argument('[reference]', 'only these images: REPOSITORY, REPOSITORY:TAG, or a pattern like "team/*"')
+    .option('-f, --filter <filter>', 'reference=PATTERN, dangling=true|false, before=IMAGE, since=IMAGE (repeatable)', collect, [])
     .option('--digests', 'show digests')
     .option('--no-trunc', "don't truncate IDs")
     .option('-q, --quiet', 'only show image IDs')
@@ -56,8 +58,9 @@ export function declareCommands(program: Command, rt: CliRuntime): void {
   program
     .command('rmi')
     .description('Remove images from the local store (blobs other images use are kept)')
-    .argument('<reference...>', 'image references')
-    .action(async (refs: string[]) => (await import('./rmi.js')).rmiCommand(rt, refs));
+    .argument('<image...>', 'NAME[:TAG], NAME@DIGEST, or an image ID (short or full)')
+    .option('-f, --force', 'remove an image ID whose tags are in several repositories')
+    .action(async (refs: string[], opts: RmiFlags) => (await import('./rmi.js')).rmiCommand(rt, refs, opts));
 
   program
     .command('search')
