@@ -118,15 +118,15 @@ function globRegExp(pattern: string): RegExp {
     const c = pattern[i]!;
     if (c === '*') re += '[^/]*';
     else if (c === '?') re += '[^/]';
-    else if (c === '\\' && i + 1 < pattern.length) re += escape(pattern[++i]!);
+    else if (c === '\\' && i + 1 < pattern.length) re += literal(pattern[++i]!);
     else if (c === '[') {
       const end = pattern.indexOf(']', i + 2);
       if (end < 0) throw usageError('INVALID_FILTER', `--filter reference=${pattern}: unclosed [ in the pattern`);
       re += `[${pattern.slice(i + 1, end).replace(/\\/g, '\\\\')}]`;
       i = end;
-    } else re += escape(c);
+    } else re += literal(c);
   }
   return new RegExp(`^${re}$`);
 }
 
-const escape = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const literal = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
