@@ -17,6 +17,7 @@ import type { LoginFlags } from './login.js';
 import type { RmiFlags } from './rmi.js';
 import { CA_FILE, INSECURE, collect } from './declare-common.js';
 import { declareRegistryCommands } from './registry/declare.js';
+import { declareStoreCommands } from './store/declare.js';
 
 const SERVER = 'registry: host[:port], https://host:port/, or docker.io (default)';
 
@@ -114,6 +115,7 @@ export function declareCommands(program: Command, rt: CliRuntime): void {
     .action(async (ref: string, opts: PushFlags) => (await import('./push.js')).pushCommand(rt, ref, opts));
 
   declareRegistryCommands(program, rt);
+  declareStoreCommands(program, rt);
 
   program
     .command('save')
