@@ -48,13 +48,15 @@ export function declareCommands(program: Command, rt: CliRuntime): void {
 
   program
     .command('inspect')
-    .description("Show an image's manifest and config as JSON")
-    .argument('<reference>', 'image reference')
+    .description("Show docker's image inspect JSON for images in the local store (or on the registry with --remote)")
+    .argument('<image...>', 'NAME[:TAG], NAME@DIGEST or an image ID')
+    .option('-f, --format <template>', "a Go template per image, e.g. '{{.Id}}' or '{{json .Config}}'")
+    .option('--raw', "hubctl's view instead: the manifest (or index) and the config as stored")
     .option('--remote', 'ask the registry instead of the local store (nothing is pulled)')
     .option('--platform <os/arch[/variant]>', 'platform whose config to show for a multi-platform image')
     .option('--insecure', INSECURE)
     .option('--ca-file <pem>', CA_FILE)
-    .action(async (ref: string, opts: InspectFlags) => (await import('./inspect.js')).inspectCommand(rt, ref, opts));
+    .action(async (refs: string[], opts: InspectFlags) => (await import('./inspect.js')).inspectCommand(rt, refs, opts));
 
   program
     .command('rmi')
