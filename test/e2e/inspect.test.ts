@@ -34,7 +34,7 @@ describe('hubctl inspect', () => {
     const r = await hubctl(['inspect', `${reg.host}/team/app:1`], { env });
     expect(r.code).toBe(0);
     const [img] = JSON.parse(r.stdout) as Record<string, unknown>[];
-    const config = await skopeoInspect(`${reg.host}/team/app:1`, { registry: reg, config: true, raw: true });
+    const config = await skopeoInspect(`${reg.host}/team/app:1`, { registry: reg, config: true });
     const id = (await hubctl(['images', '-q', '--no-trunc', `${reg.host}/team/app:1`], { env })).stdout.trim();
     expect(Object.keys(img!).slice(0, 9)).toEqual([
       'Id',
