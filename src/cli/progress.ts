@@ -74,9 +74,9 @@ export class LayerProgress {
     if (!force && now - this.lastDraw < REDRAW_MS) return;
     this.lastDraw = now;
     const width = Math.max(20, this.columns()) - 1; // the last column would make some terminals wrap
-    const rows = this.order.map((id) => fit(`${id}: ${this.lines.get(id)}`, width));
+    const rows = this.order.map((id) => cutToWidth(`${id}: ${this.lines.get(id)}`, width));
     const footer = final ? undefined : this.statusLine();
-    if (footer !== undefined) rows.push(fit(footer, width));
+    if (footer !== undefined) rows.push(cutToWidth(footer, width));
     let text = this.drawn > 0 ? `\u001b[${this.drawn}A` : '';
     for (const row of rows) text += `\u001b[2K${row}\n`;
     text += '\u001b[J'; // clears a status line left below a shorter block
@@ -110,7 +110,7 @@ export class LayerProgress {
 }
 
 /** Cuts a line (ASCII status text) to `width` columns. */
-function fit(line: string, width: number): string {
+function cutToWidth(line: string, width: number): string {
   return line.length <= width ? line : line.slice(0, width);
 }
 
