@@ -7,9 +7,24 @@
  */
 export { Client, createClient, type ClientOptions } from './api/client.js';
 export { pull, INDEX_DIGEST_ANNOTATION, type PullOptions, type PullResult, type PullEvent } from './api/pull.js';
-export { images, type ImageSummary } from './api/images.js';
-export { inspect, type InspectOptions, type InspectResult } from './api/inspect.js';
-export { rmi, type RmiResult } from './api/rmi.js';
+export { images, referenceMatcher, type ImageSummary, type ImagesFilters } from './api/images.js';
+export { inspect, loadImage, type InspectOptions, type InspectResult } from './api/inspect.js';
+export { inspectImages, type DockerImageInspect, type InspectImagesOptions, type InspectImagesResult } from './api/inspect-image.js';
+export { rmi, type RmiOptions, type RmiResult, type RmiFailure } from './api/rmi.js';
+export { pruneImages, diskUsage, isDangling, type PruneOptions, type PruneResult, type DiskUsage } from './api/prune.js';
+export { matchImageId, type IdMatch } from './api/image-id.js';
+export { versionInfo, type VersionInfo } from './api/version.js';
+export { search, type SearchApiOptions } from './api/search.js';
+export type { SearchOutcome, SearchResult, SearchFilters } from './search/types.js';
+export {
+  buildFromLayers,
+  buildFromDockerfile,
+  type BuildResult,
+  type LayerBuildOptions,
+  type DockerfileBuildApiOptions,
+} from './api/build.js';
+export { createCredentialSource, type SourceOptions as CredentialSourceOptions } from './credentials/resolver.js';
+export type { CredentialsOptions } from './credentials/options.js';
 export { tag, resolveLocalImage, type TagResult } from './api/tag.js';
 export { push, mountCandidates, type PushOptions, type PushResult, type PushEvent, type PushedTag, type LayerStatus } from './api/push.js';
 export { save, planArchive, type SaveOptions, type SaveResult } from './api/save.js';

@@ -15,6 +15,7 @@ import type { SaveFlags } from './save.js';
 import type { LoadFlags } from './load.js';
 import type { LoginFlags } from './login.js';
 import type { RmiFlags } from './rmi.js';
+import type { VersionFlags } from './version.js';
 import { CA_FILE, INSECURE, collect } from './declare-common.js';
 import { declareRegistryCommands } from './registry/declare.js';
 import { declareStoreCommands } from './store/declare.js';
@@ -149,6 +150,12 @@ export function declareCommands(program: Command, rt: CliRuntime): void {
     .option('--insecure', INSECURE)
     .option('--ca-file <pem>', CA_FILE)
     .action(async (server: string | undefined, flags: LoginFlags) => (await import('./login.js')).loginCommand(rt, server, flags));
+
+  program
+    .command('version')
+    .description('Show the hubctl version, its Node.js and platform')
+    .option('--format <format>', "'json', or a Go template like '{{.Client.Version}}'")
+    .action(async (opts: VersionFlags) => (await import('./version.js')).versionCommand(rt, opts));
 
   program
     .command('logout')
