@@ -5,7 +5,8 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedImage, skopeoInspectText, startFaultProxy, startRegistry, type Registry } from '../harness/index.mjs';
-import { hubctl } from './run-cli.js';
+import { spawn } from 'node:child_process';
+import { BIN, hubctl } from './run-cli.js';
 
 let reg: Registry;
 let root: string;
@@ -117,6 +118,38 @@ describe('registry commands', () => {
     const r = await hubctl(['delete', '-f', `${reg.host}/team/doomed:1`], { env });
     expect(r).toMatchObject({ code: 0, stdout: `Deleted: ${reg.host}/team/doomed@${doomed}\n` });
     expect((await hubctl(['digest', `${reg.host}/team/doomed:1`], { env })).code).toBe(4);
+  });
+
+  it('delete asks on a terminal: n keeps the manifest (exit 2), y deletes it', async () => {
+    const doomed = await seedImage(reg, 'team/asked:1', { layers: [100] });
+    const onTerminal = (answer: string) =>
+      new Promise<{ code: number | null; screen: string }>((resolve, reject) => {
+        const cmd = `exec '${process.execPath}' '${BIN}' delete ${reg.host}/team/asked:1`;
+        const child = spawn('script', ['-qfec', cmd, '/dev/null'], {
+          env: { PATH: process.env.PATH, ...env },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
+        let screen = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => {
+          screen += d;
+          if (screen.endsWith('[y/N] ')) child.stdin.write(`${answer}\n`);
+        });
+        const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+        child.on('error', reject);
+        child.on('close', (code) => {
+          clearTimeout(timer);
+          resolve({ code, screen });
+        });
+      });
+    const no = await onTerminal('n');
+    expect(no.code).toBe(2);
+    expect(no.screen).toContain(`Delete ${reg.host}/team/asked:1 (${doomed}) from the registry?`);
+    expect(no.screen).toContain('Error: delete: cancelled, nothing was removed');
+    expect((await hubctl(['digest', `${reg.host}/team/asked:1`], { env })).stdout).toBe(`${doomed}\n`);
+    const yes = await onTerminal('y');
+    expect(yes.code).toBe(0);
+    expect(yes.screen).toContain(`Deleted: ${reg.host}/team/asked@${doomed}`);
+    expect((await hubctl(['digest', `${reg.host}/team/asked:1`], { env })).code).toBe(4);
   });
 
   it('index create prints REF@DIGEST and --format json', async () => {
