@@ -3,12 +3,11 @@
  * show a line wider than the terminal (so nothing wraps) and no bars; at 120 columns docker's bars.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedImage, startFaultProxy, startRegistry, type FaultProxy, type Registry } from '../harness/index.mjs';
-import { BIN } from './run-cli.js';
+import { hubctlOnTerminal } from './run-cli.js';
 
 let reg: Registry;
 let proxy: FaultProxy;
@@ -28,25 +27,8 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-/** Runs hubctl under `script` on a pty of `columns`; resolves with everything the terminal received. */
-function onTerminal(columns: number, store: string, args: string[]): Promise<{ code: number | null; screen: string }> {
-  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', `stty cols ${columns} rows 50; exec ${quoted}`, '/dev/null'], {
-      // no CI variable: hubctl draws progress only on an interactive terminal
-      env: { PATH: process.env.PATH, HOME: root, TERM: 'xterm', HUBCTL_STORE: store, DOCKER_CONFIG: join(root, 'docker') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let screen = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (screen += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, screen });
-    });
-  });
-}
+const onTerminal = (columns: number, store: string, args: string[]) =>
+  hubctlOnTerminal(args, { columns, env: { HOME: root, HUBCTL_STORE: store, DOCKER_CONFIG: join(root, 'docker') } });
 
 /** Every line the terminal showed, escape sequences removed (each redraw writes whole lines). */
 const shownLines = (screen: string) =>

@@ -5,8 +5,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedImage, skopeoInspectText, startFaultProxy, startRegistry, type Registry } from '../harness/index.mjs';
-import { spawn } from 'node:child_process';
-import { BIN, hubctl } from './run-cli.js';
+import { hubctl, hubctlOnTerminal } from './run-cli.js';
 
 let reg: Registry;
 let root: string;
@@ -122,25 +121,8 @@ describe('registry commands', () => {
 
   it('delete asks on a terminal: n keeps the manifest (exit 2), y deletes it', async () => {
     const doomed = await seedImage(reg, 'team/asked:1', { layers: [100] });
-    const onTerminal = (answer: string) =>
-      new Promise<{ code: number | null; screen: string }>((resolve, reject) => {
-        const cmd = `exec '${process.execPath}' '${BIN}' delete ${reg.host}/team/asked:1`;
-        const child = spawn('script', ['-qfec', cmd, '/dev/null'], {
-          env: { PATH: process.env.PATH, ...env },
-          stdio: ['pipe', 'pipe', 'pipe'],
-        });
-        let screen = '';
-        child.stdout.setEncoding('utf8').on('data', (d: string) => {
-          screen += d;
-          if (screen.endsWith('[y/N] ')) child.stdin.write(`${answer}\n`);
-        });
-        const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-        child.on('error', reject);
-        child.on('close', (code) => {
-          clearTimeout(timer);
-          resolve({ code, screen });
-        });
-      });
+    const onTerminal = (text: string) =>
+      hubctlOnTerminal(['delete', `${reg.host}/team/asked:1`], { env, answer: { after: '[y/N] ', text } });
     const no = await onTerminal('n');
     expect(no.code).toBe(2);
     expect(no.screen).toContain(`Delete ${reg.host}/team/asked:1 (${doomed}) from the registry?`);
