@@ -9,9 +9,15 @@ export { Client, createClient, type ClientOptions } from './api/client.js';
 export { pull, INDEX_DIGEST_ANNOTATION, type PullOptions, type PullResult, type PullEvent } from './api/pull.js';
 export { pullAllTags, type PullAllTagsResult } from './api/pull-all-tags.js';
 export { copy, type CopyImageOptions, type CopyImageEvent, type CopyImageResult, type CopiedImage } from './api/copy.js';
-export { images, type ImageSummary } from './api/images.js';
-export { inspect, type InspectOptions, type InspectResult } from './api/inspect.js';
-export { rmi, type RmiResult } from './api/rmi.js';
+export { images, referenceMatcher, type ImageSummary, type ImagesFilters } from './api/images.js';
+export { inspect, loadImage, type InspectOptions, type InspectResult } from './api/inspect.js';
+export { inspectImages, type DockerImageInspect, type InspectImagesOptions, type InspectImagesResult } from './api/inspect-image.js';
+export { rmi, type RmiOptions, type RmiResult, type RmiFailure } from './api/rmi.js';
+export { pruneImages, diskUsage, isDangling, type PruneOptions, type PruneResult, type DiskUsage } from './api/prune.js';
+export { matchImageId, type IdMatch } from './api/image-id.js';
+export { versionInfo, type VersionInfo } from './api/version.js';
+export { search, type SearchApiOptions } from './api/search.js';
+export type { SearchOutcome, SearchResult, SearchFilters } from './search/types.js';
 export {
   buildFromLayers,
   buildFromDockerfile,
@@ -31,9 +37,20 @@ export {
   type GitContextSpec,
   type PrepareGitContextOptions,
 } from './git/index.js';
+export { createCredentialSource, type SourceOptions as CredentialSourceOptions } from './credentials/resolver.js';
+export type { CredentialsOptions } from './credentials/options.js';
 export { tag, resolveLocalImage, type TagResult } from './api/tag.js';
 export { push, mountCandidates, type PushOptions, type PushResult, type PushEvent, type PushedTag, type LayerStatus } from './api/push.js';
 export { save, planArchive, type SaveOptions, type SaveResult } from './api/save.js';
+export { tags, type TagsResult } from './api/tags.js';
+export { catalog, type CatalogResult } from './api/catalog.js';
+export { manifestDigest, type DigestResult } from './api/digest.js';
+export { manifest, imageConfig, type ManifestResult, type ImageConfigResult } from './api/manifest.js';
+export { blob, VerifyingStream, type BlobResult } from './api/blob.js';
+export { deleteImage, type DeleteResult } from './api/delete.js';
+export { createIndex, type IndexCreateOptions, type IndexCreateEvent, type IndexCreateResult } from './api/index-create.js';
+export type { ChildStatus } from './api/index-children.js';
+export type { RemoteOptions, RemotePlatformOptions } from './api/remote-image.js';
 export { load, planLoad, type LoadOptions, type LoadResult, type LoadEvent, type LoadedImage } from './api/load.js';
 export {
   writeArchive,

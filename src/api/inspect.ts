@@ -58,13 +58,35 @@ export async function inspect(client: Client, refText: string, options: InspectO
     rootBytes = await store.fetchBytes(entry, MAX_MANIFEST_BYTES);
     source = store;
   }
+  const loaded = await loadImage(source, root, rootBytes, {
+    remote: options.remote === true,
+    platform: options.platform ?? client.platform,
+    refText,
+    ...sig,
+  });
+  return { reference, ...loaded };
+}
+
+/** The manifest or index at `root` and, for an image (or the chosen platform of an index), its config. */
+export async function loadImage(
+  source: Fetcher,
+  root: Descriptor,
+  rootBytes: Buffer,
+  options: { remote: boolean; platform: Platform; refText: string; signal?: AbortSignal },
+): Promise<Omit<InspectResult, 'reference'>> {
+  const sig = options.signal ? { signal: options.signal } : {};
   const parsed = parseManifest(rootBytes, root.mediaType);
-  const result: InspectResult = { reference, digest: root.digest, mediaType: parsed.mediaType, size: root.size, manifest: parsed.manifest };
+  const result: Omit<InspectResult, 'reference'> = {
+    digest: root.digest,
+    mediaType: parsed.mediaType,
+    size: root.size,
+    manifest: parsed.manifest,
+  };
   let image: ImageManifest | undefined;
   if (parsed.kind === 'index') {
     const available = options.remote ? parsed.manifest.manifests : await presentOnly(source, parsed.manifest.manifests);
     if (available.length > 0) {
-      const chosen = selectPlatform(available, options.platform ?? client.platform, refText);
+      const chosen = selectPlatform(available, options.platform, options.refText);
       const childBytes = await source.fetchBytes(chosen, MAX_MANIFEST_BYTES, sig);
       const child = parseManifest(childBytes, chosen.mediaType);
       if (child.kind === 'image') {

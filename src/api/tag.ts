@@ -1,8 +1,8 @@
 import { formatReference, parseReference } from '../ref/reference.js';
-import { HubctlError, notFoundError, usageError } from '../errors.js';
+import { HubctlError, notFoundError } from '../errors.js';
 import type { Descriptor } from '../oci/types.js';
 import type { ImageStore } from '../store/image-store.js';
-import { describeImages } from '../store/describe.js';
+import { isImageIdText, matchImageId } from './image-id.js';
 import type { Client } from './client.js';
 
 export interface TagResult {
@@ -12,9 +12,6 @@ export interface TagResult {
   target: string;
   descriptor: Descriptor;
 }
-
-/** `0e5574283393`, `sha256:0e55…`: what docker accepts as an image ID (a unique prefix of at least 4). */
-const IMAGE_ID = /^(?:sha256:)?([0-9a-f]{4,64})$/;
 
 /**
  * Finds a store entry by reference, or (like docker) by image ID: a prefix of the config digest
@@ -33,26 +30,10 @@ export async function resolveLocalImage(
   } catch (e) {
     refError = e;
   }
-  const id = IMAGE_ID.exec(text);
-  if (id) {
-    const hex = id[1]!;
-    const hits = new Map<string, Descriptor>();
-    const entries = await store.list();
-    for (const row of await describeImages(store)) {
-      const ids = [row.imageId, row.configDigest, row.digest].filter((d): d is string => d !== undefined);
-      if (!ids.some((d) => d.slice(d.indexOf(':') + 1).startsWith(hex))) continue;
-      const entry = entries.find((e) => e.ref === row.ref && e.descriptor.digest === row.digest);
-      if (entry) hits.set(entry.descriptor.digest, entry.descriptor);
-    }
-    if (hits.size > 1) {
-      throw usageError('AMBIGUOUS_IMAGE_ID', `the image ID ${text} matches ${hits.size} images`, {
-        hint: 'give more characters of the ID, or a NAME:TAG',
-      });
-    }
-    const [descriptor] = hits.values();
-    if (descriptor) return { name: text, descriptor, byId: true };
-  }
-  if (refError instanceof HubctlError && !id) throw refError;
+  const match = await matchImageId(store, text);
+  const descriptor = match?.entries[0]?.descriptor;
+  if (descriptor) return { name: text, descriptor, byId: true };
+  if (refError instanceof HubctlError && !isImageIdText(text)) throw refError;
   return undefined;
 }
 

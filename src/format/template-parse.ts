@@ -14,6 +14,8 @@ export type Node = { t: 'text'; text: string } | { t: 'action'; pipe: Command[] 
 export interface CompileOptions {
   /** Field names the dot has (`Name`, `StarCount`...). */
   fields: readonly string[];
+  /** Fields holding objects (`Config`): `.Config.Env` is checked when rendered, not here. */
+  nested?: readonly string[];
 }
 
 export const FUNCTIONS = ['json', 'upper', 'lower', 'title', 'truncate', 'pad', 'split', 'join'] as const;
@@ -28,12 +30,14 @@ export class Parser {
   private pos = 0;
   private depth = 0;
   private readonly fields: Set<string>;
+  private readonly nested: Set<string>;
 
   constructor(
     private readonly src: string,
     private readonly options: CompileOptions,
   ) {
     this.fields = new Set(options.fields);
+    this.nested = new Set(options.nested ?? []);
   }
 
   parse(): Node[] {
@@ -146,7 +150,7 @@ export class Parser {
       if (!this.fields.has(name!)) {
         fail(s, `unknown field .${name}`, `valid fields are ${this.options.fields.map((f) => `.${f}`).join(', ')}`);
       }
-      if (more.length > 0) fail(s, `.${name} is text and has no field .${more.join('.')}`);
+      if (more.length > 0 && !this.nested.has(name!)) fail(s, `.${name} is text and has no field .${more.join('.')}`);
       return { t: 'field', name: name!, rest: more };
     }
     if (rest[0] === '.' && !/^\.[^\s|)}]/.test(rest)) {

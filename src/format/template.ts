@@ -11,12 +11,25 @@ export type { CompileOptions } from './template-parse.js';
  */
 
 export type TemplateValue = string | number | boolean | readonly TemplateValue[] | TemplateObject;
-/** The dot: named string fields plus its JSON form. */
+/** The dot (or a nested object): named fields plus its JSON form. */
 export interface TemplateObject {
   readonly kind: 'object';
-  readonly fields: Readonly<Record<string, string>>;
-  /** What `{{json .}}` prints (docker: sorted keys, JSON-typed field values). */
-  readonly json: Readonly<Record<string, unknown>>;
+  readonly fields: Readonly<Record<string, TemplateValue>>;
+  /** What `{{json .}}` prints (docker: sorted keys, JSON-typed field values); null for a JSON null. */
+  readonly json: unknown;
+}
+
+/**
+ * A JSON value as a template value: objects become TemplateObjects (their keys are fields, so
+ * `{{.Config.Env}}` walks into them), arrays lists, null an object without fields that prints `null`.
+ */
+export function templateValue(json: unknown): TemplateValue {
+  if (typeof json === 'string' || typeof json === 'number' || typeof json === 'boolean') return json;
+  if (Array.isArray(json)) return json.map(templateValue);
+  if (json === null || typeof json !== 'object') return { kind: 'object', fields: {}, json: null };
+  const fields: Record<string, TemplateValue> = {};
+  for (const [k, v] of Object.entries(json)) fields[k] = templateValue(v);
+  return { kind: 'object', fields, json };
 }
 
 export class Template {
@@ -60,8 +73,19 @@ export class Template {
     switch (op.t) {
       case 'dot':
         return dot;
-      case 'field':
-        return dot.fields[op.name] ?? '';
+      case 'field': {
+        let v: TemplateValue = dot.fields[op.name] ?? '';
+        for (const key of op.rest) {
+          const obj = typeof v === 'object' && !Array.isArray(v) ? (v as TemplateObject) : undefined;
+          const next = obj?.fields[key];
+          if (next === undefined) {
+            if (obj?.json === null) return obj; // a field of a JSON null is null, as Go's nil map gives no value
+            fail(this.source, `can't evaluate field ${key} in .${[op.name, ...op.rest].join('.')}`);
+          }
+          v = next;
+        }
+        return v;
+      }
       case 'lit':
         return op.value;
       case 'pipe':

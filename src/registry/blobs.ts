@@ -106,3 +106,23 @@ export async function blobExists(
   await res.discard();
   return res.status >= 200 && res.status < 300;
 }
+
+/** HEAD a blob: its size (Content-Length), or undefined when the repository does not hold it. */
+export async function headBlob(
+  transport: RegistryTransport,
+  repository: string,
+  digest: string,
+  signal?: AbortSignal,
+): Promise<{ size: number | undefined } | undefined> {
+  const res = await transport.request({
+    method: 'HEAD',
+    url: blobPath(repository, digest),
+    scopes: [pullScope(repository)],
+    acceptStatus: [404],
+    ...(signal ? { signal } : {}),
+  });
+  await res.discard();
+  if (res.status === 404) return undefined;
+  const size = Number(res.header('content-length'));
+  return { size: Number.isSafeInteger(size) && size >= 0 ? size : undefined };
+}

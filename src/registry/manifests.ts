@@ -1,10 +1,10 @@
-import { integrityError, notFoundError } from '../errors.js';
+import { HubctlError, integrityError, notFoundError } from '../errors.js';
 import { sha256 } from '../digest/digest.js';
 import { MANIFEST_ACCEPT, baseMediaType } from '../oci/media-types.js';
 import { MAX_MANIFEST_BYTES, parseManifest, type ParsedManifest } from '../oci/manifest.js';
 import type { Descriptor } from '../oci/types.js';
 import type { RegistryTransport } from '../http/types.js';
-import { pullScope, pushScope } from './scopes.js';
+import { deleteScope, pullScope, pushScope } from './scopes.js';
 
 export interface FetchedManifest {
   descriptor: Descriptor;
@@ -102,6 +102,32 @@ export async function putManifest(
   });
   await res.discard();
   return res.header('docker-content-digest') ?? sha256(bytes);
+}
+
+/**
+ * DELETEs a manifest by digest (distribution refuses tags here: resolve them first). Its tags go with
+ * it. A registry that does not allow deletes answers 405 UNSUPPORTED, said plainly here.
+ */
+export async function deleteManifest(
+  transport: RegistryTransport,
+  repository: string,
+  digest: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  const res = await transport.request({
+    method: 'DELETE',
+    url: manifestPath(repository, digest),
+    scopes: [deleteScope(repository)],
+    acceptStatus: [405],
+    retry: true,
+    ...(signal ? { signal } : {}),
+  });
+  await res.discard();
+  if (res.status === 405) {
+    throw new HubctlError('usage', 'DELETE_UNSUPPORTED', `${transport.registry} does not allow deleting manifests (405)`, {
+      hint: 'the registry has deletes turned off (distribution: storage.delete.enabled: true); Docker Hub deletes tags on hub.docker.com',
+    });
+  }
 }
 
 function tooBig(repository: string, reference: string, size: number | undefined, cause?: unknown) {

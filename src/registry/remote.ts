@@ -4,11 +4,11 @@ import { parseManifest } from '../oci/manifest.js';
 import type { Descriptor } from '../oci/types.js';
 import type { RegistryTransport } from '../http/types.js';
 import { sha256 } from '../digest/digest.js';
-import { fetchBlobBytes, openBlob, blobExists } from './blobs.js';
-import { getManifest, headManifest, putManifest, type FetchedManifest } from './manifests.js';
+import { fetchBlobBytes, openBlob, blobExists, headBlob } from './blobs.js';
+import { deleteManifest, getManifest, headManifest, putManifest, type FetchedManifest } from './manifests.js';
+import { listTags, type ListOptions } from './listing.js';
 import { mountBlob, uploadBlob, type UploadBody, type UploadOptions, type UploadResult } from './upload.js';
 import { uploadContent } from './destination.js';
-import { listTags, type ListOptions } from './listing.js';
 import { pullScope, pushScope } from './scopes.js';
 import { HubctlError, integrityError } from '../errors.js';
 
@@ -66,9 +66,19 @@ export class RemoteRepository implements Source, Destination {
     return mediaType;
   }
 
+  /** Deletes the manifest with this digest (and with it every tag pointing at it). */
+  deleteManifest(digest: string, options: FetchOptions = {}): Promise<void> {
+    return deleteManifest(this.transport, this.repository, digest, options.signal);
+  }
+
   /** The repository's tags, following Link pages. */
   listTags(options: ListOptions = {}): Promise<string[]> {
     return listTags(this.transport, this.repository, options);
+  }
+
+  /** A blob's size from HEAD; undefined when absent. */
+  headBlob(digest: string, options: FetchOptions = {}): Promise<{ size: number | undefined } | undefined> {
+    return headBlob(this.transport, this.repository, digest, options.signal);
   }
 
   open(desc: Descriptor, offset = 0, options: FetchOptions = {}): Promise<OpenedContent> {

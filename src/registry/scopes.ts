@@ -2,3 +2,5 @@
 export const pullScope = (repository: string): string => `repository:${repository}:pull`;
 export const pushScope = (repository: string): string => `repository:${repository}:pull,push`;
 export const CATALOG_SCOPE = 'registry:catalog:*';
+/** Deleting a manifest: distribution checks the `delete` action. */
+export const deleteScope = (repository: string): string => `repository:${repository}:delete`;

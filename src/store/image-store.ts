@@ -247,6 +247,23 @@ export class ImageStore implements Source, Destination {
     return removed;
   }
 
+  /**
+   * Removes every index.json entry `match` selects (named or not), under the lock, and returns them.
+   * For removals by image ID or digest, where one image may have several entries. Run gc() after.
+   */
+  async untagWhere(match: (entry: StoreEntry) => boolean): Promise<StoreEntry[]> {
+    return this.updateIndex((index) => {
+      const removed: StoreEntry[] = [];
+      index.manifests = index.manifests.filter((d) => {
+        const entry = { ref: entryRefName(d), descriptor: d };
+        if (!match(entry)) return true;
+        removed.push(entry);
+        return false;
+      });
+      return { changed: removed.length > 0, value: removed };
+    });
+  }
+
   async resolve(ref: string): Promise<Descriptor | undefined> {
     const names = refCandidates(ref);
     const index = await this.readIndex();

@@ -39,3 +39,4 @@ export { walkGraph, readManifest, type GraphWalk, type MissingBlob } from './gra
 export { validateStore, type ValidateOptions, type ValidationReport } from './validate.js';
 export { describeImages, type ImageSummary } from './describe.js';
 export { Lease, readLiveLeases, LEASES_DIR, FOREIGN_LEASE_MAX_AGE_MS } from './lease.js';
+export { listBlobFiles, type BlobFiles } from './usage.js';

@@ -75,7 +75,7 @@ describe('hubctl build through the binary', () => {
     expect(r.stderr).toMatch(/Successfully built [0-9a-f]{12}/);
     expect(r.stderr).toContain('Successfully tagged me/app:1');
     expect(r.stdout).toMatch(/^sha256:[0-9a-f]{64}\n$/);
-    const insp = JSON.parse((await hubctl(['inspect', 'me/app:1'], { env })).stdout);
+    const insp = JSON.parse((await hubctl(['inspect', '--raw', 'me/app:1'], { env })).stdout);
     expect(insp.config.config).toMatchObject({
       Entrypoint: ['/app/bin/run.sh'],
       Cmd: ['--help'],
@@ -121,7 +121,7 @@ describe('hubctl build through the binary', () => {
     );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('Successfully tagged me/layers:1');
-    const insp = JSON.parse((await hubctl(['inspect', 'me/layers:1'], { env })).stdout);
+    const insp = JSON.parse((await hubctl(['inspect', '--raw', 'me/layers:1'], { env })).stdout);
     expect(insp.mediaType).toBe('application/vnd.docker.distribution.manifest.v2+json');
     expect(insp.manifest.layers).toHaveLength(2);
     expect(insp.config.config.Cmd).toEqual(['/bin/app', '--port', '80']);

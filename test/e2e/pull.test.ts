@@ -71,7 +71,9 @@ describe('hubctl pull through the binary', () => {
     const tpl = await hubctl(['images', '--format', '{{.Repository}}:{{.Tag}}'], { env });
     expect(tpl.stdout.trim().split('\n').sort()).toEqual([`${open.host}/library/web:1.0`, `${open.host}/library/web:latest`]);
     const insp = await hubctl(['inspect', `${open.host}/library/web:1.0`], { env });
-    expect(JSON.parse(insp.stdout).digest).toBe(digest);
+    expect((JSON.parse(insp.stdout) as { Descriptor: { digest: string } }[])[0]!.Descriptor.digest).toBe(digest);
+    const raw = await hubctl(['inspect', '--raw', `${open.host}/library/web:1.0`], { env });
+    expect(JSON.parse(raw.stdout).digest).toBe(digest);
     const rm1 = await hubctl(['rmi', `${open.host}/library/web:latest`], { env });
     expect(rm1.code).toBe(0);
     expect(rm1.stdout).toContain(`Untagged: ${open.host}/library/web:latest`);

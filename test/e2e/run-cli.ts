@@ -45,3 +45,38 @@ export function hubctl(args: string[], options: CliOptions = {}): Promise<CliRes
     child.stdin.end(options.input ?? '');
   });
 }
+
+export interface TerminalOptions {
+  env: NodeJS.ProcessEnv;
+  /** Terminal width (default 80). */
+  columns?: number;
+  /** Typed (with Enter) when the output ends with this prompt text. */
+  answer?: { after: string; text: string };
+  timeoutMs?: number;
+}
+
+/**
+ * Runs the built hubctl on a pseudo-terminal (util-linux `script`), without a CI variable, so it
+ * behaves as for a person at a terminal; resolves with everything the terminal showed.
+ */
+export function hubctlOnTerminal(args: string[], options: TerminalOptions): Promise<{ code: number | null; screen: string }> {
+  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const columns = options.columns ?? 80;
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', `stty cols ${columns} rows 50; exec ${quoted}`, '/dev/null'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let screen = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      screen += d;
+      if (options.answer && screen.endsWith(options.answer.after)) child.stdin.write(`${options.answer.text}\n`);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, screen });
+    });
+  });
+}

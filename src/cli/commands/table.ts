@@ -18,15 +18,13 @@ import type { LoginFlags } from './login.js';
 import { declareAutobuildCommands } from './autobuild/declare.js';
 import { declareWebhookCommands } from './webhook/declare.js';
 import { declareHubCommands } from './hub/declare.js';
+import type { RmiFlags } from './rmi.js';
+import type { VersionFlags } from './version.js';
+import { CA_FILE, INSECURE, collect } from './declare-common.js';
+import { declareRegistryCommands } from './registry/declare.js';
+import { declareStoreCommands } from './store/declare.js';
 
-const INSECURE = 'allow plain HTTP and unverified TLS for this registry';
-const CA_FILE = 'trust this CA for the registry';
 const SERVER = 'registry: host[:port], https://host:port/, or docker.io (default)';
-
-/** commander option parser for repeatable flags: `--env A=1 --env B=2` -> ['A=1', 'B=2']. */
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 export function declareCommands(program: Command, rt: CliRuntime): void {
   program
@@ -46,7 +44,8 @@ export function declareCommands(program: Command, rt: CliRuntime): void {
     .command('images')
     .alias('ls')
     .description('List images in the local store')
-    .argument('[repository]', 'only images of this repository')
+    .argument('[reference]', 'only these images: REPOSITORY, REPOSITORY:TAG, or a pattern like "team/*"')
+    .option('-f, --filter <filter>', 'reference=PATTERN, dangling=true|false, before=IMAGE, since=IMAGE (repeatable)', collect, [])
     .option('--digests', 'show digests')
     .option('--no-trunc', "don't truncate IDs")
     .option('-q, --quiet', 'only show image IDs')
@@ -55,19 +54,22 @@ export function declareCommands(program: Command, rt: CliRuntime): void {
 
   program
     .command('inspect')
-    .description("Show an image's manifest and config as JSON")
-    .argument('<reference>', 'image reference')
+    .description("Show docker's image inspect JSON for images in the local store (or on the registry with --remote)")
+    .argument('<image...>', 'NAME[:TAG], NAME@DIGEST or an image ID')
+    .option('-f, --format <template>', "a Go template per image, e.g. '{{.Id}}' or '{{json .Config}}'")
+    .option('--raw', "hubctl's view instead: the manifest (or index) and the config as stored")
     .option('--remote', 'ask the registry instead of the local store (nothing is pulled)')
     .option('--platform <os/arch[/variant]>', 'platform whose config to show for a multi-platform image')
     .option('--insecure', INSECURE)
     .option('--ca-file <pem>', CA_FILE)
-    .action(async (ref: string, opts: InspectFlags) => (await import('./inspect.js')).inspectCommand(rt, ref, opts));
+    .action(async (refs: string[], opts: InspectFlags) => (await import('./inspect.js')).inspectCommand(rt, refs, opts));
 
   program
     .command('rmi')
     .description('Remove images from the local store (blobs other images use are kept)')
-    .argument('<reference...>', 'image references')
-    .action(async (refs: string[]) => (await import('./rmi.js')).rmiCommand(rt, refs));
+    .argument('<image...>', 'NAME[:TAG], NAME@DIGEST, or an image ID (short or full)')
+    .option('-f, --force', 'remove an image ID whose tags are in several repositories')
+    .action(async (refs: string[], opts: RmiFlags) => (await import('./rmi.js')).rmiCommand(rt, refs, opts));
 
   program
     .command('search')
@@ -121,6 +123,9 @@ export function declareCommands(program: Command, rt: CliRuntime): void {
     .option('--ca-file <pem>', CA_FILE)
     .action(async (ref: string, opts: PushFlags) => (await import('./push.js')).pushCommand(rt, ref, opts));
 
+  declareRegistryCommands(program, rt);
+  declareStoreCommands(program, rt);
+
   program
     .command('copy')
     .alias('cp')
@@ -168,6 +173,12 @@ export function declareCommands(program: Command, rt: CliRuntime): void {
     .option('--insecure', INSECURE)
     .option('--ca-file <pem>', CA_FILE)
     .action(async (server: string | undefined, flags: LoginFlags) => (await import('./login.js')).loginCommand(rt, server, flags));
+
+  program
+    .command('version')
+    .description('Show the hubctl version, its Node.js and platform')
+    .option('--format <format>', "'json', or a Go template like '{{.Client.Version}}'")
+    .action(async (opts: VersionFlags) => (await import('./version.js')).versionCommand(rt, opts));
 
   program
     .command('logout')

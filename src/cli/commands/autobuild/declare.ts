@@ -1,7 +1,7 @@
 /** `hubctl autobuild` and `hubctl autobuild history` (declared here, added by table.ts); modules load when they run. */
 import type { Command } from 'commander';
 import type { CliRuntime } from '../../runtime.js';
-import { collect } from '../table.js';
+import { collect } from '../declare-common.js';
 import type { AutobuildFlags } from './run.js';
 import type { HistoryFlags } from './history.js';
 
