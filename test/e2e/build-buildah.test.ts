@@ -76,7 +76,7 @@ beforeAll(async () => {
   base = `${reg.host}/test/busybox:1`;
   const b = await hubctl(['build', '-t', base, '--from', 'scratch', '--layer', join(root, 'rootfs.tar'), '--cmd', '["/bin/sh"]'], { env });
   expect(b.code, b.stderr).toBe(0);
-  baseLayer = JSON.parse((await hubctl(['inspect', base], { env })).stdout).manifest.layers[0].digest;
+  baseLayer = JSON.parse((await hubctl(['inspect', '--raw', base], { env })).stdout).manifest.layers[0].digest;
   const p = await hubctl(['push', base], { env });
   expect(p.code, p.stderr).toBe(0);
 }, 120_000);
@@ -107,7 +107,7 @@ describe('hubctl build through buildah', () => {
     expect(r.stderr).toContain(`Successfully tagged ${ref}`);
     expect(r.stderr).not.toMatch(/hubctl-build-|^Error/m);
     const id = r.stdout.trim();
-    const inspected = JSON.parse((await hubctl(['inspect', ref], { env })).stdout);
+    const inspected = JSON.parse((await hubctl(['inspect', '--raw', ref], { env })).stdout);
     expect(inspected.manifest.config.digest).toBe(id);
     expect(inspected.config.config.Cmd).toEqual(['cat', '/srv/data/greeting.txt']);
     expect(inspected.manifest.layers).toHaveLength(3); // the base, one per RUN
@@ -155,7 +155,7 @@ describe('hubctl build through buildah', () => {
     );
     const r = await hubctl(['build', '-t', 'me/fromgit:1', `file://${repo}#main`], { env });
     expect(r.code, r.stderr).toBe(0);
-    const config = JSON.parse((await hubctl(['inspect', 'me/fromgit:1'], { env })).stdout).config.config;
+    const config = JSON.parse((await hubctl(['inspect', '--raw', 'me/fromgit:1'], { env })).stdout).config.config;
     expect(config.Labels).toEqual({ 'org.opencontainers.image.revision': commit, 'org.opencontainers.image.source': `file://${repo}` });
     const bundle = join(root, 'fromgit-bundle');
     await runUmoci(['unpack', '--rootless', '--image', `${store()}:docker.io/me/fromgit:1`, bundle]);
@@ -223,7 +223,7 @@ describe('hubctl build through buildah', () => {
     const ctx = await context('target', `FROM ${base} AS tools\nRUN echo t > /t\nFROM scratch AS final\nCOPY --from=tools /t /t\n`);
     const r = await hubctl(['build', '-t', 'me/tools:1', '--target', 'tools', ctx], { env });
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse((await hubctl(['inspect', 'me/tools:1'], { env })).stdout).manifest.layers).toHaveLength(2);
+    expect(JSON.parse((await hubctl(['inspect', '--raw', 'me/tools:1'], { env })).stdout).manifest.layers).toHaveLength(2);
     const bad = await hubctl(['build', '-t', 'me/tools:1', '--target', 'nope', ctx], { env });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('Error: --target nope: the Dockerfile has no stage named nope');

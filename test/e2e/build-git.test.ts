@@ -79,7 +79,7 @@ async function versionIn(ref: string): Promise<string> {
 }
 
 const labelsOf = async (ref: string) =>
-  JSON.parse((await hubctl(['inspect', ref], { env })).stdout).config.config.Labels as Record<string, string>;
+  JSON.parse((await hubctl(['inspect', '--raw', ref], { env })).stdout).config.config.Labels as Record<string, string>;
 
 const leftovers = async () =>
   (await readdir(join(root, 'store', '.hubctl', 'tmp')).catch(() => [])).filter((f) => f.startsWith('hubctl-git-'));
