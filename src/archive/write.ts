@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { pack as tarPack, type Pack } from 'tar-stream';
 import { HubctlError, integrityError, storeError } from '../errors.js';
 import { interrupted } from '../content/abort.js';
+import { fsError, isFsError } from '../fs/fs-errors.js';
 import type { Descriptor, ImageIndex } from '../oci/types.js';
 import { MediaType } from '../oci/media-types.js';
 import {
@@ -94,12 +95,15 @@ export async function writeArchive(
     pack.destroy();
     await piping.catch(() => undefined);
     if (options.signal?.aborted) throw interrupted();
-    if (outputError !== undefined && !(e instanceof HubctlError)) throw outputFailure(outputError);
+    // A failing output (a full disk, a reader gone) also fails the blob being copied: blame the output.
+    if (outputError !== undefined) throw outputFailure(outputError);
     throw e;
   }
 }
 
 function outputFailure(err: unknown): HubctlError {
+  if (err instanceof HubctlError) return err;
+  if (isFsError(err)) return fsError(err, { action: 'write' }) as HubctlError;
   const code = (err as NodeJS.ErrnoException).code;
   const why =
     code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE'
