@@ -20,6 +20,7 @@ import {
 } from '../archive/format.js';
 import { extractArchive, type StagedArchive, type StagedFile } from '../archive/extract.js';
 import { scanLayer } from '../archive/layer-scan.js';
+import { digestOfName, digestTagRefused } from '../store/index-file.js';
 import type { Client } from './client.js';
 
 export interface LoadOptions {
@@ -161,6 +162,24 @@ function stagedBlob(staged: StagedArchive, desc: Descriptor): StagedFile | undef
   return f;
 }
 
+/** A RepoTags name, normalized; a digest reference is refused as docker load refuses it. */
+function archiveTagName(t: string): string {
+  let ref: ReturnType<typeof parseReference>;
+  try {
+    ref = parseReference(t);
+  } catch (e) {
+    throw invalid(`RepoTags has "${t}": ${(e as Error).message}`);
+  }
+  if (ref.digest !== undefined) throw digestTagRefused(t, " (in the archive's RepoTags)");
+  return formatReference(ref);
+}
+
+/** An index.json entry named `repo@sha256:x` must hold x (a name cannot claim other content). */
+function checkOciEntryName(name: string, digest: string): void {
+  const claimed = digestOfName(name);
+  if (claimed !== undefined && claimed !== digest) throw digestTagRefused(name, ` (in the archive's index.json, for ${digest})`);
+}
+
 const isTarLayer = (mediaType: string) => mediaType.includes('.tar') || mediaType.includes('rootfs');
 
 async function planOci(staged: StagedArchive): Promise<Plan> {
@@ -204,6 +223,7 @@ async function planOci(staged: StagedArchive): Promise<Plan> {
       if (!plan.untagged.includes(entry.digest)) plan.untagged.push(entry.digest);
       continue;
     }
+    checkOciEntryName(name, entry.digest);
     await visit(entry, false);
     const descriptor: Descriptor = { mediaType: entry.mediaType, digest: entry.digest, size: entry.size };
     if (entry.platform) descriptor.platform = entry.platform;
@@ -297,12 +317,7 @@ async function planDocker(staged: StagedArchive): Promise<Plan> {
     add({ desc: manifestDesc, bytes });
     const platform: Platform = { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) };
     for (const t of tags) {
-      let reference: string;
-      try {
-        reference = formatReference(parseReference(t));
-      } catch (e) {
-        throw invalid(`RepoTags has "${t}": ${(e as Error).message}`);
-      }
+      const reference = archiveTagName(t);
       plan.tags.push({ reference, descriptor: { ...manifestDesc, platform } });
     }
   }

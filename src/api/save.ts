@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { familiarName, familiarString, parseReference, type Reference } from '../ref/reference.js';
+import { familiarName, familiarString, formatReference, parseReference, type Reference } from '../ref/reference.js';
 import { digestHex } from '../digest/digest.js';
 import { notFoundError } from '../errors.js';
 import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, parseImageConfig, parseManifest, type ParsedManifest } from '../oci/manifest.js';
@@ -65,8 +65,11 @@ export async function planArchive(
       throw notFoundError('IMAGE_NOT_FOUND', `No such image: ${text}`, { hint: 'list local images with "hubctl images"' });
     }
     // Saved by image ID, like docker: the image goes in without a name.
-    const ref = found.byId ? undefined : parseReference(found.name);
-    const full = found.byId ? found.descriptor.digest : found.name;
+    let ref = found.byId ? undefined : parseReference(found.name);
+    // One platform pulled from an index by digest: the archive holds that platform's manifest, so
+    // it is named by that manifest's digest (a load refuses a digest name over other content).
+    if (ref?.digest !== undefined && ref.digest !== found.descriptor.digest) ref = { ...ref, digest: found.descriptor.digest };
+    const full = found.byId ? found.descriptor.digest : ref ? formatReference(ref) : found.name;
     if (!resolved.some((r) => r.full === full)) resolved.push({ ref, full, desc: found.descriptor });
   }
 

@@ -3,6 +3,7 @@ import { HubctlError, notFoundError, usageError } from '../errors.js';
 import type { Descriptor } from '../oci/types.js';
 import type { ImageStore } from '../store/image-store.js';
 import { describeImages } from '../store/describe.js';
+import { digestTagRefused } from '../store/index-file.js';
 import type { Client } from './client.js';
 
 export interface TagResult {
@@ -62,7 +63,9 @@ export async function resolveLocalImage(
  * annotations kept).
  */
 export async function tag(client: Client, sourceText: string, targetText: string): Promise<TagResult> {
-  const target = formatReference(parseReference(targetText));
+  const targetRef = parseReference(targetText);
+  if (targetRef.digest !== undefined) throw digestTagRefused(targetText);
+  const target = formatReference(targetRef);
   const store = await client.store();
   const source = await resolveLocalImage(store, sourceText);
   if (source === undefined) {

@@ -64,6 +64,13 @@ export async function writeArchive(
     });
   });
   outputFailed.catch(() => undefined);
+  // A failing output (a full disk, a reader gone) also fails the blob being copied: the output's own
+  // filesystem or pipe error is what to report. (Errors the pipeline passes on to `out` are not that.)
+  let outputFault: unknown;
+  const onOutputError = (e: unknown) => {
+    if (isOutputFault(e)) outputFault ??= e;
+  };
+  out.on('error', onOutputError);
   const step = <T>(p: Promise<T>): Promise<T> => Promise.race([p, outputFailed]);
   try {
     const small = (name: string, text: string) => step(addBuffer(pack, name, Buffer.from(text)));
@@ -95,10 +102,17 @@ export async function writeArchive(
     pack.destroy();
     await piping.catch(() => undefined);
     if (options.signal?.aborted) throw interrupted();
-    // A failing output (a full disk, a reader gone) also fails the blob being copied: blame the output.
-    if (outputError !== undefined) throw outputFailure(outputError);
+    if (outputFault !== undefined) throw outputFailure(outputFault);
+    if (outputError !== undefined && !(e instanceof HubctlError)) throw outputFailure(outputError);
     throw e;
+  } finally {
+    out.off('error', onOutputError);
   }
+}
+
+/** A filesystem error or a reader that went away: the output's fault, not the blob's. */
+function isOutputFault(err: unknown): boolean {
+  return isFsError(err) || (err as NodeJS.ErrnoException).code === 'EPIPE';
 }
 
 function outputFailure(err: unknown): HubctlError {

@@ -1,5 +1,5 @@
 import { promises as fsp } from 'node:fs';
-import { notFoundError, storeError } from '../errors.js';
+import { notFoundError, storeError, usageError } from '../errors.js';
 import { isObject } from '../oci/manifest.js';
 import type { Descriptor, ImageIndex } from '../oci/types.js';
 import type { ContentOpener, Fetcher, FetchOptions, IngestOptions, OpenedContent, Storage } from '../content/types.js';
@@ -8,7 +8,16 @@ import { BlobStore } from './blobs.js';
 import { checkDescriptorShape } from './verify.js';
 import type { GcOptions, GcResult } from './gc.js';
 import { walkGraph } from './graph.js';
-import { emptyIndex, entryRefName, makeEntry, normalizeRefName, readIndexFile, serializeIndex, writeIndexFile } from './index-file.js';
+import {
+  emptyIndex,
+  entryMatchesName,
+  entryRefName,
+  makeEntry,
+  normalizeRefName,
+  readIndexFile,
+  serializeIndex,
+  writeIndexFile,
+} from './index-file.js';
 import { Layout, OCI_LAYOUT_CONTENT } from './layout.js';
 import { Lease, readLiveLeases } from './lease.js';
 import { DEFAULT_LOCK_STALE_MS, DEFAULT_LOCK_TIMEOUT_MS, withLock } from './lock.js';
@@ -182,6 +191,11 @@ export class ImageStore implements Storage, Fetcher {
   async tag(ref: string, desc: Descriptor): Promise<void> {
     const name = normalizeRefName(ref);
     checkDescriptorShape(desc);
+    if (!entryMatchesName(name, desc)) {
+      throw usageError('DIGEST_REFERENCE_MISMATCH', `refusing to name ${desc.digest} ${name}: that name's digest is other content`, {
+        hint: 'a digest reference can only name the content with that digest; use a tag',
+      });
+    }
     const entry = makeEntry(name, desc);
     // Blobs were fsynced before their rename; make the renames durable before the tag is.
     await this.blobs.syncDirs();
@@ -236,11 +250,16 @@ export class ImageStore implements Storage, Fetcher {
     return removed;
   }
 
+  /**
+   * The entry for `ref`. A name with a digest (`repo@sha256:x`) only finds an entry that holds that
+   * content (entryMatchesName): an entry whose content is not x (written by an older hubctl's load or
+   * tag, or by another tool) is passed over, so nothing builds on or exports other content by that name.
+   */
   async resolve(ref: string): Promise<Descriptor | undefined> {
     const names = refCandidates(ref);
     const index = await this.readIndex();
     for (const n of names) {
-      const hit = index.manifests.find((d) => entryRefName(d) === n);
+      const hit = index.manifests.find((d) => entryRefName(d) === n && entryMatchesName(n, d));
       if (hit) return hit;
     }
     return undefined;
