@@ -1,5 +1,3 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { buildImage, type BuildImageOptions, type BuildResult } from '../builder/image-builder.js';
 import { buildDockerfile } from '../builder/dockerfile-build.js';
 import { baseImageSource } from '../builder/base-image.js';
@@ -8,6 +6,7 @@ import { HubctlError } from '../errors.js';
 import { formatReference, parseReference } from '../ref/reference.js';
 import { formatPlatform, parsePlatform } from '../oci/platform.js';
 import type { Platform } from '../oci/types.js';
+import type { ImageStore } from '../store/image-store.js';
 import type { Client } from './client.js';
 import { pull, type PullEvent } from './pull.js';
 
@@ -53,44 +52,48 @@ export async function buildFromLayers(client: Client, options: LayerBuildOptions
     options.from === undefined || options.from === 'scratch'
       ? 'scratch'
       : await source.getBaseImage(normalize(options.from), options.platform);
-  return buildImage({
-    storage: store,
-    tagger: store,
-    from,
-    ...(options.layers ? { layers: options.layers } : {}),
-    ...pick(options, [
-      'cmd',
-      'entrypoint',
-      'env',
-      'labels',
-      'workdir',
-      'user',
-      'expose',
-      'format',
-      'sourceDateEpoch',
-      'concurrency',
-      'onLog',
-      'signal',
-    ]),
-    ...(options.platform ? { platform: options.platform } : {}),
-    ...(options.tags ? { tags: options.tags } : {}),
-    tmpDir: await tmpDirOf(store.root),
-  });
+  return withStaging(store, (tmpDir) =>
+    buildImage({
+      storage: store,
+      tagger: store,
+      from,
+      ...(options.layers ? { layers: options.layers } : {}),
+      ...pick(options, [
+        'cmd',
+        'entrypoint',
+        'env',
+        'labels',
+        'workdir',
+        'user',
+        'expose',
+        'format',
+        'sourceDateEpoch',
+        'concurrency',
+        'onLog',
+        'signal',
+      ]),
+      ...(options.platform ? { platform: options.platform } : {}),
+      ...(options.tags ? { tags: options.tags } : {}),
+      tmpDir,
+    }),
+  );
 }
 
 /** `hubctl build -f Dockerfile CONTEXT`: Dockerfiles that need no container (no RUN). */
 export async function buildFromDockerfile(client: Client, options: DockerfileBuildApiOptions): Promise<BuildResult> {
   const store = await client.store();
-  return buildDockerfile({
-    storage: store,
-    tagger: store,
-    baseSource: baseSource(client, options),
-    contextDir: options.contextDir,
-    ...pick(options, ['dockerfile', 'buildArgs', 'format', 'sourceDateEpoch', 'concurrency', 'onLog', 'signal']),
-    ...(options.platform ? { platform: formatPlatform(options.platform) } : {}),
-    ...(options.tags ? { tags: options.tags } : {}),
-    tmpDir: await tmpDirOf(store.root),
-  });
+  return withStaging(store, (tmpDir) =>
+    buildDockerfile({
+      storage: store,
+      tagger: store,
+      baseSource: baseSource(client, options),
+      contextDir: options.contextDir,
+      ...pick(options, ['dockerfile', 'buildArgs', 'format', 'sourceDateEpoch', 'concurrency', 'onLog', 'signal']),
+      ...(options.platform ? { platform: formatPlatform(options.platform) } : {}),
+      ...(options.tags ? { tags: options.tags } : {}),
+      tmpDir,
+    }),
+  );
 }
 
 /** Base images come from the store; one that is missing is pulled first (for the wanted platform). */
@@ -117,10 +120,17 @@ function baseSource(client: Client, options: CommonBuildOptions): BaseImageSourc
 
 const normalize = (ref: string) => formatReference(parseReference(ref));
 
-async function tmpDirOf(storeRoot: string): Promise<string> {
-  const dir = join(storeRoot, '.hubctl', 'tmp');
-  await mkdir(dir, { recursive: true });
-  return dir;
+/**
+ * Runs a build in a staging directory of the store's (`.hubctl/tmp/hubctl-build-*`, on the store's
+ * filesystem so layers are renamed in), removed when the build ends and swept if the process dies.
+ */
+async function withStaging<T>(store: ImageStore, build: (tmpDir: string) => Promise<T>): Promise<T> {
+  const staging = await store.createStagingDir('hubctl-build-');
+  try {
+    return await build(staging.path);
+  } finally {
+    await staging.remove();
+  }
 }
 
 function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> {

@@ -1,5 +1,4 @@
 import { createReadStream, promises as fsp } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { familiarString, formatReference, parseReference } from '../ref/reference.js';
@@ -21,10 +20,11 @@ import {
 import { extractArchive, type StagedArchive, type StagedFile } from '../archive/extract.js';
 import { scanLayer } from '../archive/layer-scan.js';
 import { digestOfName, digestTagRefused } from '../store/index-file.js';
+import type { ImageStore } from '../store/image-store.js';
 import type { Client } from './client.js';
 
 export interface LoadOptions {
-  /** Where the archive is unpacked and checked before anything enters the store (default: the OS temp dir). */
+  /** Where the archive is unpacked and checked before anything enters the store (default: a staging directory in the store). */
   tmpDir?: string;
   signal?: AbortSignal;
   onEvent?: (event: LoadEvent) => void;
@@ -76,7 +76,8 @@ interface Plan {
  */
 export async function load(client: Client, input: Readable, options: LoadOptions = {}): Promise<LoadResult> {
   const store = await client.store();
-  const dir = await fsp.mkdtemp(join(options.tmpDir ?? tmpdir(), 'hubctl-load-'));
+  const staging = await stagingFor(store, options.tmpDir);
+  const dir = staging.path;
   try {
     const staged = await extractArchive(input, dir, {
       ...(options.signal ? { signal: options.signal } : {}),
@@ -106,8 +107,18 @@ export async function load(client: Client, input: Readable, options: LoadOptions
     for (const digest of plan.untagged) options.onEvent?.({ type: 'untagged', digest });
     return { format: plan.format, images, untagged: plan.untagged };
   } finally {
-    await fsp.rm(dir, { recursive: true, force: true });
+    await staging.remove();
   }
+}
+
+/**
+ * Where the archive is unpacked: a staging directory of the store (swept when a killed load leaves
+ * it, see store/staging.ts), or a fresh directory under `tmpDir` when the caller chose one.
+ */
+async function stagingFor(store: ImageStore, tmpDir: string | undefined): Promise<{ path: string; remove(): Promise<void> }> {
+  if (tmpDir === undefined) return store.createStagingDir('hubctl-load-');
+  const path = await fsp.mkdtemp(join(tmpDir, 'hubctl-load-'));
+  return { path, remove: () => fsp.rm(path, { recursive: true, force: true }) };
 }
 
 function invalid(why: string, hint?: string) {

@@ -16,6 +16,8 @@ import { EXIT_BROKEN_PIPE, isBrokenPipe, watchStdio } from './pipes.js';
 // commander is CommonJS: require() skips the ESM wrapper's export scan (~20 ms of every start).
 const { Command, CommanderError } = createRequire(import.meta.url)('commander') as typeof CommanderModule;
 
+const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /** Parses argv, runs one command, and resolves with the exit code. */
 export async function run(argv: string[]): Promise<number> {
   const out = createOutput();
@@ -28,8 +30,8 @@ export async function run(argv: string[]): Promise<number> {
     // Cleanup gets a moment; the exit code is 130 either way.
     setTimeout(() => process.exit(EXIT_CODES.interrupted), 900).unref();
   };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  // SIGHUP (a closed terminal, a dropped ssh session) too: the same clean-up, then exit 130
+  for (const sig of INTERRUPTS) process.on(sig, onSigint);
   // stdout's reader went away: stop the work, then exit 141 without a word (see pipes.ts)
   const pipe = watchStdio(() => {
     controller.abort();
@@ -86,7 +88,6 @@ export async function run(argv: string[]): Promise<number> {
       return exitCode;
     }
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    for (const sig of INTERRUPTS) process.off(sig, onSigint);
   }
 }

@@ -21,6 +21,8 @@ import {
 import { Layout, OCI_LAYOUT_CONTENT } from './layout.js';
 import { Lease, readLiveLeases } from './lease.js';
 import { DEFAULT_LOCK_STALE_MS, DEFAULT_LOCK_TIMEOUT_MS, withLock } from './lock.js';
+import { createStagingDir, type StagingDir } from './staging.js';
+import { sweepLeftovers } from './sweep.js';
 import type { ValidateOptions, ValidationReport } from './validate.js';
 
 export interface ImageStoreOptions {
@@ -32,6 +34,8 @@ export interface ImageStoreOptions {
   lockStaleMs?: number;
   /** Blobs up to this size are fetched whole into memory, without lock or resumable partial file (default 128 KiB; 0 turns it off). */
   smallBlobBytes?: number;
+  /** Remove what killed hubctl processes left (staging directories, blob locks; see sweep.ts) on open (default true). */
+  sweep?: boolean;
 }
 
 export interface StoreEntry {
@@ -101,7 +105,13 @@ export class ImageStore implements Storage, Fetcher {
         hint: `the directory ${root} is not an OCI image layout; choose another store directory`,
       });
     }
+    if (options.sweep !== false) await sweepLeftovers(root, layout, store.now, store.lockStaleMs);
     return store;
+  }
+
+  /** A staging directory in the store (`.hubctl/tmp/<prefix>*`), swept if its owner dies; remove() it when done. */
+  createStagingDir(prefix: string): Promise<StagingDir> {
+    return createStagingDir(this.root, prefix, this.now);
   }
 
   // ---- blobs (Storage, Fetcher) ----

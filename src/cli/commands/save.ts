@@ -1,10 +1,9 @@
 /** `hubctl save` (declared in table.ts): to stdout, or to the -o path by src/fs's output-path rule. */
 import { save } from '../../api/save.js';
-import { createClient } from '../../api/client.js';
 import { parsePlatform } from '../../oci/platform.js';
 import { usageError } from '../../errors.js';
 import { openOutputPath } from '../../fs/output-path.js';
-import { clientOptions } from '../client-options.js';
+import { withClient } from '../with-client.js';
 import type { CliRuntime } from '../runtime.js';
 
 export interface SaveFlags {
@@ -17,9 +16,8 @@ export async function saveCommand(rt: CliRuntime, refs: string[], opts: SaveFlag
   if (!opts.output && process.stdout.isTTY) {
     throw usageError('SAVE_TO_TERMINAL', 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
   }
-  const client = createClient(await clientOptions(rt));
   const saveOptions = { signal: rt.signal, ...(platform ? { platform } : {}) };
-  try {
+  await withClient(rt, {}, async (client) => {
     if (!opts.output) {
       await save(client, refs, process.stdout, saveOptions);
       return;
@@ -33,7 +31,5 @@ export async function saveCommand(rt: CliRuntime, refs: string[], opts: SaveFlag
       await out.abort();
       throw e;
     }
-  } finally {
-    await client.close();
-  }
+  });
 }
