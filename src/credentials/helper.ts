@@ -170,7 +170,17 @@ export function toHelperPayload(serverUrl: string, cred: Credential): { ServerUR
   return { ServerURL: serverUrl, Username: cred.username ?? '', Secret: cred.password };
 }
 
-/** Runs one helper action: input on stdin, output capped, killed after the timeout. */
+/**
+ * After the helper exits, how long its output pipes may stay open: a helper that left a child
+ * holding them (`(sleep 70) &`) must not keep hubctl waiting for that child.
+ */
+const PIPE_GRACE_MS = 250;
+
+/**
+ * Runs one helper action: input on stdin, output capped. The helper runs in a process group of its
+ * own (detached), so on timeout the whole group (its children too) is killed and the pipes closed;
+ * the timeout error then comes at once, whatever the helper's children do.
+ */
 export function runHelper(
   program: string,
   action: HelperAction,
@@ -186,6 +196,7 @@ export function runHelper(
         env: { ...(o.env ?? {}) } as NodeJS.ProcessEnv,
         stdio: ['pipe', 'pipe', 'pipe'],
         windowsHide: true,
+        detached: process.platform !== 'win32',
       });
     } catch (e) {
       reject(e);
@@ -194,15 +205,23 @@ export function runHelper(
     let stdout = '';
     let stderr = '';
     let settled = false;
+    let graceTimer: NodeJS.Timeout | undefined;
+    const closePipes = () => {
+      child.stdin?.destroy();
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    };
     const finish = (err: Error | undefined, code: number | null) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(graceTimer);
+      closePipes();
       if (err) reject(err);
       else resolve({ code, stdout, stderr });
     };
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      killGroup(child);
       const err = codedError(
         `${program} ${action} did not finish within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`,
         'ETIMEDOUT',
@@ -216,8 +235,22 @@ export function runHelper(
       if (stderr.length < MAX_OUTPUT) stderr += d;
     });
     child.on('error', (e) => finish(e, null));
+    // 'close' waits for the pipes; a child the helper left may hold them open for long after 'exit'
     child.on('close', (code) => finish(undefined, code));
+    child.on('exit', (code) => {
+      graceTimer = setTimeout(() => finish(undefined, code), PIPE_GRACE_MS);
+    });
     child.stdin?.on('error', () => undefined); // EPIPE when the helper exits without reading
     child.stdin?.end(input);
   });
+}
+
+/** SIGKILL to the helper's process group (it leads one: spawned detached), else to the helper alone. */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
 }
