@@ -20,8 +20,8 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   // If it ends while the command is still pending (a promise nothing will ever settle), that is a bug,
   // never a success: exit 1 instead of Node's 0.
   let settled = false;
-  process.on('exit', () => {
-    if (settled) return;
+  process.on('exit', (code) => {
+    if (settled || code !== 0) return;
     process.stderr.write('Error: internal error: the command stopped before it finished\n');
     process.exitCode = 1;
   });

@@ -7,6 +7,7 @@ import { storeError } from '../errors.js';
 import { errMessage } from './body.js';
 import { createRawClient, type RawClient } from './raw-request.js';
 import { isLoopbackHost } from './hosts.js';
+import { DEFAULT_HEADERS_TIMEOUT_MS } from './limits.js';
 
 export interface DispatcherConfig {
   /** Names a certs.d directory may use for this registry (`localhost:5000`, `registry-1.docker.io`). */
@@ -16,6 +17,7 @@ export interface DispatcherConfig {
   certsDirs?: readonly string[];
   env?: Readonly<Record<string, string | undefined>>;
   bodyTimeoutMs?: number;
+  headersTimeoutMs?: number;
   connectTimeoutMs?: number;
 }
 
@@ -91,6 +93,7 @@ function buildRawClientFor(config: DispatcherConfig, extraCAs: string[]): RawCli
     tls: tlsOptions(config, extraCAs),
     connectTimeoutMs: config.connectTimeoutMs,
     bodyTimeoutMs: config.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
+    headersTimeoutMs: config.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
   });
   const proxied = hasProxy(proxyEnv(config.env));
   // with a proxy configured, only loopback registries (never proxied, see below) are read directly
@@ -121,7 +124,8 @@ function buildDispatcher(config: DispatcherConfig, extraCAs: string[]): Dispatch
     pipelining: 1,
     keepAliveTimeout: 30_000,
     bodyTimeout,
-    headersTimeout: bodyTimeout,
+    // HttpClient enforces the headers limit itself (with its own message); this is only a backstop
+    headersTimeout: (config.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS) + 5_000,
     connect,
   };
   const proxy = proxyEnv(config.env);
@@ -151,6 +155,7 @@ export function acquireDispatcher(config: DispatcherConfig): {
     insecure: config.insecure === true,
     proxy: proxyEnv(config.env),
     b: config.bodyTimeoutMs,
+    h: config.headersTimeoutMs,
     c: config.connectTimeoutMs,
   });
   let entry = pool.get(key);

@@ -6,6 +6,7 @@ import { MAX_HEAD_BYTES, bodyFraming, decodeChunked, headEnd, parseResponseHead,
 import { sendFile } from './raw-upload.js';
 import type { FileBody } from './types.js';
 import { codedError } from '../errors.js';
+import { MAX_INTERIM_RESPONSES, headersTimeoutError, interimError } from './limits.js';
 
 /**
  * Requests that move a large blob, each on a connection of its own: a GET whose body is read with the
@@ -24,8 +25,13 @@ export interface RawClientOptions {
   /** CA bundle and verification choice, as the undici agent has them. */
   tls: Pick<ConnectionOptions, 'ca' | 'rejectUnauthorized'>;
   connectTimeoutMs?: number;
-  /** Idle limit while waiting for the head and between body reads. */
+  /** Idle limit between body reads. */
   bodyTimeoutMs: number;
+  /**
+   * Limit on the wait for the whole response head, from the request's start: bytes trickling in and
+   * interim answers do not extend it (default: bodyTimeoutMs). HttpClient also enforces it from outside.
+   */
+  headersTimeoutMs?: number;
 }
 
 export interface RawResponse extends ResponseHead {
@@ -126,7 +132,9 @@ function rawRequest(
     let body: RawBody | undefined;
     let headChunks: Buffer[] = [];
     let headBytes = 0;
+    let interim = 0;
     let settled = false;
+    let headTimer: NodeJS.Timeout | undefined;
 
     const fail = (err: Error) => {
       cleanup();
@@ -137,7 +145,10 @@ function rawRequest(
       } else body?.fail(err);
     };
     const onAbort = () => fail(signal?.reason instanceof Error ? signal.reason : codedError('aborted', 'ABORT_ERR'));
-    const cleanup = () => signal?.removeEventListener('abort', onAbort);
+    const cleanup = () => {
+      clearTimeout(headTimer);
+      signal?.removeEventListener('abort', onAbort);
+    };
 
     const onread = {
       buffer: () => (body !== undefined ? body.nextBuffer() : Buffer.allocUnsafe(HEAD_READ_BYTES)),
@@ -175,7 +186,12 @@ function rawRequest(
         }
         const rest = all.subarray(end);
         if (parsed.statusCode >= 100 && parsed.statusCode < 200) {
-          // an interim answer (100, 103): the real head follows
+          // an interim answer (100, 103): the real head follows. Reliability (issue 15): only a few,
+          // an endless stream of them is an error (undici refuses 100 outright).
+          if (++interim > MAX_INTERIM_RESPONSES) {
+            fail(interimError(url.host, MAX_INTERIM_RESPONSES));
+            return false;
+          }
           headChunks = [rest];
           headBytes = rest.length;
           continue;
@@ -191,7 +207,7 @@ function rawRequest(
         );
         body = raw;
         settled = true;
-        socket.removeListener('timeout', headTimeout);
+        clearTimeout(headTimer);
         socket.on('timeout', () =>
           raw.fail(codedError(`no data from ${url.host} for ${options.bodyTimeoutMs} ms`, 'UND_ERR_BODY_TIMEOUT')),
         );
@@ -204,8 +220,10 @@ function rawRequest(
       }
     };
 
-    const headTimeout = () =>
-      fail(codedError(`no response head from ${url.host} for ${options.bodyTimeoutMs} ms`, 'UND_ERR_HEADERS_TIMEOUT'));
+    // Reliability (issue 15): the head must be complete within headersTimeoutMs of the request, however
+    // slowly its bytes trickle in (an idle timer would be reset by each byte).
+    const headLimit = options.headersTimeoutMs ?? options.bodyTimeoutMs;
+    const headTimeout = () => fail(headersTimeoutError(url.host, headLimit));
     const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const connectTimer = setTimeout(
       () => fail(codedError(`connecting to ${url.host} timed out after ${connectTimeout} ms`, 'UND_ERR_CONNECT_TIMEOUT')),
@@ -213,7 +231,8 @@ function rawRequest(
     );
     socket.once(tlsOn ? 'secureConnect' : 'connect', () => {
       clearTimeout(connectTimer);
-      socket.setTimeout(options.bodyTimeoutMs, headTimeout);
+      headTimer = setTimeout(headTimeout, headLimit);
+      socket.setTimeout(options.bodyTimeoutMs); // the idle limit on the body, reported by RawBody below
       socket.write(head);
       if (upload !== undefined) {
         // an answer that comes before the whole body went out ends the sending; a send failure after
