@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import type { Dispatcher, EnvHttpProxyAgent } from 'undici';
 import { undici } from './undici.js';
-import { storeError } from '../errors.js';
+import { redactSecrets, storeError, usageError } from '../errors.js';
 import { errMessage } from './body.js';
 import { createRawClient, type RawClient } from './raw-request.js';
 import { isLoopbackHost } from './hosts.js';
@@ -75,6 +75,30 @@ export function proxyEnv(env: Readonly<Record<string, string | undefined>> | und
 } {
   const pick = (name: string) => env?.[name.toLowerCase()] ?? env?.[name.toUpperCase()] ?? '';
   return { httpProxy: pick('http_proxy'), httpsProxy: pick('https_proxy'), noProxy: pick('no_proxy') };
+}
+
+/**
+ * Refuses a proxy variable that is not an http(s) URL, naming it (undici would throw a bare
+ * "Invalid URL" at the first request). Credentials in the value never reach the message.
+ */
+export function checkProxyEnv(env: Readonly<Record<string, string | undefined>> | undefined): void {
+  for (const base of ['http_proxy', 'https_proxy']) {
+    const name = [base, base.toUpperCase()].find((n) => env?.[n] !== undefined && env[n] !== '');
+    if (name === undefined || env?.[base] === '') continue;
+    const value = env?.[name] ?? '';
+    let ok = false;
+    try {
+      const u = new URL(value);
+      ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+    } catch {
+      ok = false;
+    }
+    if (!ok) {
+      throw usageError('INVALID_PROXY', `${name}=${JSON.stringify(redactSecrets(value))} is not a proxy URL`, {
+        hint: `set ${name} to http://HOST:PORT (or https://), or unset it`,
+      });
+    }
+  }
 }
 
 const LOOPBACK_NO_PROXY = ['localhost', '127.0.0.1', '[::1]'];
@@ -149,6 +173,7 @@ export function acquireDispatcher(config: DispatcherConfig): {
   rawClientFor: RawClientFor;
   release: () => Promise<void>;
 } {
+  checkProxyEnv(config.env);
   const extraCAs = loadExtraCAs(config);
   const key = JSON.stringify({
     cas: extraCAs,

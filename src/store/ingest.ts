@@ -9,6 +9,7 @@ import type { BlobStore, BlobStoreOptions } from './blobs.js';
 import { WRITE_BUFFER_BYTES, checkDescriptorShape, digestMismatch, sizeMismatch, statSize } from './verify.js';
 import { acquireLock } from './lock.js';
 import { LIMIT_CODES } from '../http/limits.js';
+import { fsError, isFsError } from '../fs/fs-errors.js';
 
 /** Mid-stream network failures retried (by resuming at the current length) per ingest. */
 export const MAX_INGEST_RETRIES = 5;
@@ -185,9 +186,10 @@ async function ingestLocked(
     await close().catch(() => undefined);
     // Interrupted (Ctrl-C) like docker (moby#25866): leave no temp file behind. Blobs already complete
     // stay in the store and the next pull reuses them; a network failure keeps the partial for a resume.
+    // A local write failure (a full disk) removes it too: it frees the space, and its bytes may have a gap.
     const wasInterrupted = signal?.aborted === true || (err instanceof HubctlError && err.kind === 'interrupted');
-    if (isIntegrity(err) || wasInterrupted) await fsp.rm(partial, { force: true });
-    throw err;
+    if (isIntegrity(err) || wasInterrupted || isFsError(err)) await fsp.rm(partial, { force: true }).catch(() => undefined);
+    throw fsError(err, { path: partial });
   }
 }
 
