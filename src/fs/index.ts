@@ -6,3 +6,4 @@
 export { openOutputPath, writeOutputFile, type OutputPath, type OutputKind, type OpenOutputOptions } from './output-path.js';
 export { fsError, fsCause, isFsError, withFsContext, type FsErrorContext, type FsAction } from './fs-errors.js';
 export { tempPathFor, fsyncDir, TEMP_SUFFIX } from './atomic.js';
+export { readRegularFile, readRegularFileSync, assertRegularOrAbsent, type ReadRegularOptions } from './read-regular.js';

@@ -1,9 +1,10 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import type { Dispatcher, EnvHttpProxyAgent } from 'undici';
 import { undici } from './undici.js';
-import { redactSecrets, storeError, usageError } from '../errors.js';
+import { HubctlError, redactSecrets, storeError, usageError } from '../errors.js';
+import { readRegularFileSync } from '../fs/read-regular.js';
 import { errMessage } from './body.js';
 import { createRawClient, type RawClient } from './raw-request.js';
 import { isLoopbackHost } from './hosts.js';
@@ -20,6 +21,9 @@ export interface DispatcherConfig {
   headersTimeoutMs?: number;
   connectTimeoutMs?: number;
 }
+
+/** A CA bundle larger than this is not one (the system bundle is about 200 KiB). */
+const MAX_CA_BYTES = 4 * 1024 * 1024;
 
 /** Connections per origin: enough for parallel blob transfers. */
 export const POOL_CONNECTIONS = 16;
@@ -39,11 +43,16 @@ export function keepAliveAfterHead(dispatch: Dispatcher['dispatch']): Dispatcher
 export function loadExtraCAs(config: Pick<DispatcherConfig, 'caFile' | 'certsDirs' | 'hostNames'>): string[] {
   const pems: string[] = [];
   if (config.caFile !== undefined) {
+    let pem: Buffer | undefined;
     try {
-      pems.push(readFileSync(config.caFile, 'utf8'));
+      // a regular file only: --ca-file /dev/zero or a FIFO is refused, not read (src/fs/read-regular.ts)
+      pem = readRegularFileSync(config.caFile, { what: 'CA file', maxBytes: MAX_CA_BYTES });
     } catch (e) {
+      if (e instanceof HubctlError && e.code === 'NOT_A_REGULAR_FILE') throw e;
       throw storeError('CA_FILE_UNREADABLE', `cannot read CA file ${config.caFile}: ${errMessage(e)}`, { cause: e });
     }
+    if (pem === undefined) throw storeError('CA_FILE_UNREADABLE', `cannot read CA file ${config.caFile}: no such file`);
+    pems.push(pem.toString('utf8'));
   }
   for (const dir of config.certsDirs ?? []) {
     for (const name of new Set(config.hostNames)) {
@@ -57,9 +66,10 @@ export function loadExtraCAs(config: Pick<DispatcherConfig, 'caFile' | 'certsDir
       for (const file of entries.sort()) {
         if (!file.endsWith('.crt')) continue;
         try {
-          pems.push(readFileSync(join(hostDir, file), 'utf8'));
+          const pem = readRegularFileSync(join(hostDir, file), { what: 'CA file', maxBytes: MAX_CA_BYTES });
+          if (pem !== undefined) pems.push(pem.toString('utf8'));
         } catch {
-          // unreadable file: skip like docker does for stray entries
+          // unreadable, or not a regular file: skip like docker does for stray entries
         }
       }
     }
