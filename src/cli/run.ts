@@ -35,6 +35,9 @@ export async function run(argv: string[]): Promise<number> {
   // stdout's reader went away: stop the work, then exit 141 without a word (see pipes.ts)
   const pipe = watchStdio(() => {
     controller.abort();
+    // stdout may be a socket with writes still queued after the command returned: the status is
+    // decided here too, not only by run()'s return value
+    process.exitCode = EXIT_BROKEN_PIPE;
     setTimeout(() => process.exit(EXIT_BROKEN_PIPE), 900).unref();
   });
   ignoreSelfSignalsAfterInterrupt(() => interrupts > 0);

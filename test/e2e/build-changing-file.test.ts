@@ -21,14 +21,15 @@ describe('a file that changes while build reads it', () => {
     const layer = join(root, 'layer');
     await mkdir(join(layer, 'd'), { recursive: true });
     const big = join(layer, 'd', 'big');
-    await writeFile(big, Buffer.alloc(8 << 20, 7));
-    // appends 64 KiB at a time, until stopped (bounded: at most 256 MiB)
+    // big enough that reading it takes a while, so the appends below land while it is being read
+    await writeFile(big, Buffer.alloc(32 << 20, 7));
+    // appends 64 KiB every 5 ms until stopped (bounded: 3000 appends, 188 MiB, 15 s)
     const writer = spawn(
       process.execPath,
       [
         '-e',
         `const fs=require('fs');const b=Buffer.alloc(65536,9);let n=0;process.stdout.write('go\\n');` +
-          `(function w(){if(n++<4096){fs.appendFileSync(${JSON.stringify(big)},b);setImmediate(w);}})();`,
+          `const t=setInterval(()=>{if(n++<3000)fs.appendFileSync(${JSON.stringify(big)},b);else clearInterval(t);},5);`,
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );

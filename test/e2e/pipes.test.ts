@@ -43,11 +43,12 @@ beforeAll(async () => {
   await writeFile(join(root, 'layer', 'f'), 'x');
   const b = await hubctl(['build', '-q', '-t', 'pipes/img:0', '--layer', join(root, 'layer')], { env });
   expect(b.code, b.stderr).toBe(0);
-  // 3000 names for that one image: far more output than a 64 KiB pipe buffer
+  // 10000 names for that one image: every listing is far more than a 64 KiB pipe buffer holds (-q: 130 kB),
+  // so hubctl is still writing when the reader goes away
   const indexPath = join(root, 'store', 'index.json');
   const index = JSON.parse(await readFile(indexPath, 'utf8')) as { manifests: { annotations: Record<string, string> }[] };
   const entry = index.manifests[0]!;
-  index.manifests = Array.from({ length: 3000 }, (_, i) => ({
+  index.manifests = Array.from({ length: 10_000 }, (_, i) => ({
     ...entry,
     annotations: { 'org.opencontainers.image.ref.name': `docker.io/pipes/img:${i}` },
   }));
