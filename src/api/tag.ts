@@ -3,7 +3,7 @@ import { HubctlError, notFoundError, usageError } from '../errors.js';
 import type { Descriptor } from '../oci/types.js';
 import type { ImageStore } from '../store/image-store.js';
 import { describeImages } from '../store/describe.js';
-import { digestTagRefused } from '../store/index-file.js';
+import { digestTagRefused, entryMatchesName } from '../store/index-file.js';
 import type { Client } from './client.js';
 
 export interface TagResult {
@@ -34,6 +34,9 @@ export async function resolveLocalImage(
   } catch (e) {
     refError = e;
   }
+  // an entry another tool stored under a name that is not a docker reference (`MyTag`, `latest`)
+  const raw = (await store.list()).find((e) => e.ref === text && entryMatchesName(text, e.descriptor));
+  if (raw) return { name: text, descriptor: raw.descriptor, byId: false };
   const id = IMAGE_ID.exec(text);
   if (id) {
     const hex = id[1]!;

@@ -1,4 +1,5 @@
 import { isHubctlError } from '../errors.js';
+import { isValidDigest } from '../digest/digest.js';
 import { MAX_MANIFEST_BYTES, parseManifest, type ParsedManifest } from '../oci/manifest.js';
 import { isManifestType } from '../oci/media-types.js';
 import type { Descriptor } from '../oci/types.js';
@@ -36,7 +37,8 @@ export async function walkGraph(blobs: BlobStore, roots: readonly Descriptor[]):
     result.reachable.add(desc.digest);
     if (visited.has(desc.digest)) return;
     visited.add(desc.digest);
-    const present = await blobs.exists(desc);
+    // a digest that is not one (`sha256:../../etc/passwd`, written by another tool) names no blob here
+    const present = isValidDigest(desc.digest) && (await blobs.exists(desc));
     if (!present) {
       result.missing.push({ digest: desc.digest, mediaType: desc.mediaType, parent, optional });
       return;

@@ -14,7 +14,7 @@ export interface ImagesFlags {
 }
 
 export async function imagesCommand(rt: CliRuntime, repository: string | undefined, opts: ImagesFlags): Promise<void> {
-  const rows = await withClient(rt, {}, (client) => images(client, repository));
+  const rows = await withClient(rt, {}, (client) => images(client, repository, { onWarning: (w) => rt.out.warn(w) }));
   const id = (digest: string) => (opts.trunc ? shortId(digest) : digest);
   const view = rows.map((r) => ({
     Repository: r.repository,
