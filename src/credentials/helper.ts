@@ -92,9 +92,11 @@ export function createHelperBackend(options: HelperOptions): CredentialBackend &
     return result;
   }
 
+  // only the first line of what the helper said (stdout, where the protocol puts errors, else stderr),
+  // with anything that looks like a secret masked: helpers print debug output and environment dumps
   const output = (r: HelperRun) => {
-    const text = redactHelperOutput(`${r.stdout.trim()} ${r.stderr.trim()}`.trim());
-    return text === '' ? `exit status ${r.code ?? 'signal'}` : text.slice(0, 500);
+    const first = firstLine(r.stdout) ?? firstLine(r.stderr);
+    return first === undefined ? `exit status ${r.code ?? 'signal'}` : redactHelperOutput(first).slice(0, 300);
   };
 
   return {
@@ -151,9 +153,27 @@ function describeOrigin(o: HelperOptions): string {
   return o.configPath === undefined ? ` (chosen by ${o.chosenBy})` : ` (chosen by ${o.chosenBy} in ${o.configPath})`;
 }
 
-/** Masks `password=...`, `secret: ...`, `token=...` in what a helper printed (HubctlError redacts URLs and headers). */
+/** Words that make a `KEY=value` or `key: value` a secret in a helper's output (AUTH, DOCKER_PASSWORD, api_key...). */
+const SECRET_KEY =
+  /\b([A-Za-z0-9_.-]*(?:auth|pass(?:word|phrase|wd)?|pwd|secret|token|key|cred(?:ential)?s?|session|cookie)[A-Za-z0-9_.-]*\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi;
+
+/**
+ * Masks what may be a secret in a line a helper printed (HubctlError redacts URLs and headers too):
+ * the values of secret-named keys, `Basic`/`Bearer` values, and any run of 20 or more base64 or hex
+ * characters mixing letters and digits (an encoded `user:password` needs no key to be one).
+ */
 export function redactHelperOutput(text: string): string {
-  return text.replace(/\b((?:pass(?:word)?|secret|token|passphrase)\s*[=:]\s*)("[^"]*"|\S+)/gi, '$1***');
+  return text
+    .replace(SECRET_KEY, '$1***')
+    .replace(/\b(Basic|Bearer)\s+\S+/gi, '$1 ***')
+    .replace(/[A-Za-z0-9+/_-]{20,}={0,2}/g, (m) => (/[0-9]/.test(m) && /[A-Za-z]/.test(m) ? '***' : m));
+}
+
+function firstLine(text: string): string | undefined {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l !== '');
 }
 
 function isNotFound(r: HelperRun): boolean {

@@ -68,7 +68,7 @@ export async function* catalogPages(transport: RegistryTransport, opts: CatalogO
   const seen = new Set<string>();
   for (let page = 1; path !== undefined; page++) {
     if (page > opts.maxPages) {
-      opts.onWarning?.(`WARNING: stopped listing the catalog of ${registry} after ${opts.maxPages} pages; results may be incomplete`);
+      opts.onWarning?.(`stopped listing the catalog of ${registry} after ${opts.maxPages} pages; results may be incomplete`);
       opts.onCapped?.();
       return;
     }
@@ -102,9 +102,9 @@ export async function* catalogPages(transport: RegistryTransport, opts: CatalogO
       const url = resolveLink(next, base);
       const baseOrigin = resolveLink('/', base)?.origin;
       if (url === undefined || url.origin !== baseOrigin) {
-        opts.onWarning?.(`WARNING: ${registry} sent a catalog "next" link to another origin (${next}); the listing stops there`);
+        opts.onWarning?.(`${registry} sent a catalog "next" link to another origin (${next}); the listing stops there`);
       } else if (seen.has(url.pathname + url.search)) {
-        opts.onWarning?.(`WARNING: ${registry} sent a catalog "next" link that repeats an earlier page; the listing stops there`);
+        opts.onWarning?.(`${registry} sent a catalog "next" link that repeats an earlier page; the listing stops there`);
       } else {
         path = url.pathname + url.search;
       }

@@ -19,6 +19,10 @@ const HELPERS: Record<string, string> = {
   'leaves-child': `(sleep 70) &\necho $! > "$PIDS/leaves-child.kid"\nread server\necho '{"Username":"alice","Secret":"alice-secret"}'\n`,
   // never answers, never exits
   forever: `echo $$ > "$PIDS/forever.pid"\nwhile :; do sleep 1; done\n`,
+  // fails, printing what it should not: an encoded user:password, a password, a token
+  chatty:
+    `echo 'AUTH=dXNlcjpzM2NyM3QtdmFsdWU= lookup failed'\n` +
+    `echo 'DEBUG: password is hunter2-xyz' >&2\necho 'SECRET_TOKEN=abcd1234' >&2\nexit 1\n`,
   // never answers; its child never exits either
   'forever-kid': `echo $$ > "$PIDS/forever-kid.pid"\n(while :; do sleep 1; done) &\necho $! > "$PIDS/forever-kid.kid"\nwait\n`,
 };
@@ -78,6 +82,14 @@ describe('misbehaving credential helpers', () => {
     const r = await hubctl(['pull', '-q', `${reg.host}/alice/app:1`], { env, timeoutMs: 20_000 });
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
     process.kill(await pidIn(join(env.PIDS!, 'leaves-child.kid')), 'SIGKILL');
+  });
+
+  it('a failing helper that prints secrets: the error shows its first line with the secrets masked, and nothing else', async () => {
+    const env = await envWith('chatty');
+    const r = await hubctl(['pull', '-q', `${reg.host}/alice/app:1`], { env, timeoutMs: 20_000 });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^Error: credential helper docker-credential-chatty .*: AUTH=\*\*\* lookup failed$/m);
+    for (const secret of ['dXNlcjpzM2NyM3QtdmFsdWU', 'hunter2', 'abcd1234']) expect(r.stderr).not.toContain(secret);
   });
 
   for (const helper of ['forever', 'forever-kid']) {

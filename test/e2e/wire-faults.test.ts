@@ -2,6 +2,8 @@
 // a retry can help, never "internal error".
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRegistry, seedImageDetailed, startFaultProxy, type Registry, type FaultProxy, type LayerBlob } from '../harness/index.mjs';
@@ -64,6 +66,27 @@ describe('a body shorter than its Content-Length', () => {
       expect(files.filter((f) => f.includes(digest().slice(7)))).toEqual([]);
     });
   }
+});
+
+describe('a token realm that is not http(s)', () => {
+  it('file:///etc/passwd is refused (exit 3), and the message names it as it is', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(401, { 'www-authenticate': 'Bearer realm="file:///etc/passwd",service="x"', 'content-type': 'application/json' });
+      res.end('{"errors":[{"code":"UNAUTHORIZED"}]}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const r = await hubctl(['pull', '-q', `127.0.0.1:${port}/x/y:1`], { env: envFor() });
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toMatch(
+        /^Error: refusing the token realm file:\/\/\/etc\/passwd of 127\.0\.0\.1:\d+: scheme file: is not http\(s\)$/m,
+      );
+      expect(r.stderr).not.toContain('null/');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
 });
 
 describe('a redirect loop', () => {
