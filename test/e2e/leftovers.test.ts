@@ -2,43 +2,27 @@
 // closed terminal) leaves nothing for good: SIGHUP cleans up like SIGINT, and what a SIGKILL leaves
 // (staging directories, blob locks, lease files) is removed by the next ordinary command. The one
 // exception by design: a `.partial` download stays for the next pull to resume.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startRegistry, seedImageDetailed, startFaultProxy, type Registry, type FaultProxy, type LayerBlob } from '../harness/index.mjs';
 import { BIN, hubctl } from './run-cli.js';
+import { useProxiedRegistry } from './proxied-registry.js';
 
-let root: string;
-let reg: Registry;
-let proxy: FaultProxy;
-let big: LayerBlob;
-let n = 0;
+const t = useProxiedRegistry('library/big:1', [900_000, 2000], 'hubctl-e2e-leftovers-');
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'hubctl-e2e-leftovers-'));
   // two layers of incompressible data: compressing them takes a moment to kill hubctl in
   for (const l of ['l1', 'l2']) {
-    await mkdir(join(root, 'src', l), { recursive: true });
-    await writeFile(join(root, 'src', l, 'data'), randomBytes(24 << 20));
+    await mkdir(join(t.root, 'src', l), { recursive: true });
+    await writeFile(join(t.root, 'src', l, 'data'), randomBytes(24 << 20));
   }
-  reg = await startRegistry({ mode: 'open' });
-  const seeded = await seedImageDetailed(reg, 'library/big:1', { layers: [900_000, 2000] });
-  big = seeded.layout.images[0]!.layers.reduce((a, b) => (a.size >= b.size ? a : b));
-  proxy = await startFaultProxy({ upstream: reg.host });
-});
-
-afterAll(async () => {
-  await proxy?.close();
-  await reg?.stop();
-  if (root) await rm(root, { recursive: true, force: true });
 });
 
 function envFor(): NodeJS.ProcessEnv {
-  const dir = join(root, `run-${++n}`);
-  return { HUBCTL_STORE: join(dir, 'store'), DOCKER_CONFIG: join(dir, 'docker'), HOME: dir, TMPDIR: join(dir, 'tmp') };
+  const env = t.envFor();
+  return { ...env, TMPDIR: join(env.HOME!, 'tmp') };
 }
 
 function start(
@@ -112,7 +96,7 @@ async function killAt(args: string[], env: NodeJS.ProcessEnv, signal: 'SIGKILL' 
 }
 
 describe('build killed', () => {
-  const buildArgs = () => ['build', '-q', '-t', 'left/over:1', '--layer', join(root, 'src', 'l1'), '--layer', join(root, 'src', 'l2')];
+  const buildArgs = () => ['build', '-q', '-t', 'left/over:1', '--layer', join(t.root, 'src', 'l1'), '--layer', join(t.root, 'src', 'l2')];
   for (const signal of ['SIGKILL', 'SIGHUP'] as const) {
     for (const [moment, threshold] of [
       ['just after its staging directory appeared', 0],
@@ -142,13 +126,13 @@ describe('load killed', () => {
   beforeAll(async () => {
     const env = envFor();
     const b = await hubctl(
-      ['build', '-q', '-t', 'left/archive:1', '--layer', join(root, 'src', 'l1'), '--layer', join(root, 'src', 'l2')],
+      ['build', '-q', '-t', 'left/archive:1', '--layer', join(t.root, 'src', 'l1'), '--layer', join(t.root, 'src', 'l2')],
       {
         env,
       },
     );
     expect(b.code, b.stderr).toBe(0);
-    archive = join(root, 'archive.tar');
+    archive = join(t.root, 'archive.tar');
     const s = await hubctl(['save', '-o', archive, 'left/archive:1'], { env });
     expect(s.code, s.stderr).toBe(0);
   });
@@ -173,12 +157,12 @@ describe('pull killed mid-download', () => {
   const partialRe = (d: string) => new RegExp(`^\\.${d.slice(7)}\\.partial$`);
   for (const signal of ['SIGKILL', 'SIGHUP'] as const) {
     it(`${signal} while a layer downloads: the next command removes its lock and lease; the next pull resumes and completes`, async () => {
-      proxy.setRules([{ method: 'GET', path: new RegExp(`/blobs/${big.digest}$`), action: { type: 'stall', afterBytes: 400_000 } }]);
+      t.proxy.setRules([{ method: 'GET', path: new RegExp(`/blobs/${t.big.digest}$`), action: { type: 'stall', afterBytes: 400_000 } }]);
       const env = envFor();
       const store = env.HUBCTL_STORE!;
-      const ref = `${proxy.host}/library/big:1`;
+      const ref = `${t.proxy.host}/library/big:1`;
       await killAt(['pull', ref], env, signal, 'a stalled download holding its blob lock', async () => {
-        const partial = await stat(join(store, 'blobs', 'sha256', `.${big.digest.slice(7)}.partial`)).catch(() => undefined);
+        const partial = await stat(join(store, 'blobs', 'sha256', `.${t.big.digest.slice(7)}.partial`)).catch(() => undefined);
         return (partial?.size ?? 0) >= 400_000 && (await blobFiles(store, /\.lock$/)).length > 0;
       });
       if (signal === 'SIGKILL') {
@@ -187,11 +171,11 @@ describe('pull killed mid-download', () => {
       }
       await expectSweptBy(env);
       // the partial stays after SIGKILL (the next pull resumes it); SIGHUP removes it like SIGINT
-      expect(await blobFiles(store, partialRe(big.digest))).toHaveLength(signal === 'SIGKILL' ? 1 : 0);
-      proxy.clear();
+      expect(await blobFiles(store, partialRe(t.big.digest))).toHaveLength(signal === 'SIGKILL' ? 1 : 0);
+      t.proxy.clear();
       const again = await hubctl(['pull', '-q', ref], { env });
       expect(again.code, again.stderr).toBe(0);
-      if (signal === 'SIGKILL') expect(proxy.requests('GET', new RegExp(`/blobs/${big.digest}$`))[0]?.range).toMatch(/^bytes=\d+-$/);
+      if (signal === 'SIGKILL') expect(t.proxy.requests('GET', new RegExp(`/blobs/${t.big.digest}$`))[0]?.range).toMatch(/^bytes=\d+-$/);
       expect(await blobFiles(store, /\.(partial|lock)$/)).toEqual([]);
     });
   }

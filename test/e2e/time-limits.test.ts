@@ -1,58 +1,25 @@
 // A registry that answers too slowly, or never, through the binary with lowered limits
 // (HUBCTL_HEADERS_TIMEOUT=1s, HUBCTL_REQUEST_TIMEOUT=3s): every case ends with a network error (exit 5)
 // that says which limit fired. The bound given to each run (20 s) only catches a hang.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startRegistry, seedImageDetailed, startFaultProxy, type Registry, type FaultProxy, type LayerBlob } from '../harness/index.mjs';
+import { describe, expect, it } from 'vitest';
 import { hubctl } from './run-cli.js';
+import { useProxiedRegistry } from './proxied-registry.js';
 
-let reg: Registry;
-let proxy: FaultProxy;
-let root: string;
-let big: LayerBlob;
-let n = 0;
-
-beforeAll(async () => {
-  reg = await startRegistry({ mode: 'open' });
-  root = await mkdtemp(join(tmpdir(), 'hubctl-e2e-limits-'));
-  const seeded = await seedImageDetailed(reg, 'library/slow:1', { layers: [600_000, 2000] });
-  big = seeded.layout.images[0]!.layers.reduce((a, b) => (a.size >= b.size ? a : b));
-  proxy = await startFaultProxy({ upstream: reg.host });
-});
-
-afterAll(async () => {
-  await proxy?.close();
-  await reg?.stop();
-  if (root) await rm(root, { recursive: true, force: true });
-});
-
-beforeEach(() => proxy.clear());
-
-function envFor(): NodeJS.ProcessEnv {
-  const dir = join(root, `run-${++n}`);
-  return {
-    HUBCTL_STORE: join(dir, 'store'),
-    DOCKER_CONFIG: join(dir, 'docker'),
-    HOME: dir,
-    HUBCTL_HEADERS_TIMEOUT: '1s',
-    HUBCTL_REQUEST_TIMEOUT: '3s',
-  };
-}
+const t = useProxiedRegistry('library/slow:1', [600_000, 2000], 'hubctl-e2e-limits-');
+const envFor = () => t.envFor({ HUBCTL_HEADERS_TIMEOUT: '1s', HUBCTL_REQUEST_TIMEOUT: '3s' });
 
 const MANIFEST = /\/manifests\/1$/;
-const BLOB = () => new RegExp(`/blobs/${big.digest}$`);
+const BLOB = () => new RegExp(`/blobs/${t.big.digest}$`);
 
 async function pullThrough(): Promise<{ code: number | null; stderr: string }> {
-  const r = await hubctl(['pull', `${proxy.host}/library/slow:1`], { env: envFor(), timeoutMs: 20_000 });
+  const r = await hubctl(['pull', `${t.proxy.host}/library/slow:1`], { env: envFor(), timeoutMs: 20_000 });
   expect(r.stderr).not.toMatch(/\n\s+at /);
   return r;
 }
 
 describe('registries that answer too slowly or never', () => {
   it('a manifest trickled one byte every 300 ms: the request deadline fires', async () => {
-    proxy.setRules([{ method: 'GET', path: MANIFEST, times: 10, action: { type: 'trickle-body', everyMs: 300 } }]);
+    t.proxy.setRules([{ method: 'GET', path: MANIFEST, times: 10, action: { type: 'trickle-body', everyMs: 300 } }]);
     const r = await pullThrough();
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(
@@ -62,30 +29,30 @@ describe('registries that answer too slowly or never', () => {
   });
 
   it('response headers trickled one byte every 200 ms (manifest, through undici): the headers timeout fires, no retry', async () => {
-    proxy.setRules([{ method: 'GET', path: MANIFEST, times: 10, action: { type: 'trickle-head', everyMs: 200 } }]);
+    t.proxy.setRules([{ method: 'GET', path: MANIFEST, times: 10, action: { type: 'trickle-head', everyMs: 200 } }]);
     const r = await pullThrough();
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/^Error: 127\.0\.0\.1:\d+ sent no complete response within 1 s \(headers timeout\)$/m);
-    expect(proxy.requests('GET', MANIFEST)).toHaveLength(1);
+    expect(t.proxy.requests('GET', MANIFEST)).toHaveLength(1);
   });
 
   it('response headers trickled on a 600 kB blob (the raw reader): the headers timeout fires', async () => {
-    proxy.setRules([{ method: 'GET', path: BLOB(), times: 10, action: { type: 'trickle-head', everyMs: 200 } }]);
+    t.proxy.setRules([{ method: 'GET', path: BLOB(), times: 10, action: { type: 'trickle-head', everyMs: 200 } }]);
     const r = await pullThrough();
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/^Error: 127\.0\.0\.1:\d+ sent no complete response within 1 s \(headers timeout\)$/m);
-    expect(proxy.requests('GET', BLOB())).toHaveLength(1);
+    expect(t.proxy.requests('GET', BLOB())).toHaveLength(1);
   });
 
   it('an endless stream of 100 Continue on a 600 kB blob (the raw reader): refused after 10', async () => {
-    proxy.setRules([{ method: 'GET', path: BLOB(), times: 10, action: { type: 'interim-flood', everyMs: 5 } }]);
+    t.proxy.setRules([{ method: 'GET', path: BLOB(), times: 10, action: { type: 'interim-flood', everyMs: 5 } }]);
     const r = await pullThrough();
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/^Error: 127\.0\.0\.1:\d+ sent more than 10 interim \(1xx\) responses instead of an answer$/m);
   });
 
   it('an endless stream of 100 Continue on the manifest (undici): a network error within the deadline', async () => {
-    proxy.setRules([{ method: 'GET', path: MANIFEST, times: 10, action: { type: 'interim-flood', everyMs: 5 } }]);
+    t.proxy.setRules([{ method: 'GET', path: MANIFEST, times: 10, action: { type: 'interim-flood', everyMs: 5 } }]);
     const r = await pullThrough();
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/^Error: /m);
@@ -96,17 +63,17 @@ describe('registries that answer too slowly or never', () => {
     ['a 600 kB blob', BLOB],
   ] as const) {
     it(`a registry that accepts the request for ${what} and never answers: the headers timeout fires, no retry`, async () => {
-      proxy.setRules([{ method: 'GET', path: typeof path === 'function' ? path() : path, times: 10, action: { type: 'blackhole' } }]);
+      t.proxy.setRules([{ method: 'GET', path: typeof path === 'function' ? path() : path, times: 10, action: { type: 'blackhole' } }]);
       const r = await pullThrough();
       expect(r.code).toBe(5);
       expect(r.stderr).toMatch(/^Error: 127\.0\.0\.1:\d+ sent no complete response within 1 s \(headers timeout\)$/m);
       expect(r.stderr).toMatch(/^hint: .*HUBCTL_HEADERS_TIMEOUT/m);
-      expect(proxy.requests('GET', typeof path === 'function' ? path() : path)).toHaveLength(1);
+      expect(t.proxy.requests('GET', typeof path === 'function' ? path() : path)).toHaveLength(1);
     });
   }
 
   it('a bad limit value is a usage error naming the variable', async () => {
-    const r = await hubctl(['pull', `${proxy.host}/library/slow:1`], { env: { ...envFor(), HUBCTL_HEADERS_TIMEOUT: 'soon' } });
+    const r = await hubctl(['pull', `${t.proxy.host}/library/slow:1`], { env: { ...envFor(), HUBCTL_HEADERS_TIMEOUT: 'soon' } });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Error: HUBCTL_HEADERS_TIMEOUT="soon" is not a duration');
   });

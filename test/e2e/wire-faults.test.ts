@@ -1,62 +1,35 @@
 // Answers cut short and redirect loops, through the binary: network errors (exit 5), retried where
 // a retry can help, never "internal error".
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { readdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRegistry, seedImageDetailed, startFaultProxy, type Registry, type FaultProxy, type LayerBlob } from '../harness/index.mjs';
 import { hubctl } from './run-cli.js';
+import { useProxiedRegistry } from './proxied-registry.js';
 
-let reg: Registry;
-let proxy: FaultProxy;
-let root: string;
-let small: LayerBlob;
-let config: string;
-let n = 0;
+const t = useProxiedRegistry('library/wire:1', [3000], 'hubctl-e2e-wire-');
+const envFor = () => t.envFor();
 
-beforeAll(async () => {
-  reg = await startRegistry({ mode: 'open' });
-  root = await mkdtemp(join(tmpdir(), 'hubctl-e2e-wire-'));
-  const seeded = await seedImageDetailed(reg, 'library/wire:1', { layers: [3000] });
-  small = seeded.layout.images[0]!.layers[0]!;
-  config = seeded.layout.images[0]!.config.digest;
-  proxy = await startFaultProxy({ upstream: reg.host });
-});
-
-afterAll(async () => {
-  await proxy?.close();
-  await reg?.stop();
-  if (root) await rm(root, { recursive: true, force: true });
-});
-
-beforeEach(() => proxy.clear());
-
-function envFor(): NodeJS.ProcessEnv {
-  const dir = join(root, `run-${++n}`);
-  return { HUBCTL_STORE: join(dir, 'store'), DOCKER_CONFIG: join(dir, 'docker'), HOME: dir };
-}
-
-const ref = () => `${proxy.host}/library/wire:1`;
+const ref = () => `${t.proxy.host}/library/wire:1`;
 
 describe('a body shorter than its Content-Length', () => {
   for (const [what, digest] of [
-    ['a small layer', () => small.digest],
-    ['the config', () => config],
+    ['a small layer', () => t.layers[0]!.digest],
+    ['the config', () => t.config],
   ] as const) {
     it(`${what}, once: retried, and the pull completes`, async () => {
       const path = new RegExp(`/blobs/${digest()}$`);
-      proxy.setRules([{ method: 'GET', path, action: { type: 'short-body', missing: 100 } }]);
+      t.proxy.setRules([{ method: 'GET', path, action: { type: 'short-body', missing: 100 } }]);
       const env = envFor();
       const r = await hubctl(['pull', '-q', ref()], { env });
       expect(r.code, r.stderr).toBe(0);
-      expect(proxy.requests('GET', path).length).toBeGreaterThanOrEqual(2);
+      expect(t.proxy.requests('GET', path).length).toBeGreaterThanOrEqual(2);
     });
 
     it(`${what}, every time: a network error (exit 5), not an internal one; nothing of it stored`, async () => {
       const path = new RegExp(`/blobs/${digest()}$`);
-      proxy.setRules([{ method: 'GET', path, times: 1000, action: { type: 'short-body', missing: 100 } }]);
+      t.proxy.setRules([{ method: 'GET', path, times: 1000, action: { type: 'short-body', missing: 100 } }]);
       const env = envFor();
       const r = await hubctl(['pull', '-q', ref()], { env });
       expect(r.code, r.stderr).toBe(5);
@@ -91,8 +64,8 @@ describe('a token realm that is not http(s)', () => {
 
 describe('a redirect loop', () => {
   it('a blob GET redirected forever: a network error (exit 5) saying so', async () => {
-    const path = new RegExp(`/blobs/${small.digest}`);
-    proxy.setRules([{ method: 'GET', path, times: 1000, action: { type: 'redirect', to: proxy.url } }]);
+    const path = new RegExp(`/blobs/${t.layers[0]!.digest}`);
+    t.proxy.setRules([{ method: 'GET', path, times: 1000, action: { type: 'redirect', to: t.proxy.url } }]);
     const r = await hubctl(['pull', '-q', ref()], { env: envFor() });
     expect(r.code, r.stderr).toBe(5);
     expect(r.stderr).toMatch(/^Error: GET .* more than 5 redirects$/m);
