@@ -85,6 +85,22 @@ export const SYSTEM_DEPS = [
   { name: 'sleep', package: 'coreutils', for: ['test'], base: true, purpose: 'a slow webhook job for the SIGTERM test' },
   { name: 'find', package: 'findutils', for: ['test'], base: true, purpose: 'lists what a test left behind' },
   { name: 'getconf', package: 'libc-bin', for: ['test'], base: true, purpose: 'reads the page size for a memory test' },
+  {
+    name: 'mknod',
+    package: 'coreutils',
+    for: ['test'],
+    base: true,
+    purpose: 'character and block devices that save -o and config reads must not replace',
+  },
+  { name: 'mkfifo', package: 'coreutils', for: ['test'], base: true, purpose: 'FIFOs as output paths and as config files' },
+  {
+    name: 'mount',
+    package: 'mount',
+    for: ['test'],
+    base: true,
+    purpose: 'a small tmpfs (a full disk) and a read-only bind mount of a store',
+  },
+  { name: 'umount', package: 'mount', for: ['test'], base: true, purpose: 'undoes those mounts' },
 ];
 
 /** @param {Job} job */

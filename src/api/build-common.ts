@@ -1,10 +1,9 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { baseImageSource } from '../builder/base-image.js';
 import type { BaseImage, BaseImageSource, BuildLog, ImageFormat } from '../builder/types.js';
 import { HubctlError } from '../errors.js';
 import { parsePlatform } from '../oci/platform.js';
 import type { Platform } from '../oci/types.js';
+import type { ImageStore } from '../store/image-store.js';
 import type { Client } from './client.js';
 import { pull, type PullEvent } from './pull.js';
 
@@ -46,11 +45,18 @@ export function baseSource(client: Client, options: CommonBuildOptions): BaseIma
   };
 }
 
-/** The store's own temp dir (same filesystem: built blobs are renamed in). */
-export async function tmpDirOf(storeRoot: string): Promise<string> {
-  const dir = join(storeRoot, '.hubctl', 'tmp');
-  await mkdir(dir, { recursive: true });
-  return dir;
+/**
+ * Runs a build in a staging directory of the store's (`.hubctl/tmp/hubctl-build-*`, on the store's
+ * filesystem so layers are renamed in), removed when the build ends and swept if the process dies
+ * (store/staging.ts). Native and buildah builds, and a git context's checkout, all live in it.
+ */
+export async function withStaging<T>(store: ImageStore, build: (tmpDir: string) => Promise<T>): Promise<T> {
+  const staging = await store.createStagingDir('hubctl-build-');
+  try {
+    return await build(staging.path);
+  } finally {
+    await staging.remove();
+  }
 }
 
 export function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> {

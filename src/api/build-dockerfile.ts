@@ -9,7 +9,8 @@ import { notFoundError, usageError } from '../errors.js';
 import { detectGitContext, prepareGitContext, type GitContext } from '../git/prepare.js';
 import { formatPlatform } from '../oci/platform.js';
 import { findProgram } from '../process/find-program.js';
-import { baseSource, pick, tmpDirOf, type CommonBuildOptions } from './build-common.js';
+import { baseSource, pick, withStaging, type CommonBuildOptions } from './build-common.js';
+import type { ImageStore } from '../store/image-store.js';
 import type { Client } from './client.js';
 
 export interface DockerfileBuildApiOptions extends CommonBuildOptions {
@@ -89,7 +90,15 @@ async function readDockerfile(path: string): Promise<string> {
  */
 export async function buildFromDockerfile(client: Client, options: DockerfileBuildApiOptions): Promise<DockerfileBuildResult> {
   const store = await client.store();
-  const tmpDir = await tmpDirOf(store.root);
+  return withStaging(store, (tmpDir) => buildInStaging(client, store, tmpDir, options));
+}
+
+async function buildInStaging(
+  client: Client,
+  store: ImageStore,
+  tmpDir: string,
+  options: DockerfileBuildApiOptions,
+): Promise<DockerfileBuildResult> {
   const env = { ...(client.options.env ?? {}) };
   const cwd = options.cwd ?? process.cwd();
   const contextArg = options.context ?? options.contextDir ?? '.';

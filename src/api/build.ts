@@ -1,6 +1,6 @@
 import { buildImage, type BuildImageOptions, type BuildResult } from '../builder/image-builder.js';
 import { formatReference, parseReference } from '../ref/reference.js';
-import { baseSource, pick, tmpDirOf, type CommonBuildOptions } from './build-common.js';
+import { baseSource, pick, withStaging, type CommonBuildOptions } from './build-common.js';
 import type { Client } from './client.js';
 
 export type { BuildResult } from '../builder/image-builder.js';
@@ -24,29 +24,31 @@ export async function buildFromLayers(client: Client, options: LayerBuildOptions
     options.from === undefined || options.from === 'scratch'
       ? 'scratch'
       : await source.getBaseImage(normalize(options.from), options.platform);
-  return buildImage({
-    storage: store,
-    tagger: store,
-    from,
-    ...(options.layers ? { layers: options.layers } : {}),
-    ...pick(options, [
-      'cmd',
-      'entrypoint',
-      'env',
-      'labels',
-      'workdir',
-      'user',
-      'expose',
-      'format',
-      'sourceDateEpoch',
-      'concurrency',
-      'onLog',
-      'signal',
-    ]),
-    ...(options.platform ? { platform: options.platform } : {}),
-    ...(options.tags ? { tags: options.tags } : {}),
-    tmpDir: await tmpDirOf(store.root),
-  });
+  return withStaging(store, (tmpDir) =>
+    buildImage({
+      storage: store,
+      tagger: store,
+      from,
+      ...(options.layers ? { layers: options.layers } : {}),
+      ...pick(options, [
+        'cmd',
+        'entrypoint',
+        'env',
+        'labels',
+        'workdir',
+        'user',
+        'expose',
+        'format',
+        'sourceDateEpoch',
+        'concurrency',
+        'onLog',
+        'signal',
+      ]),
+      ...(options.platform ? { platform: options.platform } : {}),
+      ...(options.tags ? { tags: options.tags } : {}),
+      tmpDir,
+    }),
+  );
 }
 
 const normalize = (ref: string) => formatReference(parseReference(ref));

@@ -28,12 +28,15 @@ export async function matchImageId(store: ImageStore, text: string): Promise<IdM
   const entries = await store.list();
   const rows = await describeImages(store);
   const hits: { entry: StoreEntry; row: ImageSummary }[] = [];
-  rows.forEach((row, i) => {
+  // rows follow the entries in order, minus the ones describeImages skips (invalid digests)
+  let j = 0;
+  for (const row of rows) {
+    while (j < entries.length && (entries[j]!.ref !== row.ref || entries[j]!.descriptor.digest !== row.digest)) j++;
+    const entry = entries[j++];
+    if (entry === undefined) break;
     const ids = [row.imageId, row.configDigest, row.digest].filter((d): d is string => d !== undefined);
-    if (!ids.some((d) => d.slice(d.indexOf(':') + 1).startsWith(hex))) return;
-    const entry = entries[i]?.descriptor.digest === row.digest ? entries[i] : entries.find((e) => e.ref === row.ref);
-    if (entry) hits.push({ entry, row });
-  });
+    if (ids.some((d) => d.slice(d.indexOf(':') + 1).startsWith(hex))) hits.push({ entry, row });
+  }
   const images = new Set(hits.map((h) => h.row.imageId));
   if (images.size > 1) {
     throw usageError('AMBIGUOUS_IMAGE_ID', `the image ID ${text} matches ${images.size} images`, {

@@ -33,44 +33,68 @@ export interface ImagesFilters {
   since?: string;
 }
 
+export interface ImagesOptions extends ImagesFilters {
+  /** Told about each index.json entry left out (one whose digest is not a valid digest). */
+  onWarning?: (message: string) => void;
+}
+
 /**
  * Lists the store's images. `reference` (`hubctl images centos`, `centos:7`, `cent*`) and
  * `filters.reference` keep rows matching any pattern; the other filters must all hold.
+ * Entries other tools wrote under a name that is not a full docker reference with a tag or digest
+ * (`MyTag`, `latest` alone) are listed under that raw name, tag `<none>` (not dangling: they have a
+ * name); hubctl commands find them by it. An entry whose digest is not a digest is skipped with a
+ * warning, not a failure of the list.
  */
-export async function images(client: Client, reference?: string, filters: ImagesFilters = {}): Promise<ImageSummary[]> {
+export async function images(client: Client, reference?: string, options: ImagesOptions = {}): Promise<ImageSummary[]> {
   const store = await client.store();
-  const patterns = [...(reference === undefined ? [] : [reference]), ...(filters.reference ?? [])];
+  const patterns = [...(reference === undefined ? [] : [reference]), ...(options.reference ?? [])];
   const matchers = patterns.map(referenceMatcher);
-  const before = filters.before === undefined ? undefined : await createdOf(client, filters.before, 'before');
-  const since = filters.since === undefined ? undefined : await createdOf(client, filters.since, 'since');
+  const rawMatchers = patterns.map(rawNameMatcher);
+  const before = options.before === undefined ? undefined : await createdOf(client, options.before, 'before');
+  const since = options.since === undefined ? undefined : await createdOf(client, options.since, 'since');
+  const onSkip = (e: { ref: string | undefined; digest: string }, why: string) =>
+    options.onWarning?.(`skipping the image store entry ${e.ref !== undefined ? JSON.stringify(e.ref) : 'without a name'}: ${why}`);
   const rows: ImageSummary[] = [];
-  for (const img of await describeImages(store)) {
-    let ref: Reference | undefined;
-    try {
-      ref = img.ref === undefined ? undefined : parseReference(img.ref, { defaultTag: false });
-    } catch {
-      ref = undefined; // an entry another tool wrote with a name that is not a reference
-    }
-    if (img.ref !== undefined && ref === undefined) continue;
+  for (const img of await describeImages(store, { onSkip })) {
+    const ref = img.ref === undefined ? undefined : dockerReference(img.ref);
+    const raw = img.ref !== undefined && ref === undefined ? img.ref : undefined;
     const row: ImageSummary = {
       reference: img.ref ?? '',
-      repository: ref ? familiarName(ref) : '<none>',
+      repository: raw ?? (ref ? familiarName(ref) : '<none>'),
       tag: ref?.tag ?? '<none>',
       digest: img.digest,
       mediaType: img.mediaType,
       id: img.imageId,
       ...(img.created ? { created: img.created } : {}),
       size: img.size,
-      dangling: ref?.tag === undefined,
+      dangling: raw === undefined && ref?.tag === undefined,
     };
-    if (matchers.length > 0 && (ref === undefined || !matchers.some((m) => m(ref)))) continue;
-    if (filters.dangling !== undefined && row.dangling !== filters.dangling) continue;
+    if (matchers.length > 0) {
+      const hit = ref !== undefined ? matchers.some((m) => m(ref)) : raw !== undefined && rawMatchers.some((m) => m(raw));
+      if (!hit) continue;
+    }
+    if (options.dangling !== undefined && row.dangling !== options.dangling) continue;
     if (before !== undefined && !(time(row.created) < before)) continue;
     if (since !== undefined && !(time(row.created) > since)) continue;
     rows.push(row);
   }
   rows.sort((a, b) => a.repository.localeCompare(b.repository) || a.tag.localeCompare(b.tag));
   return rows;
+}
+
+/**
+ * The docker reference a stored name is, when it is one with a tag or a digest (`docker.io/x:1`,
+ * also a short `x:1` another tool wrote); undefined for a name that is not (`MyTag`) or names no tag
+ * (`latest` alone reads as the repository docker.io/library/latest, which it is not).
+ */
+export function dockerReference(name: string): Reference | undefined {
+  try {
+    const ref = parseReference(name, { defaultTag: false });
+    return ref.tag !== undefined || ref.digest !== undefined ? ref : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const time = (created: string | undefined): number => (created === undefined ? Number.NaN : Date.parse(created));
@@ -109,6 +133,12 @@ export function referenceMatcher(pattern: string): (ref: Reference) => boolean {
     if (!exact || exact.registry !== ref.registry || exact.repository !== ref.repository) return false;
     return (exact.tag === undefined || exact.tag === ref.tag) && (exact.digest === undefined || exact.digest === ref.digest);
   };
+}
+
+/** A raw name (one another tool stored, not a docker reference) matches a pattern equal to it or a glob over it. */
+function rawNameMatcher(pattern: string): (name: string) => boolean {
+  const glob = globRegExp(pattern);
+  return (name) => name === pattern || glob.test(name);
 }
 
 /** Go's path.Match as a RegExp: `*` any run of non-slash characters, `?` one, `[...]` a class, `\` escapes. */

@@ -1,9 +1,10 @@
-import { familiarName, familiarString, parseReference, type Reference } from '../ref/reference.js';
+import { familiarName, familiarString, parseReference } from '../ref/reference.js';
 import { MAX_MANIFEST_BYTES } from '../oci/manifest.js';
 import type { Descriptor, ImageConfig, Platform } from '../oci/types.js';
 import { HubctlError, notFoundError } from '../errors.js';
 import { describeImages } from '../store/describe.js';
 import { inspect, loadImage, type InspectResult } from './inspect.js';
+import { dockerReference } from './images.js';
 import { INDEX_DIGEST_ANNOTATION } from './pull.js';
 import { resolveLocalImage } from './tag.js';
 import type { Client } from './client.js';
@@ -87,14 +88,15 @@ async function inspectLocal(client: Client, text: string, options: InspectImages
   const entries = await store.list();
   const tags = new Set<string>();
   const digests = new Set<string>();
-  rows.forEach((row, i) => {
-    if (row.imageId !== id || row.ref === undefined) return;
-    const ref = tryParse(row.ref);
-    if (!ref) return;
+  for (const row of rows) {
+    if (row.imageId !== id || row.ref === undefined) continue;
+    // a raw name another tool stored (`MyTag`, `latest` alone) is no RepoTag
+    const ref = dockerReference(row.ref);
+    if (!ref) continue;
     if (ref.tag !== undefined) tags.add(familiarString(ref));
-    const descriptor = entries[i]?.descriptor;
+    const descriptor = entries.find((e) => e.ref === row.ref && e.descriptor.digest === row.digest)?.descriptor;
     digests.add(`${familiarName(ref)}@${descriptor?.annotations?.[INDEX_DIGEST_ANNOTATION] ?? ref.digest ?? row.digest}`);
-  });
+  }
   return dockerShape(id, [...tags], [...digests], loaded, found.descriptor, self?.size);
 }
 
@@ -142,12 +144,4 @@ function dockerShape(
     Metadata: { LastTagTime: NO_TIME },
     Descriptor: { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size },
   };
-}
-
-function tryParse(name: string): Reference | undefined {
-  try {
-    return parseReference(name, { defaultTag: false });
-  } catch {
-    return undefined;
-  }
 }

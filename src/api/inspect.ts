@@ -7,6 +7,7 @@ import { manifestNotFound } from '../registry/manifests.js';
 import { notFoundError } from '../errors.js';
 import type { Fetcher } from '../content/types.js';
 import type { Client } from './client.js';
+import { resolveLocalImage } from './tag.js';
 
 export interface InspectResult {
   reference: string;
@@ -29,13 +30,14 @@ export interface InspectOptions {
 }
 
 export async function inspect(client: Client, refText: string, options: InspectOptions = {}): Promise<InspectResult> {
-  const ref = parseReference(refText);
-  const reference = formatReference(ref);
   const sig = options.signal ? { signal: options.signal } : {};
+  let reference: string;
   let source: Fetcher;
   let root: Descriptor;
   let rootBytes: Buffer;
   if (options.remote) {
+    const ref = parseReference(refText);
+    reference = formatReference(ref);
     const repo = new RemoteRepository(client.transport(ref.registry), ref.repository);
     try {
       const m = await repo.getManifest(ref.digest ?? ref.tag ?? 'latest', sig);
@@ -48,12 +50,15 @@ export async function inspect(client: Client, refText: string, options: InspectO
     source = repo;
   } else {
     const store = await client.store();
-    const entry = await store.resolve(reference);
-    if (!entry) {
+    // a reference, a raw name another tool stored, or an image ID (as docker inspect takes)
+    const found = await resolveLocalImage(store, refText);
+    if (!found) {
       throw notFoundError('IMAGE_NOT_FOUND', `no such image in the store: ${refText}`, {
         hint: `pull it first (hubctl pull ${refText}) or ask the registry with --remote`,
       });
     }
+    reference = found.name;
+    const entry = found.descriptor;
     root = entry;
     rootBytes = await store.fetchBytes(entry, MAX_MANIFEST_BYTES);
     source = store;

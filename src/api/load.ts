@@ -1,5 +1,4 @@
 import { promises as fsp } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { familiarString, formatReference, parseReference } from '../ref/reference.js';
@@ -22,10 +21,12 @@ import {
 import { extractArchive, type StagedArchive, type StagedFile } from '../archive/extract.js';
 import { StagedSource, type StagedBlob } from '../archive/staged-source.js';
 import { scanLayer } from '../archive/layer-scan.js';
+import { digestOfName, digestTagRefused } from '../store/index-file.js';
+import type { ImageStore } from '../store/image-store.js';
 import type { Client } from './client.js';
 
 export interface LoadOptions {
-  /** Where the archive is unpacked and checked before anything enters the store (default: the OS temp dir). */
+  /** Where the archive is unpacked and checked before anything enters the store (default: a staging directory in the store). */
   tmpDir?: string;
   signal?: AbortSignal;
   onEvent?: (event: LoadEvent) => void;
@@ -77,7 +78,8 @@ interface Plan {
  */
 export async function load(client: Client, input: Readable, options: LoadOptions = {}): Promise<LoadResult> {
   const store = await client.store();
-  const dir = await fsp.mkdtemp(join(options.tmpDir ?? tmpdir(), 'hubctl-load-'));
+  const staging = await stagingFor(store, options.tmpDir);
+  const dir = staging.path;
   try {
     const staged = await extractArchive(input, dir, {
       ...(options.signal ? { signal: options.signal } : {}),
@@ -98,8 +100,18 @@ export async function load(client: Client, input: Readable, options: LoadOptions
     for (const digest of plan.untagged) options.onEvent?.({ type: 'untagged', digest });
     return { format: plan.format, images, untagged: plan.untagged };
   } finally {
-    await fsp.rm(dir, { recursive: true, force: true });
+    await staging.remove();
   }
+}
+
+/**
+ * Where the archive is unpacked: a staging directory of the store (swept when a killed load leaves
+ * it, see store/staging.ts), or a fresh directory under `tmpDir` when the caller chose one.
+ */
+async function stagingFor(store: ImageStore, tmpDir: string | undefined): Promise<{ path: string; remove(): Promise<void> }> {
+  if (tmpDir === undefined) return store.createStagingDir('hubctl-load-');
+  const path = await fsp.mkdtemp(join(tmpDir, 'hubctl-load-'));
+  return { path, remove: () => fsp.rm(path, { recursive: true, force: true }) };
 }
 
 function invalid(why: string, hint?: string) {
@@ -154,6 +166,24 @@ function stagedBlob(staged: StagedArchive, desc: Descriptor): StagedFile | undef
   return f;
 }
 
+/** A RepoTags name, normalized; a digest reference is refused as docker load refuses it. */
+function archiveTagName(t: string): string {
+  let ref: ReturnType<typeof parseReference>;
+  try {
+    ref = parseReference(t);
+  } catch (e) {
+    throw invalid(`RepoTags has "${t}": ${(e as Error).message}`);
+  }
+  if (ref.digest !== undefined) throw digestTagRefused(t, " (in the archive's RepoTags)");
+  return formatReference(ref);
+}
+
+/** An index.json entry named `repo@sha256:x` must hold x (a name cannot claim other content). */
+function checkOciEntryName(name: string, digest: string): void {
+  const claimed = digestOfName(name);
+  if (claimed !== undefined && claimed !== digest) throw digestTagRefused(name, ` (in the archive's index.json, for ${digest})`);
+}
+
 const isTarLayer = (mediaType: string) => mediaType.includes('.tar') || mediaType.includes('rootfs');
 
 async function planOci(staged: StagedArchive): Promise<Plan> {
@@ -189,6 +219,7 @@ async function planOci(staged: StagedArchive): Promise<Plan> {
       if (!plan.untagged.includes(entry.digest)) plan.untagged.push(entry.digest);
       continue;
     }
+    checkOciEntryName(name, entry.digest);
     const descriptor: Descriptor = { mediaType: entry.mediaType, digest: entry.digest, size: entry.size };
     if (entry.platform) descriptor.platform = entry.platform;
     plan.tags.push({ reference: name, descriptor });
@@ -294,12 +325,7 @@ async function planDocker(staged: StagedArchive): Promise<Plan> {
     add({ desc: manifestDesc, bytes });
     const platform: Platform = { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) };
     for (const t of tags) {
-      let reference: string;
-      try {
-        reference = formatReference(parseReference(t));
-      } catch (e) {
-        throw invalid(`RepoTags has "${t}": ${(e as Error).message}`);
-      }
+      const reference = archiveTagName(t);
       plan.tags.push({ reference, descriptor: { ...manifestDesc, platform } });
     }
   }

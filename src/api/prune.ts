@@ -1,8 +1,8 @@
-import { parseReference } from '../ref/reference.js';
 import type { StoreEntry } from '../store/image-store.js';
 import { walkGraph } from '../store/graph.js';
 import { listBlobFiles } from '../store/usage.js';
 import type { Client } from './client.js';
+import { dockerReference } from './images.js';
 
 export interface PruneOptions {
   /** Every image, not only the dangling ones (docker's -a: hubctl has no containers, so none is in use). */
@@ -17,14 +17,14 @@ export interface PruneResult {
   bytesFreed: number;
 }
 
-/** Dangling: no tag (pulled by digest only, or written without a name by another tool). */
+/**
+ * Dangling: no tag (pulled by digest only, or written without a name by another tool). An entry under a
+ * raw name another tool wrote (`MyTag`, `latest` alone) is not: `images` lists it by that name.
+ */
 export function isDangling(entry: StoreEntry): boolean {
   if (entry.ref === undefined) return true;
-  try {
-    return parseReference(entry.ref, { defaultTag: false }).tag === undefined;
-  } catch {
-    return false; // a name another tool wrote: left alone, as `images` does not list it
-  }
+  const ref = dockerReference(entry.ref);
+  return ref !== undefined && ref.tag === undefined;
 }
 
 /**

@@ -7,10 +7,11 @@ import type { Descriptor, Platform } from '../oci/types.js';
 import { RemoteRepository } from '../registry/remote.js';
 import { manifestNotFound, type FetchedManifest } from '../registry/manifests.js';
 import { HubctlError } from '../errors.js';
+import { INDEX_DIGEST_ANNOTATION } from '../store/index-file.js';
 import type { Client } from './client.js';
 
 /** Annotation kept on a store entry made from one platform of an index: the index's digest. */
-export const INDEX_DIGEST_ANNOTATION = 'io.hubctl.index.digest';
+export { INDEX_DIGEST_ANNOTATION };
 
 export interface PullOptions {
   platform?: Platform;

@@ -1,6 +1,7 @@
 import { familiarName, formatReference, parseReference, type Reference } from '../ref/reference.js';
 import { HubctlError, notFoundError, usageError } from '../errors.js';
 import type { ImageStore, StoreEntry } from '../store/image-store.js';
+import { entryMatchesName } from '../store/index-file.js';
 import { INDEX_DIGEST_ANNOTATION } from './pull.js';
 import { isImageIdText, matchImageId } from './image-id.js';
 import { tryParse } from './mount-candidates.js';
@@ -29,7 +30,7 @@ export interface RmiResult {
 
 /**
  * `docker rmi`: each argument is a NAME[:TAG], a NAME@DIGEST (every entry of that repository on that
- * manifest or index digest) or an image ID (every entry of the image; several repositories need
+ * manifest or index digest), a raw name another tool stored (`MyTag`), or an image ID (every entry of the image; several repositories need
  * `force`). Arguments are handled in order, the same one once; a failure is recorded and the rest go
  * on. Blobs nothing else uses are deleted once at the end.
  */
@@ -74,6 +75,9 @@ async function removeOne(store: ImageStore, text: string, force: boolean): Promi
     const descriptor = await store.resolve(name);
     if (descriptor) return [{ ref: name, descriptor: await store.remove(name) }];
   }
+  // a name another tool stored that is not a docker reference (`MyTag`, `latest`) is removed by it
+  const raw = (await store.list()).find((e) => e.ref === text && entryMatchesName(text, e.descriptor));
+  if (raw) return store.untagWhere((e) => e.ref === text);
   const match = await matchImageId(store, text);
   if (match === undefined) {
     if (refError !== undefined && !isImageIdText(text)) throw refError;

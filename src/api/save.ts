@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { familiarName, familiarString, parseReference, type Reference } from '../ref/reference.js';
+import { familiarName, familiarString, formatReference, parseReference, type Reference } from '../ref/reference.js';
 import { digestHex } from '../digest/digest.js';
 import { integrityError, notFoundError } from '../errors.js';
 import { MAX_CONFIG_BYTES, parseImageConfig } from '../oci/manifest.js';
@@ -82,9 +82,12 @@ export async function planArchive(
     if (!found) {
       throw notFoundError('IMAGE_NOT_FOUND', `No such image: ${text}`, { hint: 'list local images with "hubctl images"' });
     }
-    // Saved by image ID, like docker: the image goes in without a name.
-    const ref = found.byId ? undefined : parseReference(found.name);
-    const full = found.byId ? found.descriptor.digest : found.name;
+    // Saved by image ID (like docker), or an entry another tool stored under a raw name: no name.
+    let ref = found.byId ? undefined : parseOrUndefined(found.name);
+    // One platform pulled from an index by digest: the archive holds that platform's manifest, so
+    // it is named by that manifest's digest (a load refuses a digest name over other content).
+    if (ref?.digest !== undefined && ref.digest !== found.descriptor.digest) ref = { ...ref, digest: found.descriptor.digest };
+    const full = ref ? formatReference(ref) : found.descriptor.digest;
     if (!resolved.some((r) => r.full === full)) resolved.push({ ref, full, desc: found.descriptor });
   }
 
@@ -123,6 +126,16 @@ export async function planArchive(
   }
   for (const e of plan.dockerManifest) if (e.RepoTags!.length === 0) e.RepoTags = null;
   return { plan, images };
+}
+
+/** The reference a stored name is, unless it is a raw name another tool wrote (not in docker's full form). */
+function parseOrUndefined(name: string): Reference | undefined {
+  try {
+    const ref = parseReference(name);
+    return formatReference(ref) === name ? ref : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 interface DockerImage {

@@ -2,6 +2,7 @@ import { formatReference, parseReference } from '../ref/reference.js';
 import { HubctlError, notFoundError } from '../errors.js';
 import type { Descriptor } from '../oci/types.js';
 import type { ImageStore } from '../store/image-store.js';
+import { entryMatchesName, digestTagRefused } from '../store/index-file.js';
 import { isImageIdText, matchImageId } from './image-id.js';
 import type { Client } from './client.js';
 
@@ -30,6 +31,9 @@ export async function resolveLocalImage(
   } catch (e) {
     refError = e;
   }
+  // an entry another tool stored under a name that is not a docker reference (`MyTag`, `latest`)
+  const raw = (await store.list()).find((e) => e.ref === text && entryMatchesName(text, e.descriptor));
+  if (raw) return { name: text, descriptor: raw.descriptor, byId: false };
   const match = await matchImageId(store, text);
   const descriptor = match?.entries[0]?.descriptor;
   if (descriptor) return { name: text, descriptor, byId: true };
@@ -43,7 +47,9 @@ export async function resolveLocalImage(
  * annotations kept).
  */
 export async function tag(client: Client, sourceText: string, targetText: string): Promise<TagResult> {
-  const target = formatReference(parseReference(targetText));
+  const targetRef = parseReference(targetText);
+  if (targetRef.digest !== undefined) throw digestTagRefused(targetText);
+  const target = formatReference(targetRef);
   const store = await client.store();
   const source = await resolveLocalImage(store, sourceText);
   if (source === undefined) {

@@ -7,6 +7,7 @@ import { extract as tarExtract, type Header } from 'tar-stream';
 import { checkTarEntry, normalizeEntryName } from '../builder/safety.js';
 import { HubctlError, integrityError, usageError } from '../errors.js';
 import { interrupted } from '../content/abort.js';
+import { fsError, isFsError } from '../fs/fs-errors.js';
 
 /** A regular file of the archive, written to the staging directory and hashed on the way. */
 export interface StagedFile {
@@ -148,6 +149,8 @@ export async function extractArchive(input: Readable, dir: string, options: Extr
     extract.destroy();
     if (options.signal?.aborted) throw interrupted();
     if (e instanceof HubctlError) throw e;
+    // the local disk (a full or read-only staging directory, an unreadable input file), not the archive
+    if (isFsError(e)) throw fsError(e, { path: dir, action: 'write' });
     throw integrityError('INVALID_ARCHIVE', `cannot read the archive: ${(e as Error).message}`, {
       hint: 'the file is not a (complete) tar archive; docker save, skopeo and hubctl save write one',
       cause: e,

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { pack as tarPack, type Pack } from 'tar-stream';
 import { HubctlError, integrityError, storeError } from '../errors.js';
 import { interrupted } from '../content/abort.js';
+import { fsError, isFsError } from '../fs/fs-errors.js';
 import type { Descriptor, ImageIndex } from '../oci/types.js';
 import type { ContentOpener, Destination, IngestOptions } from '../content/types.js';
 import { MediaType } from '../oci/media-types.js';
@@ -58,14 +59,22 @@ export class ArchiveWriter implements Destination {
   private readonly piping: Promise<void>;
   private readonly outputFailed: Promise<never>;
   private outputError: unknown;
+  /** The output's own filesystem or pipe error (a full disk, a reader gone): what to report. */
+  private outputFault: unknown;
+  private readonly onOutputError = (e: unknown): void => {
+    if (isOutputFault(e)) this.outputFault ??= e;
+  };
   private readonly written = new Set<string>();
   private readonly dirs = new Set<string>();
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
-    out: Writable,
+    private readonly out: Writable,
     private readonly signal?: AbortSignal,
   ) {
+    // A failing output also fails the blob being copied: the output's own error is what to report.
+    // (Errors the pipeline passes on to `out` are not that.)
+    out.on('error', this.onOutputError);
     this.piping = pipeline(this.pack, out, signal ? { signal } : {});
     this.outputFailed = new Promise<never>((_resolve, reject) => {
       this.piping.catch((e: unknown) => {
@@ -143,7 +152,11 @@ export class ArchiveWriter implements Destination {
   finish(): Promise<void> {
     return this.serial(async () => {
       this.pack.finalize();
-      await this.piping;
+      try {
+        await this.piping;
+      } finally {
+        this.out.off('error', this.onOutputError);
+      }
     });
   }
 
@@ -151,7 +164,9 @@ export class ArchiveWriter implements Destination {
   async abort(e: unknown): Promise<unknown> {
     this.pack.destroy();
     await this.piping.catch(() => undefined);
+    this.out.off('error', this.onOutputError);
     if (this.signal?.aborted) return interrupted();
+    if (this.outputFault !== undefined) return outputFailure(this.outputFault);
     if (this.outputError !== undefined && !(e instanceof HubctlError)) return outputFailure(this.outputError);
     return e;
   }
@@ -187,7 +202,14 @@ function sizeMismatch(desc: Descriptor, err: Error): HubctlError {
   });
 }
 
+/** A filesystem error or a reader that went away: the output's fault, not the blob's. */
+function isOutputFault(err: unknown): boolean {
+  return isFsError(err) || (err as NodeJS.ErrnoException).code === 'EPIPE';
+}
+
 function outputFailure(err: unknown): HubctlError {
+  if (err instanceof HubctlError) return err;
+  if (isFsError(err)) return fsError(err, { action: 'write' }) as HubctlError;
   const code = (err as NodeJS.ErrnoException).code;
   const why =
     code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE'

@@ -31,7 +31,8 @@ export function validateRealm(realm: string | undefined, registryUrl: URL, insec
 }
 
 function refuse(registryUrl: URL, why: string, url?: URL) {
-  const which = url ? ` ${url.origin}${url.pathname}` : '';
+  // not url.origin: it is "null" for file:, data: and other non-http URLs
+  const which = url ? ` ${url.protocol}//${url.host}${url.pathname}` : '';
   return authError('INVALID_REALM', `refusing the token realm${which} of ${registryUrl.host}: ${why}`, {
     hint: 'the registry (or something pretending to be it) sent an unsafe authentication realm',
     details: { registry: registryUrl.host },

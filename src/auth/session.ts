@@ -52,6 +52,7 @@ export class RegistrySession implements RegistryTransport {
         certsDirs: options.certsDirs,
         env: options.env,
         bodyTimeoutMs: options.bodyTimeoutMs,
+        headersTimeoutMs: options.headersTimeoutMs,
         connectTimeoutMs: options.connectTimeoutMs,
       });
       dispatcher = held.dispatcher;
@@ -69,6 +70,8 @@ export class RegistrySession implements RegistryTransport {
       now: this.now,
       sleep: options.sleep,
       debug: options.debug,
+      ...(options.headersTimeoutMs !== undefined ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
+      ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     });
     this.tokens = new TokenCache(this.now);
   }

@@ -3,8 +3,8 @@
  * image tagged in the local store. Autobuild pushes the tags itself afterwards.
  *
  * The default builder fetches the ref with the git build context code (src/git: shallow fetch into a
- * temp dir under the store that is always removed, submodules, no `.git`; the image gets the
- * `org.opencontainers.image.revision` and `.source` labels), pulls each FROM image fresh (a build
+ * staging dir of the store that is always removed, and swept if hubctl is killed; submodules, no
+ * `.git`; the image gets the `org.opencontainers.image.revision` and `.source` labels), pulls each FROM image fresh (a build
  * starts from the base as its registry has it now, as Hub's builds do, and records its digest for
  * --rebuild-on-base-change), and builds with `hubctl build` (native, or buildah for RUN and several
  * stages). The image's `created` is the commit's time: a rebuild of one commit on the same bases gives
@@ -14,7 +14,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Client } from '../api/client.js';
 import { buildFromDockerfile } from '../api/build.js';
-import { tmpDirOf } from '../api/build-common.js';
+import { withStaging } from '../api/build-common.js';
 import { pull } from '../api/pull.js';
 import { notFoundError, usageError } from '../errors.js';
 import { prepareGitContext } from '../git/prepare.js';
@@ -49,8 +49,10 @@ export interface CommitBuildResult {
 
 export type CommitBuilder = (client: Client, request: CommitBuildRequest) => Promise<CommitBuildResult>;
 
-export const buildCommit: CommitBuilder = async (client, req) => {
-  const store = await client.store();
+export const buildCommit: CommitBuilder = async (client, req) =>
+  withStaging(await client.store(), (tmpDir) => buildInStaging(client, req, tmpDir));
+
+async function buildInStaging(client: Client, req: CommitBuildRequest, tmpDir: string): Promise<CommitBuildResult> {
   const signal = req.signal ? { signal: req.signal } : {};
   const git = await prepareGitContext(
     {
@@ -59,7 +61,7 @@ export const buildCommit: CommitBuilder = async (client, req) => {
       ref: req.ref.fullName,
       ...(req.context !== '.' ? { subdir: req.context } : {}),
     },
-    { tmpDir: await tmpDirOf(store.root), env: req.env, onLog: req.log, ...signal },
+    { tmpDir, env: req.env, onLog: req.log, ...signal },
   );
   try {
     const dockerfile = await dockerfileIn(git.root, join(req.context, req.dockerfile), req.ref);
@@ -83,7 +85,7 @@ export const buildCommit: CommitBuilder = async (client, req) => {
   } finally {
     await git.cleanup();
   }
-};
+}
 
 /** `root/path`: a file that (links followed) stays inside the checkout. */
 async function dockerfileIn(root: string, path: string, ref: GitRef): Promise<string> {

@@ -11,6 +11,7 @@ import tar from 'tar-stream';
 import type { Storage } from '../content/types.js';
 import { DigestingStream } from '../digest/digest.js';
 import { HubctlError, isHubctlError, usageError } from '../errors.js';
+import { fsError } from '../fs/fs-errors.js';
 import type { Descriptor } from '../oci/types.js';
 import { defaultConcurrency, runPool } from './pool.js';
 import { LayerSafetyChecker } from './safety.js';
@@ -259,7 +260,8 @@ export async function prepareLayers(inputs: readonly LayerInput[], options: Prep
     return { layers, cleanup };
   } catch (e) {
     await cleanup();
-    throw e;
+    // a write into the temp directory that failed (a full disk) names that directory
+    throw fsError(e, { path: dir, action: 'write' });
   }
 }
 

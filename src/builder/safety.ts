@@ -3,12 +3,14 @@ import { usageError, type HubctlError } from '../errors.js';
 
 /**
  * Layer safety: a tar entry is refused when its path is absolute or has a `..` component, when a
- * relative symlink resolves (from the entry's own directory) above the layer root, when a hardlink
- * target (relative to the layer root) is absolute or climbs out, or when the entry sits below a
- * symlink declared earlier in the same layer (writing through a link).
+ * hardlink target (relative to the layer root) is absolute or climbs out, or when the entry sits
+ * below a symlink declared earlier in the same layer (writing through a link).
  *
- * Absolute symlink targets (`bin/sh -> /usr/bin/dash`) are allowed: inside an image they resolve
- * against the container's root, which is how every base image uses them.
+ * The root itself may appear as an entry (`/`, `./`: umoci writes `/`, podman loads such layers).
+ * Symlink targets are data: absolute ones (`bin/sh -> /usr/bin/dash`) resolve against the container's
+ * root, and a relative one that climbs above the layer root (`a -> ../../etc`) resolves there too, as
+ * docker keeps it; the danger is only in writing through a link, which is refused. Only the members
+ * of an image archive itself (not of its layers) must not climb: there a link names another member.
  */
 
 /** The parts of a tar header the checks read (tar-stream's Header fits). */
@@ -42,16 +44,26 @@ function hasDotDot(p: string): boolean {
  * Checks one tar header; throws HubctlError usage/UNSAFE_LAYER naming the entry and the layer.
  * Stateless: reusable by `hubctl load` and any tar reader. Returns the normalized entry path.
  */
-export function checkTarEntry(header: TarEntryHeader, layerName: string): string {
+export interface TarEntryRules {
+  /** Keep relative symlinks whose target climbs above the root (layer contents: true; archive members: false). */
+  climbingSymlinks?: boolean;
+}
+
+export function checkTarEntry(header: TarEntryHeader, layerName: string, rules: TarEntryRules = {}): string {
   const raw = header.name;
   if (raw.includes('\0')) throw unsafe(layerName, raw, 'has a NUL byte in its name');
-  if (raw.startsWith('/')) throw unsafe(layerName, raw, 'has an absolute path');
   const name = normalizeEntryName(raw);
   if (hasDotDot(name)) throw unsafe(layerName, raw, 'has a ".." path component');
+  if (raw.startsWith('/')) {
+    // `/` (or `/./`): the root itself, as umoci writes it; anything else absolute is refused
+    if (name !== '') throw unsafe(layerName, raw, 'has an absolute path');
+    if (header.type !== 'directory') throw unsafe(layerName, raw, 'names the layer root but is not a directory');
+    return name;
+  }
   const link = header.linkname ?? '';
   if (header.type === 'symlink') {
     if (link === '') throw unsafe(layerName, raw, 'is a symlink without a target');
-    if (!link.startsWith('/')) {
+    if (!link.startsWith('/') && rules.climbingSymlinks !== true) {
       const resolved = posix.normalize(posix.join(posix.dirname(name === '' ? '.' : name), link));
       if (resolved === '..' || resolved.startsWith('../')) {
         throw unsafe(layerName, raw, `is a symlink to "${link}", which escapes the layer root`);
@@ -74,10 +86,13 @@ export class LayerSafetyChecker {
   private readonly symlinks = new Set<string>();
   entries = 0;
 
-  constructor(readonly layerName: string) {}
+  constructor(
+    readonly layerName: string,
+    private readonly rules: TarEntryRules = { climbingSymlinks: true },
+  ) {}
 
   check(header: TarEntryHeader): string {
-    const name = checkTarEntry(header, this.layerName);
+    const name = checkTarEntry(header, this.layerName, this.rules);
     this.entries++;
     if (this.symlinks.size > 0) {
       const viaLink = this.throughSymlink(name);

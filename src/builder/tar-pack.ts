@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import type { BuildLog } from './types.js';
+import { type HubctlError, storeError } from '../errors.js';
 
 /** One entry to put in a generated tar. */
 export interface PackItem {
@@ -183,6 +184,17 @@ async function* readAhead(items: AsyncIterable<PackItem>): AsyncGenerator<{ item
   }
 }
 
+/**
+ * A file whose size changed between listing and reading (something writes to it during the build):
+ * a local filesystem condition (exit 7), not a broken layer.
+ */
+function fileChanged(path: string, listed: number, read: string): HubctlError {
+  return storeError('FILE_CHANGED', `file ${path} changed while being read (${listed} bytes when listed, ${read} read)`, {
+    hint: 'run the build again when nothing is writing to it (or leave it out with .dockerignore)',
+    details: { path },
+  });
+}
+
 export interface PackOptions {
   mtime: Date;
   /** Owner for items that do not set their own (default 0:0). */
@@ -227,7 +239,12 @@ export function packTar(items: AsyncIterable<PackItem>, options: PackOptions): R
         const source = body
           ? [await body]
           : (item.body ?? createReadStream(item.sourcePath!, { highWaterMark: readChunkFor(item.size ?? 0) }));
+        const size = item.size ?? 0;
+        let read = 0;
         for await (const chunk of source) {
+          read += (chunk as Buffer).length;
+          // a file that grew since it was listed: say so, before the tar's own size check does
+          if (read > size && item.sourcePath !== undefined) throw fileChanged(item.sourcePath, size, `more than ${size}`);
           if (!sink.write(chunk as Buffer)) {
             const drained = once(sink as unknown as NodeJS.EventEmitter, 'drain');
             drained.catch(() => undefined);
@@ -235,6 +252,7 @@ export function packTar(items: AsyncIterable<PackItem>, options: PackOptions): R
           }
           if (pack.destroyed) return;
         }
+        if (read < size && item.sourcePath !== undefined) throw fileChanged(item.sourcePath, size, String(read));
         sink.end(undefined);
         await done;
       } else {

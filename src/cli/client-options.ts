@@ -5,6 +5,7 @@ import type { CredentialsOptions } from '../credentials/options.js';
 import { defaultStoreRoot } from '../store/layout.js';
 import { redactSecrets } from '../errors.js';
 import type { CliRuntime } from './runtime.js';
+import { readLimits } from './limits.js';
 
 export interface ConnectionFlags {
   insecure?: boolean;
@@ -18,7 +19,12 @@ export function dockerConfigDir(rt: CliRuntime): string {
 
 /** Options for the credentials code (login, logout): docker's config dir from --config / $DOCKER_CONFIG / ~/.docker. */
 export function credentialsOptions(rt: CliRuntime): CredentialsOptions {
-  return { env: { ...rt.env, DOCKER_CONFIG: dockerConfigDir(rt) }, homedir: homedir() };
+  const { helperTimeoutMs } = readLimits(rt.env);
+  return {
+    env: { ...rt.env, DOCKER_CONFIG: dockerConfigDir(rt) },
+    homedir: homedir(),
+    ...(helperTimeoutMs !== undefined ? { helperTimeoutMs } : {}),
+  };
 }
 
 /** Resolves every effect the library needs from flags and the environment, once. */
@@ -32,17 +38,19 @@ export async function clientOptions(rt: CliRuntime, flags: ConnectionFlags = {})
     env: rt.env,
     userAgent: 'hubctl/0.1',
   };
+  const { helperTimeoutMs: _helper, ...timeouts } = readLimits(rt.env);
+  Object.assign(options, timeouts);
   if (flags.insecure) options.insecure = true;
   if (flags.caFile) options.caFile = flags.caFile;
   if (g.debug) options.debug = (line) => rt.out.info(`DEBUG ${redactSecrets(line)}`);
-  const credentials = await loadCredentialSource(rt, configDir, home);
+  const credentials = await loadCredentialSource(rt);
   if (credentials) options.credentials = credentials;
   return options;
 }
 
-async function loadCredentialSource(rt: CliRuntime, configDir: string, home: string): Promise<ClientOptions['credentials']> {
+async function loadCredentialSource(rt: CliRuntime): Promise<ClientOptions['credentials']> {
   const mod = (await import('../credentials/index.js')) as Record<string, unknown>;
-  const create = mod.createCredentialSource as undefined | ((o: Record<string, unknown>) => ClientOptions['credentials']);
+  const create = mod.createCredentialSource as undefined | ((o: CredentialsOptions) => ClientOptions['credentials']);
   if (typeof create !== 'function') return undefined;
-  return create({ env: { ...rt.env, DOCKER_CONFIG: configDir }, homedir: home });
+  return create(credentialsOptions(rt));
 }

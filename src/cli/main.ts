@@ -17,13 +17,23 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   // alone is plenty for that. Set before undici loads; the library itself never changes V8 flags.
   setFlagsFromString('--liftoff-only');
   // Every command releases its client (connections, store lease) itself, so the process ends on its own.
+  // If it ends while the command is still pending (a promise nothing will ever settle), that is a bug,
+  // never a success: exit 1 instead of Node's 0.
+  let settled = false;
+  process.on('exit', (code) => {
+    if (settled || code !== 0) return;
+    process.stderr.write('Error: internal error: the command stopped before it finished\n');
+    process.exitCode = 1;
+  });
   import('./run.js')
     .then(({ run }) => run(process.argv))
     .then(
       (code) => {
+        settled = true;
         process.exitCode = code;
       },
       (err: unknown) => {
+        settled = true;
         process.stderr.write(`Error: internal error: ${String(err)}\n`);
         process.exitCode = 1;
       },

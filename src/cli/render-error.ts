@@ -1,11 +1,15 @@
 import { HubctlError, redactSecrets } from '../errors.js';
 import { EXIT_CODES } from './exit-codes.js';
+import { fsError } from '../fs/fs-errors.js';
 
 /**
  * Renders any failure as one `Error: ...` line (plus a `hint:` line when there is one) and picks the
  * exit code. Unexpected exceptions are internal errors; their stack only shows with --debug.
  */
 export function renderError(err: unknown, debug: boolean): { lines: string[]; exitCode: number } {
+  // a filesystem error (full disk, read-only, permissions, a symlink loop...) is the local system's,
+  // not an internal one: exit 7 with its path and cause (src/fs/fs-errors.ts)
+  if (!(err instanceof HubctlError)) err = fsError(err);
   if (err instanceof HubctlError) {
     const lines = [`Error: ${err.message}`];
     if (err.hint) lines.push(`hint: ${err.hint}`);

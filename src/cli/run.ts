@@ -11,9 +11,12 @@ import { declareCommands } from './commands/table.js';
 import type { CliRuntime } from './runtime.js';
 import { VERSION } from '../version.js';
 import { ignoreSelfSignalsAfterInterrupt } from './signals.js';
+import { EXIT_BROKEN_PIPE, isBrokenPipe, watchStdio } from './pipes.js';
 
 // commander is CommonJS: require() skips the ESM wrapper's export scan (~20 ms of every start).
 const { Command, CommanderError } = createRequire(import.meta.url)('commander') as typeof CommanderModule;
+
+const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** Parses argv, runs one command, and resolves with the exit code. */
 export async function run(argv: string[]): Promise<number> {
@@ -32,8 +35,16 @@ export async function run(argv: string[]): Promise<number> {
     // Cleanup gets a moment; the exit code is 130 either way.
     setTimeout(() => process.exit(EXIT_CODES.interrupted), 900).unref();
   };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  // SIGHUP (a closed terminal, a dropped ssh session) too: the same clean-up, then exit 130
+  for (const sig of INTERRUPTS) process.on(sig, onSigint);
+  // stdout's reader went away: stop the work, then exit 141 without a word (see pipes.ts)
+  const pipe = watchStdio(() => {
+    controller.abort();
+    // stdout may be a socket with writes still queued after the command returned: the status is
+    // decided here too, not only by run()'s return value
+    process.exitCode = EXIT_BROKEN_PIPE;
+    setTimeout(() => process.exit(EXIT_BROKEN_PIPE), 900).unref();
+  });
   ignoreSelfSignalsAfterInterrupt(() => interrupts > 0);
 
   const program = new Command('hubctl')
@@ -62,23 +73,33 @@ export async function run(argv: string[]): Promise<number> {
   declareCommands(program, runtime);
 
   try {
-    await program.parseAsync(argv);
-    return process.exitCode === undefined ? 0 : Number(process.exitCode);
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-      return EXIT_CODES.usage;
+    let code: number;
+    try {
+      await program.parseAsync(argv);
+      code = process.exitCode === undefined ? 0 : Number(process.exitCode);
+    } catch (err) {
+      code = await exitCodeFor(err);
     }
-    if (controller.signal.aborted) {
-      out.info('interrupted');
-      return EXIT_CODES.interrupted;
+    // A write to a closed pipe reports its error on a later tick: wait for it before deciding.
+    await new Promise((resolve) => setImmediate(resolve));
+    return pipe.broken ? EXIT_BROKEN_PIPE : code;
+
+    async function exitCodeFor(err: unknown): Promise<number> {
+      if (pipe.broken || (isBrokenPipe(err) && process.stdout.destroyed)) return EXIT_BROKEN_PIPE;
+      if (err instanceof CommanderError) {
+        if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+        return EXIT_CODES.usage;
+      }
+      if (controller.signal.aborted) {
+        out.info('interrupted');
+        return EXIT_CODES.interrupted;
+      }
+      const { renderError } = await import('./render-error.js');
+      const { lines, exitCode } = renderError(err, Boolean(program.opts().debug));
+      for (const line of lines) out.info(line);
+      return exitCode;
     }
-    const { renderError } = await import('./render-error.js');
-    const { lines, exitCode } = renderError(err, Boolean(program.opts().debug));
-    for (const line of lines) out.info(line);
-    return exitCode;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    for (const sig of INTERRUPTS) process.off(sig, onSigint);
   }
 }

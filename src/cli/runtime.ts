@@ -16,7 +16,7 @@ export interface CliRuntime {
   globals: () => GlobalOptions;
   env: NodeJS.ProcessEnv;
   /**
-   * For commands that stop gracefully (servers, watch loops): SIGINT/SIGTERM call `onSignal` (with how
+   * For commands that stop gracefully (servers, watch loops): SIGINT/SIGTERM/SIGHUP call `onSignal` (with how
    * many have arrived) instead of aborting `signal`; from the second one on, the process still exits
    * at once with 130 after `onSignal` returns.
    */

@@ -9,7 +9,12 @@ export function ignoreSelfSignalsAfterInterrupt(interrupted: () => boolean): voi
   const kill = process.kill.bind(process);
   process.kill = ((pid: number, signal?: string | number): true => {
     const self = pid === process.pid || pid === 0;
-    if (self && interrupted() && (signal === 'SIGINT' || signal === 'SIGTERM' || signal === 2 || signal === 15)) return true;
+    if (
+      self &&
+      interrupted() &&
+      (signal === 'SIGINT' || signal === 'SIGTERM' || signal === 'SIGHUP' || signal === 1 || signal === 2 || signal === 15)
+    )
+      return true;
     return kill(pid, signal);
   }) as typeof process.kill;
 }

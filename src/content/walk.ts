@@ -1,3 +1,4 @@
+import { isValidDigest } from '../digest/digest.js';
 import { isHubctlError } from '../errors.js';
 import { MAX_MANIFEST_BYTES, parseManifest, type ParsedManifest } from '../oci/manifest.js';
 import { isManifestType } from '../oci/media-types.js';
@@ -52,7 +53,8 @@ export async function walkGraph(source: WalkSource, roots: readonly Descriptor[]
     result.reachable.add(desc.digest);
     if (visited.has(desc.digest)) return;
     visited.add(desc.digest);
-    if (!(await source.exists(desc))) {
+    // a digest that is not one (`sha256:../../etc/passwd`, written by another tool) names no blob here
+    if (!isValidDigest(desc.digest) || !(await source.exists(desc))) {
       result.missing.push({ digest: desc.digest, mediaType: desc.mediaType, parent, optional, ...(role ? { role } : {}) });
       return;
     }

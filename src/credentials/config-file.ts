@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { storeError } from '../errors.js';
+import { assertRegularOrAbsent, readRegularFile } from '../fs/read-regular.js';
 import { dockerConfigPath, type CredentialsOptions } from './options.js';
 
 export type JsonObject = Record<string, unknown>;
@@ -30,23 +31,14 @@ export function isJsonObject(v: unknown): v is JsonObject {
 
 /** Reads a docker-format JSON file: missing -> empty; corrupt -> HubctlError CONFIG_INVALID. */
 export async function readJsonConfig(file: string, what = 'docker config file'): Promise<DockerConfigFile> {
-  let text: string;
-  try {
-    const st = await fs.stat(file);
-    if (st.size > MAX_CONFIG_BYTES) throw invalid(file, what, `it is larger than ${MAX_CONFIG_BYTES} bytes`);
-    text = await fs.readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { path: file, exists: false, data: {} };
-    if (code === 'EISDIR') throw invalid(file, what, 'it is a directory', e);
-    if (code === 'EACCES' || code === 'EPERM') {
-      throw storeError('CONFIG_UNREADABLE', `cannot read ${what} ${file}: permission denied`, {
-        hint: `check the owner and mode of ${file}`,
-        cause: e,
-      });
-    }
-    throw e;
-  }
+  // a regular file only: a symlink to /dev/zero or a FIFO is refused without being read (src/fs)
+  const bytes = await readRegularFile(file, {
+    what,
+    maxBytes: MAX_CONFIG_BYTES,
+    hint: `replace ${file} with a regular file, or point DOCKER_CONFIG / --config elsewhere (hubctl will not overwrite it)`,
+  });
+  if (bytes === undefined) return { path: file, exists: false, data: {} };
+  let text = bytes.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') return { path: file, exists: true, data: {} };
   let data: unknown;
@@ -143,6 +135,8 @@ export async function writeJsonAtomic(file: string, data: JsonObject): Promise<v
   const target = await resolveWriteTarget(file);
   const dir = path.dirname(target);
   const text = `${JSON.stringify(data, null, '\t')}\n`;
+  // never replace what is not a regular file (a symlink to /dev/null, a FIFO) by the rename below
+  assertRegularOrAbsent(target, { what: 'docker config file', maxBytes: MAX_CONFIG_BYTES });
   try {
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     const tmp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);

@@ -92,9 +92,11 @@ export function createHelperBackend(options: HelperOptions): CredentialBackend &
     return result;
   }
 
+  // only the first line of what the helper said (stdout, where the protocol puts errors, else stderr),
+  // with anything that looks like a secret masked: helpers print debug output and environment dumps
   const output = (r: HelperRun) => {
-    const text = redactHelperOutput(`${r.stdout.trim()} ${r.stderr.trim()}`.trim());
-    return text === '' ? `exit status ${r.code ?? 'signal'}` : text.slice(0, 500);
+    const first = firstLine(r.stdout) ?? firstLine(r.stderr);
+    return first === undefined ? `exit status ${r.code ?? 'signal'}` : redactHelperOutput(first).slice(0, 300);
   };
 
   return {
@@ -151,9 +153,27 @@ function describeOrigin(o: HelperOptions): string {
   return o.configPath === undefined ? ` (chosen by ${o.chosenBy})` : ` (chosen by ${o.chosenBy} in ${o.configPath})`;
 }
 
-/** Masks `password=...`, `secret: ...`, `token=...` in what a helper printed (HubctlError redacts URLs and headers). */
+/** Words that make a `KEY=value` or `key: value` a secret in a helper's output (AUTH, DOCKER_PASSWORD, api_key...). */
+const SECRET_KEY =
+  /\b([A-Za-z0-9_.-]*(?:auth|pass(?:word|phrase|wd)?|pwd|secret|token|key|cred(?:ential)?s?|session|cookie)[A-Za-z0-9_.-]*\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi;
+
+/**
+ * Masks what may be a secret in a line a helper printed (HubctlError redacts URLs and headers too):
+ * the values of secret-named keys, `Basic`/`Bearer` values, and any run of 20 or more base64 or hex
+ * characters mixing letters and digits (an encoded `user:password` needs no key to be one).
+ */
 export function redactHelperOutput(text: string): string {
-  return text.replace(/\b((?:pass(?:word)?|secret|token|passphrase)\s*[=:]\s*)("[^"]*"|\S+)/gi, '$1***');
+  return text
+    .replace(SECRET_KEY, '$1***')
+    .replace(/\b(Basic|Bearer)\s+\S+/gi, '$1 ***')
+    .replace(/[A-Za-z0-9+/_-]{20,}={0,2}/g, (m) => (/[0-9]/.test(m) && /[A-Za-z]/.test(m) ? '***' : m));
+}
+
+function firstLine(text: string): string | undefined {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l !== '');
 }
 
 function isNotFound(r: HelperRun): boolean {
@@ -170,7 +190,17 @@ export function toHelperPayload(serverUrl: string, cred: Credential): { ServerUR
   return { ServerURL: serverUrl, Username: cred.username ?? '', Secret: cred.password };
 }
 
-/** Runs one helper action: input on stdin, output capped, killed after the timeout. */
+/**
+ * After the helper exits, how long its output pipes may stay open: a helper that left a child
+ * holding them (`(sleep 70) &`) must not keep hubctl waiting for that child.
+ */
+const PIPE_GRACE_MS = 250;
+
+/**
+ * Runs one helper action: input on stdin, output capped. The helper runs in a process group of its
+ * own (detached), so on timeout the whole group (its children too) is killed and the pipes closed;
+ * the timeout error then comes at once, whatever the helper's children do.
+ */
 export function runHelper(
   program: string,
   action: HelperAction,
@@ -186,6 +216,7 @@ export function runHelper(
         env: { ...(o.env ?? {}) } as NodeJS.ProcessEnv,
         stdio: ['pipe', 'pipe', 'pipe'],
         windowsHide: true,
+        detached: process.platform !== 'win32',
       });
     } catch (e) {
       reject(e);
@@ -194,15 +225,23 @@ export function runHelper(
     let stdout = '';
     let stderr = '';
     let settled = false;
+    let graceTimer: NodeJS.Timeout | undefined;
+    const closePipes = () => {
+      child.stdin?.destroy();
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    };
     const finish = (err: Error | undefined, code: number | null) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(graceTimer);
+      closePipes();
       if (err) reject(err);
       else resolve({ code, stdout, stderr });
     };
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      killGroup(child);
       const err = codedError(
         `${program} ${action} did not finish within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`,
         'ETIMEDOUT',
@@ -216,8 +255,22 @@ export function runHelper(
       if (stderr.length < MAX_OUTPUT) stderr += d;
     });
     child.on('error', (e) => finish(e, null));
+    // 'close' waits for the pipes; a child the helper left may hold them open for long after 'exit'
     child.on('close', (code) => finish(undefined, code));
+    child.on('exit', (code) => {
+      graceTimer = setTimeout(() => finish(undefined, code), PIPE_GRACE_MS);
+    });
     child.stdin?.on('error', () => undefined); // EPIPE when the helper exits without reading
     child.stdin?.end(input);
   });
+}
+
+/** SIGKILL to the helper's process group (it leads one: spawned detached), else to the helper alone. */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
 }

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type Conf from 'conf';
 import { storeError } from '../errors.js';
+import { assertRegularOrAbsent } from '../fs/read-regular.js';
 import { preferencesDir, type CredentialsOptions } from './options.js';
 import { configKey } from './server-key.js';
 
@@ -44,6 +45,8 @@ const loadConf = async (): Promise<ConfClass> => (await import('conf')).default;
 export async function openPreferences(opts: CredentialsOptions): Promise<Preferences> {
   const cwd = preferencesDir(opts);
   const file = path.join(cwd, 'preferences.json');
+  // conf reads it with readFileSync: a FIFO or a device there must be refused before that
+  assertRegularOrAbsent(file, { what: 'hubctl preferences file', maxBytes: 1024 * 1024 });
   let ConfCtor: ConfClass | undefined = existsSync(file) ? await loadConf() : undefined;
   let conf: Conf<PreferenceData> | undefined;
   // Conf creates its directory when constructed: open it only to write or when the file exists,

@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { undici } from './undici.js';
-import { HubctlError, internalError, usageError } from '../errors.js';
+import { HubctlError, networkError, usageError } from '../errors.js';
+import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, deadlineError, limitedExchange } from './limits.js';
 import type { FileBody, HttpMethod, RegistryResponse, ReplayableBody, StreamBody } from './types.js';
 import { UPLOAD_SLAB_BYTES, openSource } from './raw-upload.js';
 import { RetryPolicy, defaultSleep } from './retry.js';
@@ -46,6 +47,9 @@ export interface HttpClientOptions {
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   debug?: (line: string) => void;
+  /** See TransportOptions and http/limits.ts. */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -84,12 +88,14 @@ export class HttpClient {
   async send(req: SendRequest): Promise<RegistryResponse> {
     let url = new URL(req.url);
     const method = req.method;
+    // a small request has a deadline for all of it: redirects, retries and reading its body
+    const deadlineAt = isSmall(req) ? Date.now() + this.requestTimeoutMs : undefined;
     let authorization = req.authorization;
     let redirects = 0;
     for (;;) {
       this.checkScheme(url);
       if (authorization !== undefined && req.authOrigin !== undefined && url.origin !== req.authOrigin) authorization = undefined;
-      const res = await this.sendWithRetries({ ...req, method }, url, authorization);
+      const res = await this.sendWithRetries({ ...req, method }, url, authorization, deadlineAt);
       const location = res.header('location');
       const follow = req.followRedirects && (method === 'GET' || method === 'HEAD');
       if (!follow || !REDIRECT_STATUSES.has(res.status) || location === undefined || req.acceptStatus?.includes(res.status)) {
@@ -97,7 +103,9 @@ export class HttpClient {
       }
       await res.discard();
       if (++redirects > MAX_REDIRECTS) {
-        throw internalError('TOO_MANY_REDIRECTS', `${req.method} ${describeUrl(req.url)}: more than ${MAX_REDIRECTS} redirects`);
+        throw networkError('TOO_MANY_REDIRECTS', `${req.method} ${describeUrl(req.url)}: more than ${MAX_REDIRECTS} redirects`, {
+          hint: 'the registry (or a proxy) redirects in a loop; check its address and configuration',
+        });
       }
       const next = new URL(location, url);
       if (url.protocol === 'https:' && next.protocol === 'http:' && !this.options.insecure && !isLoopbackHost(next.hostname)) {
@@ -119,7 +127,23 @@ export class HttpClient {
     if (signal?.aborted) throw connectionError(signal.reason, url.host, this.options.registry, true);
   }
 
-  private async sendWithRetries(req: SendRequest, url: URL, authorization: string | undefined): Promise<RegistryResponse> {
+  private get requestTimeoutMs(): number {
+    return this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  }
+
+  /** No retry whose backoff would end past the deadline: the deadline's error now instead. */
+  private checkDeadline(delayMs: number, deadlineAt: number | undefined, req: SendRequest, url: URL): void {
+    if (deadlineAt !== undefined && Date.now() + delayMs >= deadlineAt) {
+      throw deadlineError(`${req.method} ${describeUrl(url.href)}`, this.requestTimeoutMs);
+    }
+  }
+
+  private async sendWithRetries(
+    req: SendRequest,
+    url: URL,
+    authorization: string | undefined,
+    deadlineAt: number | undefined,
+  ): Promise<RegistryResponse> {
     const debug = this.options.debug;
     for (let attempt = 1; ; attempt++) {
       const headers: Record<string, string> = { ...(req.headers ?? {}) };
@@ -130,12 +154,24 @@ export class HttpClient {
       debug?.(`> ${req.method} ${describeUrl(url.href)}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
       let raw: Exchange;
       try {
-        raw = await this.exchange(req, url, headers);
+        raw = await limitedExchange(
+          {
+            host: url.host,
+            what: `${req.method} ${describeUrl(url.href)}`,
+            headersTimeoutMs: this.options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
+            requestTimeoutMs: this.requestTimeoutMs,
+            ...(deadlineAt !== undefined ? { deadlineAt } : {}),
+            ...(req.signal ? { signal: req.signal } : {}),
+            ...(streamsBody(req.body) ? { bodyFirst: true } : {}),
+          },
+          (signal, bodySent) => this.exchange({ ...req, signal }, url, headers, bodySent),
+        );
       } catch (e) {
         if (req.signal?.aborted) throw connectionError(req.signal.reason ?? e, url.host, this.options.registry, true);
         debug?.(`< error ${describeUrl(url.href)}: ${errCode(e)} ${this.now() - started}ms`);
         const decision = this.policy.decide(attempt, req.retry && this.policy.isRetryableError(e), undefined, this.now());
         if (!decision.retry) throw connectionError(e, url.host, this.options.registry);
+        this.checkDeadline(decision.delayMs, deadlineAt, req, url);
         await this.wait(decision.delayMs, req.signal, url);
         continue;
       }
@@ -172,6 +208,7 @@ export class HttpClient {
           : makeResponse(status, url.href, resHeaders, raw.body);
       }
       if (data === undefined) await discardBody(raw.body);
+      this.checkDeadline(decision.delayMs, deadlineAt, req, url);
       await this.wait(decision.delayMs, req.signal, url);
     }
   }
@@ -180,7 +217,7 @@ export class HttpClient {
    * One request: bulk GETs and file uploads on a raw connection where one applies (a GET is asked
    * again through undici when raw-request does not read the answer), everything else on undici.
    */
-  private async exchange(req: SendRequest, url: URL, headers: Record<string, string>): Promise<Exchange> {
+  private async exchange(req: SendRequest, url: URL, headers: Record<string, string>, bodySent: () => void): Promise<Exchange> {
     const raw = this.options.rawClientFor?.(url);
     if (raw !== undefined && (isFileBody(req.body) || isStreamBody(req.body)) && req.body.size >= RAW_MIN_BYTES)
       return raw.send(req.method, url, headers, req.body, req.signal);
@@ -192,7 +229,10 @@ export class HttpClient {
         this.options.debug?.(`* ${describeUrl(url.href)}: ${errMessage(e)}; asking again through undici`);
       }
     }
-    return undici.request(this.options.dispatcher, url, { method: req.method, headers, body: bodyFor(req.body), signal: req.signal });
+    const body = bodyFor(req.body);
+    // a streamed body: the headers limit starts once undici has read all of it
+    if (body instanceof Readable) body.once('end', bodySent);
+    return undici.request(this.options.dispatcher, url, { method: req.method, headers, body, signal: req.signal });
   }
 }
 
@@ -201,6 +241,16 @@ interface Exchange {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
   body: Readable;
+}
+
+/** A body sent as a stream (a blob upload): the headers limit waits for its end (limits.ts). */
+function streamsBody(body: ReplayableBody | undefined): boolean {
+  return typeof body === 'function' || isFileBody(body) || isStreamBody(body);
+}
+
+/** Manifests, tokens, HEADs, JSON: neither a bulk blob GET nor a streamed upload body. */
+function isSmall(req: SendRequest): boolean {
+  return req.bulk !== true && !streamsBody(req.body);
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {

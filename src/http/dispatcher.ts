@@ -1,12 +1,14 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import type { Dispatcher, EnvHttpProxyAgent } from 'undici';
 import { undici } from './undici.js';
-import { storeError } from '../errors.js';
+import { HubctlError, redactSecrets, storeError, usageError } from '../errors.js';
+import { readRegularFileSync } from '../fs/read-regular.js';
 import { errMessage } from './body.js';
 import { createRawClient, type RawClient } from './raw-request.js';
 import { isLoopbackHost } from './hosts.js';
+import { DEFAULT_HEADERS_TIMEOUT_MS } from './limits.js';
 
 export interface DispatcherConfig {
   /** Names a certs.d directory may use for this registry (`localhost:5000`, `registry-1.docker.io`). */
@@ -16,8 +18,12 @@ export interface DispatcherConfig {
   certsDirs?: readonly string[];
   env?: Readonly<Record<string, string | undefined>>;
   bodyTimeoutMs?: number;
+  headersTimeoutMs?: number;
   connectTimeoutMs?: number;
 }
+
+/** A CA bundle larger than this is not one (the system bundle is about 200 KiB). */
+const MAX_CA_BYTES = 4 * 1024 * 1024;
 
 /** Connections per origin: enough for parallel blob transfers. */
 export const POOL_CONNECTIONS = 16;
@@ -37,11 +43,16 @@ export function keepAliveAfterHead(dispatch: Dispatcher['dispatch']): Dispatcher
 export function loadExtraCAs(config: Pick<DispatcherConfig, 'caFile' | 'certsDirs' | 'hostNames'>): string[] {
   const pems: string[] = [];
   if (config.caFile !== undefined) {
+    let pem: Buffer | undefined;
     try {
-      pems.push(readFileSync(config.caFile, 'utf8'));
+      // a regular file only: --ca-file /dev/zero or a FIFO is refused, not read (src/fs/read-regular.ts)
+      pem = readRegularFileSync(config.caFile, { what: 'CA file', maxBytes: MAX_CA_BYTES });
     } catch (e) {
+      if (e instanceof HubctlError && e.code === 'NOT_A_REGULAR_FILE') throw e;
       throw storeError('CA_FILE_UNREADABLE', `cannot read CA file ${config.caFile}: ${errMessage(e)}`, { cause: e });
     }
+    if (pem === undefined) throw storeError('CA_FILE_UNREADABLE', `cannot read CA file ${config.caFile}: no such file`);
+    pems.push(pem.toString('utf8'));
   }
   for (const dir of config.certsDirs ?? []) {
     for (const name of new Set(config.hostNames)) {
@@ -55,9 +66,10 @@ export function loadExtraCAs(config: Pick<DispatcherConfig, 'caFile' | 'certsDir
       for (const file of entries.sort()) {
         if (!file.endsWith('.crt')) continue;
         try {
-          pems.push(readFileSync(join(hostDir, file), 'utf8'));
+          const pem = readRegularFileSync(join(hostDir, file), { what: 'CA file', maxBytes: MAX_CA_BYTES });
+          if (pem !== undefined) pems.push(pem.toString('utf8'));
         } catch {
-          // unreadable file: skip like docker does for stray entries
+          // unreadable, or not a regular file: skip like docker does for stray entries
         }
       }
     }
@@ -73,6 +85,30 @@ export function proxyEnv(env: Readonly<Record<string, string | undefined>> | und
 } {
   const pick = (name: string) => env?.[name.toLowerCase()] ?? env?.[name.toUpperCase()] ?? '';
   return { httpProxy: pick('http_proxy'), httpsProxy: pick('https_proxy'), noProxy: pick('no_proxy') };
+}
+
+/**
+ * Refuses a proxy variable that is not an http(s) URL, naming it (undici would throw a bare
+ * "Invalid URL" at the first request). Credentials in the value never reach the message.
+ */
+export function checkProxyEnv(env: Readonly<Record<string, string | undefined>> | undefined): void {
+  for (const base of ['http_proxy', 'https_proxy']) {
+    const name = [base, base.toUpperCase()].find((n) => env?.[n] !== undefined && env[n] !== '');
+    if (name === undefined || env?.[base] === '') continue;
+    const value = env?.[name] ?? '';
+    let ok = false;
+    try {
+      const u = new URL(value);
+      ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+    } catch {
+      ok = false;
+    }
+    if (!ok) {
+      throw usageError('INVALID_PROXY', `${name}=${JSON.stringify(redactSecrets(value))} is not a proxy URL`, {
+        hint: `set ${name} to http://HOST:PORT (or https://), or unset it`,
+      });
+    }
+  }
 }
 
 const LOOPBACK_NO_PROXY = ['localhost', '127.0.0.1', '[::1]'];
@@ -91,6 +127,7 @@ function buildRawClientFor(config: DispatcherConfig, extraCAs: string[]): RawCli
     tls: tlsOptions(config, extraCAs),
     connectTimeoutMs: config.connectTimeoutMs,
     bodyTimeoutMs: config.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
+    headersTimeoutMs: config.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
   });
   const proxied = hasProxy(proxyEnv(config.env));
   // with a proxy configured, only loopback registries (never proxied, see below) are read directly
@@ -121,7 +158,8 @@ function buildDispatcher(config: DispatcherConfig, extraCAs: string[]): Dispatch
     pipelining: 1,
     keepAliveTimeout: 30_000,
     bodyTimeout,
-    headersTimeout: bodyTimeout,
+    // HttpClient enforces the headers limit itself (with its own message); this is only a backstop
+    headersTimeout: (config.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS) + 5_000,
     connect,
   };
   const proxy = proxyEnv(config.env);
@@ -145,12 +183,14 @@ export function acquireDispatcher(config: DispatcherConfig): {
   rawClientFor: RawClientFor;
   release: () => Promise<void>;
 } {
+  checkProxyEnv(config.env);
   const extraCAs = loadExtraCAs(config);
   const key = JSON.stringify({
     cas: extraCAs,
     insecure: config.insecure === true,
     proxy: proxyEnv(config.env),
     b: config.bodyTimeoutMs,
+    h: config.headersTimeoutMs,
     c: config.connectTimeoutMs,
   });
   let entry = pool.get(key);

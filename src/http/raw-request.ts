@@ -6,6 +6,7 @@ import { MAX_HEAD_BYTES, bodyFraming, decodeChunked, headEnd, parseResponseHead,
 import { sendFile, sendStream } from './raw-upload.js';
 import type { FileBody, StreamBody } from './types.js';
 import { codedError } from '../errors.js';
+import { MAX_INTERIM_RESPONSES, headersTimeoutError, interimError } from './limits.js';
 
 /**
  * Requests that move a large blob, each on a connection of its own: a GET whose body is read with the
@@ -25,8 +26,13 @@ export interface RawClientOptions {
   /** CA bundle and verification choice, as the undici agent has them. */
   tls: Pick<ConnectionOptions, 'ca' | 'rejectUnauthorized'>;
   connectTimeoutMs?: number;
-  /** Idle limit while waiting for the head and between body reads. */
+  /** Idle limit between body reads. */
   bodyTimeoutMs: number;
+  /**
+   * Limit on the wait for the whole response head, from the request's start: bytes trickling in and
+   * interim answers do not extend it (default: bodyTimeoutMs). HttpClient also enforces it from outside.
+   */
+  headersTimeoutMs?: number;
 }
 
 export interface RawResponse extends ResponseHead {
@@ -127,7 +133,11 @@ function rawRequest(
     let body: RawBody | undefined;
     let headChunks: Buffer[] = [];
     let headBytes = 0;
+    let interim = 0;
     let settled = false;
+    let headTimer: NodeJS.Timeout | undefined;
+    /** While an upload's body goes out: the send made no progress for the read timeout. */
+    const onSendIdle = () => fail(codedError(`${url.host} took none of the request body for ${options.bodyTimeoutMs} ms`, 'ETIMEDOUT'));
 
     const fail = (err: Error) => {
       cleanup();
@@ -138,7 +148,10 @@ function rawRequest(
       } else body?.fail(err);
     };
     const onAbort = () => fail(signal?.reason instanceof Error ? signal.reason : codedError('aborted', 'ABORT_ERR'));
-    const cleanup = () => signal?.removeEventListener('abort', onAbort);
+    const cleanup = () => {
+      clearTimeout(headTimer);
+      signal?.removeEventListener('abort', onAbort);
+    };
 
     const onread = {
       buffer: () => (body !== undefined ? body.nextBuffer() : Buffer.allocUnsafe(HEAD_READ_BYTES)),
@@ -176,7 +189,12 @@ function rawRequest(
         }
         const rest = all.subarray(end);
         if (parsed.statusCode >= 100 && parsed.statusCode < 200) {
-          // an interim answer (100, 103): the real head follows
+          // an interim answer (100, 103): the real head follows. Reliability (issue 15): only a few,
+          // an endless stream of them is an error (undici refuses 100 outright).
+          if (++interim > MAX_INTERIM_RESPONSES) {
+            fail(interimError(url.host, MAX_INTERIM_RESPONSES));
+            return false;
+          }
           headChunks = [rest];
           headBytes = rest.length;
           continue;
@@ -192,7 +210,8 @@ function rawRequest(
         );
         body = raw;
         settled = true;
-        socket.removeListener('timeout', headTimeout);
+        clearTimeout(headTimer);
+        socket.removeListener('timeout', onSendIdle);
         socket.on('timeout', () =>
           raw.fail(codedError(`no data from ${url.host} for ${options.bodyTimeoutMs} ms`, 'UND_ERR_BODY_TIMEOUT')),
         );
@@ -205,8 +224,11 @@ function rawRequest(
       }
     };
 
-    const headTimeout = () =>
-      fail(codedError(`no response head from ${url.host} for ${options.bodyTimeoutMs} ms`, 'UND_ERR_HEADERS_TIMEOUT'));
+    // Reliability (issue 15): the head must be complete within headersTimeoutMs of the request (of the
+    // end of its body, for an upload), however slowly its bytes trickle in (an idle timer would be
+    // reset by each byte).
+    const headLimit = options.headersTimeoutMs ?? options.bodyTimeoutMs;
+    const headTimeout = () => fail(headersTimeoutError(url.host, headLimit));
     const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const connectTimer = setTimeout(
       () => fail(codedError(`connecting to ${url.host} timed out after ${connectTimeout} ms`, 'UND_ERR_CONNECT_TIMEOUT')),
@@ -214,16 +236,27 @@ function rawRequest(
     );
     socket.once(tlsOn ? 'secureConnect' : 'connect', () => {
       clearTimeout(connectTimer);
-      socket.setTimeout(options.bodyTimeoutMs, headTimeout);
+      socket.setTimeout(options.bodyTimeoutMs); // the idle limit on the body, reported by RawBody below
       socket.write(head);
-      if (upload !== undefined) {
-        // an answer that comes before the whole body went out ends the sending; a send failure after
-        // an answer is that answer's business (the connection closes anyway)
-        const send = upload.kind === 'file' ? sendFile(socket, upload, () => settled) : sendStream(socket, upload, () => settled);
-        send.catch((e: unknown) => {
-          if (!settled) fail(e instanceof Error ? e : new Error(String(e)));
-        });
+      if (upload === undefined) {
+        headTimer = setTimeout(headTimeout, headLimit);
+        return;
       }
+      // A large body may take long to go out (a slow link, a copy streamed from another registry): the
+      // head's limit starts once all of it is sent; until then a send that makes no progress for the
+      // read timeout fails. An answer that comes before the whole body went out ends the sending; a
+      // send failure after an answer is that answer's business (the connection closes anyway).
+      socket.on('timeout', onSendIdle);
+      const send = upload.kind === 'file' ? sendFile(socket, upload, () => settled) : sendStream(socket, upload, () => settled);
+      send.then(
+        () => {
+          socket.removeListener('timeout', onSendIdle);
+          if (!settled) headTimer = setTimeout(headTimeout, headLimit);
+        },
+        (e: unknown) => {
+          if (!settled) fail(e instanceof Error ? e : new Error(String(e)));
+        },
+      );
     });
     socket.on('error', (e) => {
       clearTimeout(connectTimer);

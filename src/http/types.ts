@@ -103,8 +103,12 @@ export interface TransportOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Receives redacted request/response lines for `--debug`. */
   debug?: (line: string) => void;
-  /** Read timeout for response bodies and headers, ms (default 60 s). */
+  /** The longest pause while reading a response body, ms (default 60 s); large blobs have no other limit. */
   bodyTimeoutMs?: number;
+  /** From sending a request to its complete response head, ms (default 30 s; see http/limits.ts). */
+  headersTimeoutMs?: number;
+  /** The whole of a small request (manifests, tokens, HEADs, JSON), retries included, ms (default 60 s). */
+  requestTimeoutMs?: number;
   connectTimeoutMs?: number;
 }
 

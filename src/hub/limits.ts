@@ -52,6 +52,9 @@ export async function pullRateLimit(t: HubTransport): Promise<PullRateLimit> {
     userAgent: o.userAgent,
     retry: o.retry,
     now: o.now,
+    headersTimeoutMs: o.headersTimeoutMs,
+    requestTimeoutMs: o.requestTimeoutMs,
+    bodyTimeoutMs: o.bodyTimeoutMs,
     // not o.sleep: that is the Hub API's wait (429 + Retry-After), which the CLI announces as such;
     // the registry transport's own backoff between retries stays silent, as for pull and push
     debug: debug === undefined ? undefined : (line) => debug(t.redactor.redact(line)),

@@ -46,6 +46,10 @@ export interface HubClientOptions {
   maxRateLimitWaitMs?: number;
   /** Cap on a JSON answer (default 16 MiB). */
   maxBodyBytes?: number;
+  /** Time limits, as for registries (http/limits.ts): the response head, a whole small request, a pause in a body. */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  bodyTimeoutMs?: number;
   /** Pages followed by one list before it stops with an error (default 10000). */
   maxPages?: number;
   userAgent?: string;

@@ -73,6 +73,8 @@ export class HubTransport {
         insecure: options.insecure,
         caFile: options.caFile,
         env: options.env,
+        bodyTimeoutMs: options.bodyTimeoutMs,
+        headersTimeoutMs: options.headersTimeoutMs,
       });
       dispatcher = held.dispatcher;
       release = held.release;
@@ -88,6 +90,8 @@ export class HubTransport {
       now: this.now,
       sleep: this.sleep,
       debug: debug === undefined ? undefined : (line) => debug(this.redactor.redact(line)),
+      headersTimeoutMs: options.headersTimeoutMs,
+      requestTimeoutMs: options.requestTimeoutMs,
     });
     this.auth = new HubAuth(this, options);
   }

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { integrityError } from '../errors.js';
-import { DigestingStream } from '../digest/digest.js';
+import { HubctlError, integrityError, networkError } from '../errors.js';
+import { digestAlgorithm, hasherFor } from '../digest/digest.js';
 import type { OpenedContent } from '../content/types.js';
 import type { Descriptor } from '../oci/types.js';
 import type { RegistryTransport } from '../http/types.js';
@@ -48,7 +48,13 @@ function parseContentRangeStart(value: string | undefined): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Reads a small blob whole and checks it against its descriptor. */
+/** Attempts for a small blob read whole: a body cut short is asked for again (like the store's resume). */
+const SMALL_BLOB_ATTEMPTS = 3;
+
+/**
+ * Reads a small blob whole and checks it against its descriptor. A body that breaks off (shorter than
+ * its Content-Length, a reset) is a network error and is asked for again, up to SMALL_BLOB_ATTEMPTS.
+ */
 export async function fetchBlobBytes(
   transport: RegistryTransport,
   repository: string,
@@ -59,27 +65,47 @@ export async function fetchBlobBytes(
   if (desc.size > limit) {
     throw integrityError('BLOB_TOO_LARGE', `${desc.digest} is ${desc.size} bytes; at most ${limit} are accepted here`);
   }
-  const { stream } = await openBlob(transport, repository, desc, 0, signal);
-  return readVerified(stream, desc);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { stream } = await openBlob(transport, repository, desc, 0, signal);
+      return await readVerified(stream, desc);
+    } catch (e) {
+      const again = e instanceof HubctlError && e.code === 'BLOB_READ_FAILED' && attempt < SMALL_BLOB_ATTEMPTS && !signal?.aborted;
+      if (!again) throw e;
+    }
+  }
 }
 
-/** Collects a stream while hashing it, then checks digest and size against `desc`. */
+/**
+ * Collects a stream while hashing it, then checks digest and size against `desc`. A stream that fails
+ * midway is a network error (BLOB_READ_FAILED); the caller may ask again.
+ */
 export async function readVerified(stream: Readable, desc: Descriptor): Promise<Buffer> {
-  const hasher = new DigestingStream();
+  const hash = hasherFor(desc.digest);
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of stream.pipe(hasher)) {
-    total += (chunk as Buffer).length;
-    if (total > desc.size) {
-      stream.destroy();
-      throw integrityError('SIZE_MISMATCH', `${desc.digest}: received more than the expected ${desc.size} bytes`);
+  try {
+    for await (const raw of stream) {
+      const chunk = typeof raw === 'string' ? Buffer.from(raw) : (raw as Buffer);
+      total += chunk.length;
+      if (total > desc.size) {
+        stream.destroy();
+        throw integrityError('SIZE_MISMATCH', `${desc.digest}: received more than the expected ${desc.size} bytes`);
+      }
+      hash.update(chunk);
+      chunks.push(chunk);
     }
-    chunks.push(chunk as Buffer);
+  } catch (e) {
+    if (e instanceof HubctlError) throw e;
+    throw networkError('BLOB_READ_FAILED', `reading ${desc.digest} failed after ${total} of ${desc.size} bytes: ${(e as Error).message}`, {
+      hint: 'the connection broke off; run the command again',
+      cause: e,
+    });
   }
   if (total !== desc.size) {
     throw integrityError('SIZE_MISMATCH', `${desc.digest}: expected ${desc.size} bytes, received ${total}`);
   }
-  const actual = hasher.digest();
+  const actual = `${digestAlgorithm(desc.digest)}:${hash.digest('hex')}`;
   if (actual !== desc.digest) {
     throw integrityError('DIGEST_MISMATCH', `content for ${desc.digest} has digest ${actual}`, {
       hint: 'the registry or a proxy sent wrong bytes; nothing was stored; try again',

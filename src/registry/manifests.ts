@@ -41,7 +41,9 @@ export async function getManifest(
   try {
     bytes = await res.bytes(MAX_MANIFEST_BYTES);
   } catch (e) {
-    throw tooBig(repository, reference, undefined, e);
+    // only the size limit is "too big"; a body that broke off or came too slowly is that error
+    if (e instanceof HubctlError && e.code === 'BODY_TOO_LARGE') throw tooBig(repository, reference, undefined, e);
+    throw e;
   }
   const digest = sha256(bytes);
   if (reference.includes(':') && reference !== digest) {

@@ -41,7 +41,7 @@ export async function* linkPages(transport: RegistryTransport, firstPath: string
   let path: string | undefined = firstPath;
   for (let page = 1; path !== undefined; page++) {
     if (page > maxPages) {
-      opts.onWarning?.(`WARNING: stopped listing the ${opts.noun} of ${registry} after ${maxPages} pages; results may be incomplete`);
+      opts.onWarning?.(`stopped listing the ${opts.noun} of ${registry} after ${maxPages} pages; results may be incomplete`);
       opts.onCapped?.();
       return;
     }
@@ -64,7 +64,7 @@ export async function* linkPages(transport: RegistryTransport, firstPath: string
     const text = await res.text(LIST_BODY_LIMIT);
     path = nextPath(res, current, await transport.baseUrl(), registry, opts);
     if (path !== undefined && seen.has(path)) {
-      opts.onWarning?.(`WARNING: ${registry} sent a ${opts.noun} "next" link that repeats an earlier page; the listing stops there`);
+      opts.onWarning?.(`${registry} sent a ${opts.noun} "next" link that repeats an earlier page; the listing stops there`);
       path = undefined;
     }
     yield { page, status: res.status, text };
@@ -78,7 +78,7 @@ function nextPath(res: RegistryResponse, current: string, baseUrl: string, regis
   const url = resolveLink(next, base);
   const baseOrigin = resolveLink('/', base)?.origin;
   if (url === undefined || url.origin !== baseOrigin) {
-    opts.onWarning?.(`WARNING: ${registry} sent a ${opts.noun} "next" link to another origin (${next}); the listing stops there`);
+    opts.onWarning?.(`${registry} sent a ${opts.noun} "next" link to another origin (${next}); the listing stops there`);
     return undefined;
   }
   return url.pathname + url.search;

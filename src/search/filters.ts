@@ -4,7 +4,7 @@ import type { SearchFilters, SearchResult } from './types.js';
 export const FILTER_NAMES = ['stars', 'is-official', 'is-automated'] as const;
 
 export const IS_AUTOMATED_WARNING =
-  'WARNING: the "is-automated" filter is deprecated: docker removed it and Docker Hub no longer reports automated builds, so "is-automated=true" matches nothing.';
+  'the "is-automated" filter is deprecated: docker removed it and Docker Hub no longer reports automated builds, so "is-automated=true" matches nothing.';
 
 export interface ParsedFilters {
   filters: SearchFilters;

@@ -45,7 +45,7 @@ export async function* searchPages(options: SearchOptions): AsyncGenerator<Searc
     let previous: string[] = [];
     for (let page = 1; ; page++) {
       if (page > maxPages) {
-        options.onWarning?.(`WARNING: stopped after ${maxPages} pages of search results; narrow the term or the filters`);
+        options.onWarning?.(`stopped after ${maxPages} pages of search results; narrow the term or the filters`);
         options.onCapped?.();
         return;
       }

@@ -9,6 +9,7 @@ import { fsyncDir } from './atomic-write.js';
 import { TEMP_SUFFIX, type Layout } from './layout.js';
 import { WRITE_BUFFER_BYTES, checkDescriptorShape, sizeMismatch, statSize, statSizeSync, verifyBytes } from './verify.js';
 import { ingestBlob } from './ingest.js';
+import { fsError } from '../fs/fs-errors.js';
 
 const fsyncFd = promisify(fsync);
 
@@ -125,7 +126,7 @@ export class BlobStore {
     } catch (e) {
       if (fd !== undefined) closeSync(fd);
       rmSync(tmp, { force: true });
-      throw e;
+      throw fsError(e, { path: final, action: 'write', override: true });
     }
   }
 
@@ -146,7 +147,7 @@ export class BlobStore {
       await fsp.rename(tmp, final);
     } catch (e) {
       await fsp.rm(tmp, { force: true });
-      throw e;
+      throw fsError(e, { path: final, action: 'write', override: true });
     }
   }
 

@@ -1,3 +1,4 @@
+import { isValidDigest } from '../digest/digest.js';
 import { MAX_CONFIG_BYTES, isObject, type ParsedManifest } from '../oci/manifest.js';
 import { isManifestType } from '../oci/media-types.js';
 import { formatPlatform } from '../oci/platform.js';
@@ -33,16 +34,29 @@ interface ImageFacts {
   blobs: Descriptor[];
 }
 
+export interface DescribeOptions {
+  /**
+   * Told about an entry that is left out: its digest is not a valid digest (`sha256:../../etc/passwd`,
+   * written by another tool), so it names no blob. The other entries are still described.
+   */
+  onSkip?: (entry: { ref: string | undefined; digest: string }, why: string) => void;
+}
+
 /** Lists every index.json entry with the facts `hubctl images` prints. */
-export async function describeImages(store: ImageStore): Promise<ImageSummary[]> {
-  const entries = await store.list();
+export async function describeImages(store: ImageStore, options: DescribeOptions = {}): Promise<ImageSummary[]> {
+  const entries = (await store.list()).filter(({ ref, descriptor }) => {
+    if (isValidDigest(descriptor.digest)) return true;
+    options.onSkip?.({ ref, digest: descriptor.digest }, `its digest ${JSON.stringify(descriptor.digest)} is not a valid digest`);
+    return false;
+  });
   const manifests = new Map<string, ParsedManifest | undefined>();
   const configs = new Map<string, string | undefined>();
 
   const manifestOf = async (d: Descriptor): Promise<ParsedManifest | undefined> => {
     if (!manifests.has(d.digest)) {
       let parsed: ParsedManifest | undefined;
-      if (isManifestType(d.mediaType) && (await store.blobs.exists(d))) parsed = await readManifest(store.blobs, d).catch(() => undefined);
+      if (isValidDigest(d.digest) && isManifestType(d.mediaType) && (await store.blobs.exists(d)))
+        parsed = await readManifest(store.blobs, d).catch(() => undefined);
       manifests.set(d.digest, parsed);
     }
     return manifests.get(d.digest);

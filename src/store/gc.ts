@@ -5,7 +5,7 @@ import type { Descriptor } from '../oci/types.js';
 import type { BlobStore } from './blobs.js';
 import { walkGraph } from './graph.js';
 import { LOCK_SUFFIX, PARTIAL_SUFFIX, STORE_ALGORITHMS, TEMP_SUFFIX } from './layout.js';
-import { DEFAULT_LOCK_STALE_MS, isLockLive } from './lock.js';
+import { DEFAULT_LOCK_STALE_MS, isLockLive, removeIfStale } from './lock.js';
 
 export interface GcOptions {
   /**
@@ -79,6 +79,9 @@ export async function collectGarbage(
           result.removed.push(digest);
           result.bytesFreed += size;
         });
+      } else if (name.startsWith('.') && name.endsWith(LOCK_SUFFIX)) {
+        // a blob lock whose holder is gone (gc also drops that holder's lease, which sweep.ts looks for)
+        await removeIfStale(path, options.lockStaleMs ?? DEFAULT_LOCK_STALE_MS, now);
       } else if (name.startsWith('.') && (name.endsWith(PARTIAL_SUFFIX) || name.endsWith(TEMP_SUFFIX))) {
         if (name.endsWith(PARTIAL_SUFFIX)) {
           const lockPath = join(dir, `${name.slice(0, -PARTIAL_SUFFIX.length)}${LOCK_SUFFIX}`);

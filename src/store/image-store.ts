@@ -1,5 +1,5 @@
 import { promises as fsp } from 'node:fs';
-import { notFoundError, storeError } from '../errors.js';
+import { notFoundError, storeError, usageError } from '../errors.js';
 import { isObject } from '../oci/manifest.js';
 import type { Descriptor, ImageIndex } from '../oci/types.js';
 import type { ContentOpener, Destination, FetchOptions, IngestOptions, OpenedContent, Source } from '../content/types.js';
@@ -8,10 +8,21 @@ import { BlobStore } from './blobs.js';
 import { checkDescriptorShape, statSizeSync } from './verify.js';
 import type { GcOptions, GcResult } from './gc.js';
 import { walkGraph } from './graph.js';
-import { emptyIndex, entryRefName, makeEntry, normalizeRefName, readIndexFile, serializeIndex, writeIndexFile } from './index-file.js';
+import {
+  emptyIndex,
+  entryMatchesName,
+  entryRefName,
+  makeEntry,
+  normalizeRefName,
+  readIndexFile,
+  serializeIndex,
+  writeIndexFile,
+} from './index-file.js';
 import { Layout, OCI_LAYOUT_CONTENT } from './layout.js';
 import { Lease, readLiveLeases } from './lease.js';
 import { DEFAULT_LOCK_STALE_MS, DEFAULT_LOCK_TIMEOUT_MS, withLock } from './lock.js';
+import { createStagingDir, type StagingDir } from './staging.js';
+import { sweepLeftovers } from './sweep.js';
 import type { ValidateOptions, ValidationReport } from './validate.js';
 
 export interface ImageStoreOptions {
@@ -23,6 +34,8 @@ export interface ImageStoreOptions {
   lockStaleMs?: number;
   /** Blobs up to this size are fetched whole into memory, without lock or resumable partial file (default 128 KiB; 0 turns it off). */
   smallBlobBytes?: number;
+  /** Remove what killed hubctl processes left (staging directories, blob locks; see sweep.ts) on open (default true). */
+  sweep?: boolean;
 }
 
 export interface StoreEntry {
@@ -92,7 +105,13 @@ export class ImageStore implements Source, Destination {
         hint: `the directory ${root} is not an OCI image layout; choose another store directory`,
       });
     }
+    if (options.sweep !== false) await sweepLeftovers(root, layout, store.now, store.lockStaleMs);
     return store;
+  }
+
+  /** A staging directory in the store (`.hubctl/tmp/<prefix>*`), swept if its owner dies; remove() it when done. */
+  createStagingDir(prefix: string): Promise<StagingDir> {
+    return createStagingDir(this.root, prefix, this.now);
   }
 
   // ---- blobs (Storage, Fetcher) ----
@@ -193,6 +212,11 @@ export class ImageStore implements Source, Destination {
   async tag(ref: string, desc: Descriptor): Promise<void> {
     const name = normalizeRefName(ref);
     checkDescriptorShape(desc);
+    if (!entryMatchesName(name, desc)) {
+      throw usageError('DIGEST_REFERENCE_MISMATCH', `refusing to name ${desc.digest} ${name}: that name's digest is other content`, {
+        hint: 'a digest reference can only name the content with that digest; use a tag',
+      });
+    }
     const entry = makeEntry(name, desc);
     // Blobs were fsynced before their rename; make the renames durable before the tag is.
     await this.blobs.syncDirs();
@@ -264,11 +288,16 @@ export class ImageStore implements Source, Destination {
     });
   }
 
+  /**
+   * The entry for `ref`. A name with a digest (`repo@sha256:x`) only finds an entry that holds that
+   * content (entryMatchesName): an entry whose content is not x (written by an older hubctl's load or
+   * tag, or by another tool) is passed over, so nothing builds on or exports other content by that name.
+   */
   async resolve(ref: string): Promise<Descriptor | undefined> {
     const names = refCandidates(ref);
     const index = await this.readIndex();
     for (const n of names) {
-      const hit = index.manifests.find((d) => entryRefName(d) === n);
+      const hit = index.manifests.find((d) => entryRefName(d) === n && entryMatchesName(n, d));
       if (hit) return hit;
     }
     return undefined;

@@ -1,5 +1,5 @@
 import { promises as fsp } from 'node:fs';
-import { storeError } from '../errors.js';
+import { type HubctlError, storeError, usageError } from '../errors.js';
 import { MediaType } from '../oci/media-types.js';
 import { isObject } from '../oci/manifest.js';
 import { REF_NAME_ANNOTATION, type Descriptor, type ImageIndex } from '../oci/types.js';
@@ -11,6 +11,34 @@ import { writeFileAtomic } from './atomic-write.js';
  * docker references, which the grammar below accepts, digest references included).
  */
 export const HUBCTL_REF_NAME_ANNOTATION = 'io.hubctl.ref.name';
+
+/**
+ * On an entry that holds one platform of an index (a pull of `repo@sha256:<index>` for this machine):
+ * the index's digest. Only pull writes it, after fetching the index by that digest and checking it.
+ */
+export const INDEX_DIGEST_ANNOTATION = 'io.hubctl.index.digest';
+
+/** docker's refusal of `docker tag SRC repo@sha256:…`, and of such a name in an archive's RepoTags. */
+export function digestTagRefused(name: string, where = ''): HubctlError {
+  return usageError('DIGEST_TAG_REFUSED', `refusing to create a tag with a digest reference${where}: ${name}`, {
+    hint: 'a digest names content and cannot be pointed at an image; give NAME:TAG',
+  });
+}
+
+/** The digest a stored name claims (`…@sha256:x`), or undefined for a tag. */
+export function digestOfName(name: string): string | undefined {
+  const at = name.lastIndexOf('@');
+  return at < 0 ? undefined : name.slice(at + 1);
+}
+
+/**
+ * Whether an entry really holds what its name's digest names: the entry's own digest, or (one platform
+ * pulled from an index by digest) the index digest pull recorded. Names without a digest always match.
+ */
+export function entryMatchesName(name: string, d: Descriptor): boolean {
+  const digest = digestOfName(name);
+  return digest === undefined || d.digest === digest || d.annotations?.[INDEX_DIGEST_ANNOTATION] === digest;
+}
 
 /**
  * The OCI image-spec grammar for `org.opencontainers.image.ref.name` (annotations.md):

@@ -7,6 +7,7 @@
  *   <root>/blobs/sha256/<hex>         verified content
  *   <root>/blobs/sha256/.<hex>.partial  resumable download; .<hex>.lock serializes ingests of one blob
  *   <root>/.hubctl/leases/*.json      blobs written by live processes and not tagged yet (gc keeps them)
+ *   <root>/.hubctl/tmp/hubctl-*       staging directories of builds and loads, each with a `.lock` beside it
  */
 export { defaultStoreRoot, Layout, type StoreRootEnv, OCI_LAYOUT_CONTENT } from './layout.js';
 export { writeFileAtomic, createFileExclusive, fsyncDir } from './atomic-write.js';
@@ -40,3 +41,5 @@ export { validateStore, type ValidateOptions, type ValidationReport } from './va
 export { describeImages, type ImageSummary } from './describe.js';
 export { Lease, readLiveLeases, LEASES_DIR, FOREIGN_LEASE_MAX_AGE_MS } from './lease.js';
 export { listBlobFiles, type BlobFiles } from './usage.js';
+export { createStagingDir, sweepStaging, STAGING_DIR, type StagingDir } from './staging.js';
+export { sweepLeftovers, sweepBlobLocks } from './sweep.js';

@@ -8,6 +8,8 @@ import { isPumpable, type ContentOpener, type IngestOptions, type PumpableStream
 import type { BlobStore, BlobStoreOptions } from './blobs.js';
 import { WRITE_BUFFER_BYTES, checkDescriptorShape, digestMismatch, sizeMismatch, statSize } from './verify.js';
 import { acquireLock } from './lock.js';
+import { LIMIT_CODES } from '../http/limits.js';
+import { fsError, isFsError } from '../fs/fs-errors.js';
 
 /** Mid-stream network failures retried (by resuming at the current length) per ingest. */
 export const MAX_INGEST_RETRIES = 5;
@@ -33,7 +35,8 @@ const RETRYABLE_CODES = new Set([
 /** A failure worth resuming after: a HubctlError of kind 'network' or a socket-level error code. */
 export function isRetryableStreamError(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof HubctlError) return e.kind === 'network';
+    // a limit that fired (headers timeout, request deadline: http/limits.ts) is not worth another try
+    if (e instanceof HubctlError) return e.kind === 'network' && !LIMIT_CODES.has(e.code);
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && RETRYABLE_CODES.has(code)) return true;
   }
@@ -183,9 +186,10 @@ async function ingestLocked(
     await close().catch(() => undefined);
     // Interrupted (Ctrl-C) like docker (moby#25866): leave no temp file behind. Blobs already complete
     // stay in the store and the next pull reuses them; a network failure keeps the partial for a resume.
+    // A local write failure (a full disk) removes it too: it frees the space, and its bytes may have a gap.
     const wasInterrupted = signal?.aborted === true || (err instanceof HubctlError && err.kind === 'interrupted');
-    if (isIntegrity(err) || wasInterrupted) await fsp.rm(partial, { force: true });
-    throw err;
+    if (isIntegrity(err) || wasInterrupted || isFsError(err)) await fsp.rm(partial, { force: true }).catch(() => undefined);
+    throw fsError(err, { path: partial });
   }
 }
 

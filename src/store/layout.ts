@@ -11,7 +11,7 @@ export const INDEX_LOCK_FILE = 'index.json.lock';
 export const OCI_LAYOUT_CONTENT = { imageLayoutVersion: '1.0.0' } as const;
 
 export const PARTIAL_SUFFIX = '.partial';
-export const TEMP_SUFFIX = '.tmp';
+export { TEMP_SUFFIX } from '../fs/atomic.js';
 export const LOCK_SUFFIX = '.lock';
 
 /** Environment variables consulted by {@link defaultStoreRoot}; pass `process.env` from the CLI. */

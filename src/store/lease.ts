@@ -121,6 +121,26 @@ export function parseLease(text: string): { header: LeaseHeader; digests: Set<st
   return { header, digests };
 }
 
+/** Lease files of processes on this host that are gone (killed before they could remove them). */
+export async function deadLeaseFiles(root: string): Promise<string[]> {
+  const dir = join(root, LEASES_DIR);
+  let names: string[];
+  try {
+    names = await fsp.readdir(dir);
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  const host = hostname();
+  for (const name of names) {
+    // `<host>-<pid>-<rand>.json`: only this host's, whose pid is gone
+    if (!name.endsWith('.json') || !name.startsWith(`${host}-`)) continue;
+    const pid = Number(name.slice(host.length + 1).split('-')[0]);
+    if (Number.isSafeInteger(pid) && pid > 0 && !isPidAlive(pid)) out.push(join(dir, name));
+  }
+  return out;
+}
+
 /** Digests leased by live store instances; deletes lease files of dead processes on this host. */
 export async function readLiveLeases(root: string, now: () => number): Promise<Set<string>> {
   const dir = join(root, LEASES_DIR);

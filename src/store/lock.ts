@@ -112,6 +112,18 @@ async function breakStale(path: string, raw: string, staleMs: number, now: () =>
   }
 }
 
+/**
+ * Removes the lock at `path` when it is stale (its holder is a dead pid on this host, or it stopped
+ * refreshing it), with the same care as a waiter breaking it. True when it is gone.
+ */
+export async function removeIfStale(path: string, staleMs = DEFAULT_LOCK_STALE_MS, now: () => number = Date.now): Promise<boolean> {
+  const cur = await readLockInfo(path).catch(() => undefined);
+  if (cur === undefined) return true;
+  if (!isStale(cur, staleMs, now)) return false;
+  await breakStale(path, cur.raw, staleMs, now);
+  return (await readLockInfo(path).catch(() => undefined)) === undefined;
+}
+
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => {

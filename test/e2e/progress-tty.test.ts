@@ -12,6 +12,8 @@ import { hubctlOnTerminal } from './run-cli.js';
 let reg: Registry;
 let proxy: FaultProxy;
 let root: string;
+/** Paths of the two large layers: the stalls go there (the config and the small layer are asked for first). */
+let bigLayers: RegExp;
 
 beforeAll(async () => {
   reg = await startRegistry({ mode: 'open' });
@@ -19,6 +21,13 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'hubctl-e2e-tty-'));
   const seeded = await seedImage(reg, 'team/big:1', { layers: [6_000_000, 3_000_000, 2000] });
   expect(seeded).toMatch(/^sha256:/);
+  const res = await fetch(`http://${reg.host}/v2/team/big/manifests/1`, {
+    headers: { accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' },
+  });
+  const manifest = (await res.json()) as { layers: { digest: string; size: number }[] };
+  const big = manifest.layers.filter((l) => l.size > 1_000_000).map((l) => l.digest);
+  expect(big).toHaveLength(2);
+  bigLayers = new RegExp(`/blobs/(${big.join('|')})$`);
 }, 120_000);
 
 afterAll(async () => {
@@ -42,7 +51,7 @@ const isProgressLine = (l: string) => /^[0-9a-f]{12}: /.test(l) || /^(Downloadin
 describe('progress on an 80-column terminal', () => {
   it('pull (slowed by a stall) and push: bars never drawn, no line wraps, throughput shown', async () => {
     const store = join(root, 'store80');
-    proxy.setRules([{ method: 'GET', path: /\/blobs\/sha256:/, times: 2, action: { type: 'stall', afterBytes: 1_500_000, ms: 700 } }]);
+    proxy.setRules([{ method: 'GET', path: bigLayers, times: 2, action: { type: 'stall', afterBytes: 1_500_000, ms: 700 } }]);
     const pulled = await onTerminal(80, store, ['pull', `${proxy.host}/team/big:1`]);
     expect(pulled.code).toBe(0);
     const pullLines = shownLines(pulled.screen);
@@ -65,7 +74,7 @@ describe('progress on an 80-column terminal', () => {
   });
 
   it('at 120 columns the bars are drawn, and still no line is wider than the terminal', async () => {
-    proxy.setRules([{ method: 'GET', path: /\/blobs\/sha256:/, times: 1, action: { type: 'stall', afterBytes: 1_500_000, ms: 700 } }]);
+    proxy.setRules([{ method: 'GET', path: bigLayers, times: 1, action: { type: 'stall', afterBytes: 1_500_000, ms: 700 } }]);
     const r = await onTerminal(120, join(root, 'store120'), ['pull', `${proxy.host}/team/big:1`]);
     expect(r.code).toBe(0);
     const lines = shownLines(r.screen);

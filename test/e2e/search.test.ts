@@ -80,7 +80,8 @@ describe('hubctl search through the binary (Docker Hub-shaped stub on loopback)'
   it('--filter is-automated is accepted with a warning', async () => {
     const r = await search('--filter', 'is-automated=false', '--limit', '2', `${hub.host}/nginx`);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/WARNING: .*is-automated/);
+    expect(r.stderr).toMatch(/^WARNING: the "is-automated" filter/m);
+    expect(r.stderr).not.toContain('WARNING: WARNING:');
   });
 
   it('--format table, {{json .}} and json', async () => {

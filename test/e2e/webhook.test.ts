@@ -191,7 +191,7 @@ describe('hubctl webhook serve: Docker Hub and git hosts', () => {
   });
 });
 
-describe('hubctl webhook serve: SIGTERM', () => {
+describe('hubctl webhook serve: SIGTERM and SIGHUP', () => {
   it('stops accepting, lets the running job finish, drops the waiting one, exits 0', async () => {
     const dir = join(root, 'term');
     // the job runs until the test lets it finish (bounded: 60 s at most)
@@ -211,6 +211,14 @@ describe('hubctl webhook serve: SIGTERM', () => {
     expect(existsSync(join(dir, `done-${id}`))).toBe(true);
     const jobs = (await logLines(c.log)).filter((l) => l.type === 'job');
     expect(jobs.map((j) => j.status).sort()).toEqual(['dropped', 'ok']);
+    expect(c.cli.stderr()).toMatch(/stopped\n$/);
+  });
+
+  it('SIGHUP (a closed terminal, a dropped ssh session) stops it the same graceful way: exit 0', async () => {
+    const c = await serve('hup', ['--run', 'true']);
+    c.cli.child.kill('SIGHUP');
+    await c.cli.waitForStderr(/SIGHUP: no longer accepting/);
+    expect(await c.cli.exited()).toBe(0);
     expect(c.cli.stderr()).toMatch(/stopped\n$/);
   });
 });

@@ -21,6 +21,10 @@ import { createServer, connect } from 'node:net';
  *   | { type: 'delay', ms: number }
  *   | { type: 'response-header', name: string, value: string }
  *   | { type: 'response-headers', headers: Record<string, string> }
+ *   | { type: 'trickle-head', everyMs: number }
+ *   | { type: 'trickle-body', everyMs: number }
+ *   | { type: 'interim-flood', everyMs?: number }
+ *   | { type: 'short-body', missing: number }
  *   | { type: 'pass' }} FaultAction
  * @typedef {{ method?: string, path?: RegExp | string, nth?: number, times?: number, action: FaultAction }} FaultRule
  * @typedef {{ seq: number, method: string, path: string, headers: Record<string, string>, authorization: boolean,
@@ -213,6 +217,17 @@ export async function startFaultProxy(options) {
       case 'blackhole':
         client.resume(); // swallow the request; the server never hears of it and nobody answers
         return;
+      case 'interim-flood': {
+        // `100 Continue` again and again, never a final answer
+        client.resume();
+        rec.status = 100;
+        const t = setInterval(() => {
+          if (client.destroyed) clearInterval(t);
+          else client.write('HTTP/1.1 100 Continue\r\n\r\n');
+        }, action.everyMs ?? 10);
+        client.on('close', () => clearInterval(t));
+        return;
+      }
       case 'delay':
         setTimeout(() => {
           if (!client.destroyed) forward(client, rec, headers, first, rest, action);
@@ -250,7 +265,7 @@ export async function startFaultProxy(options) {
     sockets.add(upstream);
     upstream.on('close', () => {
       sockets.delete(upstream);
-      if (!client.destroyed && action?.type !== 'hang') client.end();
+      if (!client.destroyed && action?.type !== 'hang') out.end();
     });
     upstream.on('error', () => client.destroy());
     client.on('close', () => upstream.destroy());
@@ -262,6 +277,7 @@ export async function startFaultProxy(options) {
     let head = Buffer.alloc(0);
     let headDone = false;
     let sent = 0;
+    const out = clientWriter(client, action);
     let stalled = false;
     /** @type {Buffer[]} */
     const held = [];
@@ -282,7 +298,7 @@ export async function startFaultProxy(options) {
       if (sent + chunk.length <= limit) {
         sent += chunk.length;
         rec.bodyBytes = sent;
-        client.write(chunk);
+        out.write(chunk, 'body');
         return;
       }
       const n = limit - sent;
@@ -330,13 +346,26 @@ export async function startFaultProxy(options) {
         for (const [name, value] of Object.entries(action.headers)) kept = [...dropHeader(kept, name.toLowerCase()), [name, value]];
       }
       const resHeaders = [...kept, /** @type {[string, string]} */ (['Connection', 'close'])];
-      client.write(serializeHead(parsed.first, resHeaders));
+      if (action?.type === 'short-body') {
+        const cl = Number(getHeader(parsed.headers, 'content-length') ?? 0);
+        limit = Math.max(0, cl - action.missing); // then the connection closes: fewer bytes than announced
+      }
+      out.write(serializeHead(parsed.first, resHeaders), 'head');
       const body = head.subarray(end);
       if (body.length > 0) writeBody(body);
     });
     upstream.on('end', () => {
-      if (!stalled && action?.type !== 'hang') client.end();
+      if (!stalled && action?.type !== 'hang') out.end();
     });
+    if (action?.type === 'short-body') {
+      // the upstream keeps sending: end the client's side when the announced length minus `missing` went out
+      upstream.on('data', () => {
+        if (headDone && sent >= limit) {
+          upstream.destroy();
+          out.end();
+        }
+      });
+    }
   }
 
   await new Promise((resolve, reject) => {
@@ -374,6 +403,52 @@ export async function startFaultProxy(options) {
     async close() {
       for (const s of sockets) /** @type {import('node:net').Socket} */ (s).destroy();
       await new Promise((resolve) => server.close(() => resolve(undefined)));
+    },
+  };
+}
+
+/**
+ * Writes to the client, one byte every `everyMs` for the parts the action trickles (the head for
+ * `trickle-head`, the body for `trickle-body`), at once otherwise; end() waits for what is queued.
+ * @param {import('node:net').Socket} client @param {FaultAction | undefined} action
+ */
+function clientWriter(client, action) {
+  const slowPart = action?.type === 'trickle-head' ? 'head' : action?.type === 'trickle-body' ? 'body' : undefined;
+  const everyMs = action?.type === 'trickle-head' || action?.type === 'trickle-body' ? action.everyMs : 0;
+  /** @type {{ buf: Buffer, slow: boolean }[]} */
+  const queue = [];
+  /** @type {NodeJS.Timeout | undefined} */
+  let timer;
+  let ending = false;
+  const pump = () => {
+    timer = undefined;
+    while (queue.length > 0 && !client.destroyed) {
+      const item = /** @type {{ buf: Buffer, slow: boolean }} */ (queue[0]);
+      if (!item.slow) {
+        client.write(item.buf);
+        queue.shift();
+        continue;
+      }
+      client.write(item.buf.subarray(0, 1));
+      if (item.buf.length > 1) item.buf = item.buf.subarray(1);
+      else queue.shift();
+      timer = setTimeout(pump, everyMs);
+      return;
+    }
+    if (ending && !client.destroyed) client.end();
+  };
+  client.on('close', () => clearTimeout(timer));
+  return {
+    /** @param {Buffer} buf @param {'head' | 'body'} part */
+    write(buf, part) {
+      if (slowPart === undefined) return void client.write(buf);
+      queue.push({ buf: Buffer.from(buf), slow: part === slowPart });
+      if (timer === undefined) pump();
+    },
+    end() {
+      ending = true;
+      if (slowPart === undefined) return void client.end();
+      if (timer === undefined) pump();
     },
   };
 }

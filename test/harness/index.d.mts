@@ -422,6 +422,14 @@ export type FaultAction =
   | { type: 'response-header'; name: string; value: string }
   /** set (or replace) several headers of the upstream's answer */
   | { type: 'response-headers'; headers: Record<string, string> }
+  /** forward, but send the response head one byte every `everyMs` (the body at once after it) */
+  | { type: 'trickle-head'; everyMs: number }
+  /** forward, the head at once, then the body one byte every `everyMs` */
+  | { type: 'trickle-body'; everyMs: number }
+  /** answer `100 Continue` every `everyMs` (default 10) forever, never a final answer */
+  | { type: 'interim-flood'; everyMs?: number }
+  /** forward the head (its Content-Length unchanged), then all but the last `missing` body bytes, then close */
+  | { type: 'short-body'; missing: number }
   | { type: 'pass' };
 export interface FaultRule {
   method?: string;

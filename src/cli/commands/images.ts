@@ -44,7 +44,7 @@ function invalid(spec: string, why: string) {
 
 export async function imagesCommand(rt: CliRuntime, repository: string | undefined, opts: ImagesFlags): Promise<void> {
   const filters = parseImagesFilters(opts.filter ?? []);
-  const rows = await withClient(rt, {}, (client) => images(client, repository, filters));
+  const rows = await withClient(rt, {}, (client) => images(client, repository, { ...filters, onWarning: (w) => rt.out.warn(w) }));
   const id = (digest: string) => (opts.trunc ? shortId(digest) : digest);
   const view = rows.map((r) => ({
     Repository: r.repository,

@@ -2,9 +2,8 @@
 import { createReadStream, promises as fsp } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { load } from '../../api/load.js';
-import { createClient } from '../../api/client.js';
 import { usageError, storeError } from '../../errors.js';
-import { clientOptions } from '../client-options.js';
+import { withClient } from '../with-client.js';
 import type { CliRuntime } from '../runtime.js';
 
 export interface LoadFlags {
@@ -29,11 +28,8 @@ export async function loadCommand(rt: CliRuntime, opts: LoadFlags): Promise<void
   } else {
     input = process.stdin;
   }
-  const client = createClient(await clientOptions(rt));
-  const result = await load(client, input, {
-    signal: rt.signal,
-    ...(rt.env.TMPDIR ? { tmpDir: rt.env.TMPDIR } : {}),
-  });
+  // unpacked in a staging directory of the store: on the store's filesystem, swept if hubctl is killed
+  const result = await withClient(rt, {}, (client) => load(client, input, { signal: rt.signal }));
   for (const digest of result.untagged)
     rt.out.warn(`image ${digest} has no name in the archive; it was not loaded (nothing would refer to it)`);
   // docker load -q drops the progress bar, not these lines (hubctl draws no load progress).

@@ -157,6 +157,26 @@ describe('hubctl save of a multi-platform image', () => {
   });
 });
 
+describe('a platform pulled from an index by digest', () => {
+  it('is found by the index digest in its store, and saved and loaded under its own manifest digest', async () => {
+    const client = createClient({ storeRoot: join(await tmp('bydigest'), 'store'), platform: { os: 'linux', architecture: 'amd64' } });
+    const indexDigest = await skopeoDigest(`${reg.host}/library/multi:1`, { registry: reg });
+    const byIndex = `${reg.host}/library/multi@${indexDigest}`;
+    const pulled = await pull(client, byIndex);
+    expect(pulled.descriptor.digest).not.toBe(indexDigest);
+    const store = await client.store();
+    expect((await store.resolve(byIndex))?.digest).toBe(pulled.descriptor.digest);
+    const file = join(await tmp('bydigest-save'), 'x.tar');
+    await saveTo(client, file, [byIndex]);
+    const other = createClient({ storeRoot: join(await tmp('bydigest-load'), 'store') });
+    const r = await load(other, createReadStream(file));
+    const platformRef = `${reg.host}/library/multi@${pulled.descriptor.digest}`;
+    expect(r.images.map((i) => i.reference)).toEqual([platformRef]);
+    expect((await (await other.store()).resolve(platformRef))?.digest).toBe(pulled.descriptor.digest);
+    await Promise.all([client.close(), other.close()]);
+  });
+});
+
 describe('hubctl load', () => {
   it('loads a docker archive made by skopeo (uncompressed layers) and tags it', async () => {
     const file = join(await tmp('da'), 'da.tar');

@@ -208,10 +208,28 @@ describe('scanLayer', () => {
     });
   });
 
-  it('refuses ".//a -> ../../etc" inside a layer', async () => {
+  it('keeps a symlink climbing above the layer root (".//a -> ../../etc") as data, and the root entry "/"', async () => {
     const d = await dir();
-    await writeFile(join(d, 'evil'), await tarOf([{ name: './/a', type: 'symlink', linkname: '../../etc' }]));
-    await expect(scanLayer(join(d, 'evil'), 'l.tar')).rejects.toThrow(/escapes the layer root/);
+    await writeFile(
+      join(d, 'l'),
+      await tarOf([
+        { name: '/', type: 'directory' },
+        { name: './/a', type: 'symlink', linkname: '../../etc' },
+      ]),
+    );
+    expect((await scanLayer(join(d, 'l'), 'l.tar')).entries).toBe(2);
+  });
+
+  it('still refuses writing through such a link inside the layer', async () => {
+    const d = await dir();
+    await writeFile(
+      join(d, 'evil'),
+      await tarOf([
+        { name: 'a', type: 'symlink', linkname: '../../etc' },
+        { name: 'a/passwd', data: 'x' },
+      ]),
+    );
+    await expect(scanLayer(join(d, 'evil'), 'l.tar')).rejects.toThrow(/below the symlink "a"/);
   });
 
   it('a corrupt gzip is an integrity error', async () => {

@@ -16,7 +16,13 @@ const malicious: Array<[string, TarItem[]]> = [
   ],
   ['nested dot-dot', [{ name: 'a/../../x', body: 'evil' }]],
   ['absolute path', [{ name: '/etc/passwd', body: 'root::0:0::/:/bin/sh' }]],
-  ['escaping symlink', [{ name: 'a/link', type: 'symlink', linkname: '../../x' }]],
+  [
+    'write through an escaping symlink',
+    [
+      { name: 'a/link', type: 'symlink', linkname: '../../x' },
+      { name: 'a/link/y', body: 'evil' },
+    ],
+  ],
   ['escaping hardlink', [{ name: 'h', type: 'link', linkname: '../outside' }]],
   ['absolute hardlink', [{ name: 'h', type: 'link', linkname: '/etc/shadow' }]],
   [
@@ -57,7 +63,12 @@ describe('layer safety', () => {
     expect(checkTarEntry({ name: 'a/b/c', type: 'symlink', linkname: '../../x' }, 'l')).toBe('a/b/c');
     expect(checkTarEntry({ name: 'a/h', type: 'link', linkname: './usr/bin/x' }, 'l')).toBe('a/h');
     expect(checkTarEntry({ name: './', type: 'directory' }, 'l')).toBe('');
+    expect(checkTarEntry({ name: '/', type: 'directory' }, 'l')).toBe('');
+    expect(() => checkTarEntry({ name: '/', type: 'file' }, 'l')).toThrow(/names the layer root/);
     expect(() => checkTarEntry({ name: 'x', type: 'symlink', linkname: '..' }, 'l')).toThrow(/escapes/);
+    // inside a layer a climbing symlink is data (docker keeps it); only archive members may not climb
+    expect(checkTarEntry({ name: 'x', type: 'symlink', linkname: '../../etc' }, 'l', { climbingSymlinks: true })).toBe('x');
+    expect(new LayerSafetyChecker('l').check({ name: 'x', type: 'symlink', linkname: '..' })).toBe('x');
   });
 
   it('names the entry and the layer in the error', () => {

@@ -127,4 +127,15 @@ describe('helper protocol', () => {
   it('redacts password=/secret:/token= in helper output', () => {
     expect(redactHelperOutput('failed: password=abc secret: "x y" token=t ok')).toBe('failed: password=*** secret: *** token=*** ok');
   });
+
+  it.each([
+    ['AUTH=dXNlcjpzM2NyM3QtdmFsdWU=', 'AUTH=***'],
+    ['DOCKER_PASSWORD=hunter2 and more', 'DOCKER_PASSWORD=*** and more'],
+    ['api_key: abc', 'api_key: ***'],
+    ['error: Basic dXNlcjpwYXNz refused', 'error: Basic *** refused'],
+    ['leaked dXNlcjpzM2NyM3QtdmFsdWU= in the middle', 'leaked *** in the middle'],
+    ['no secret at https://index.docker.io/v1/ here', 'no secret at https://index.docker.io/v1/ here'],
+  ])('masks %j', (text, expected) => {
+    expect(redactHelperOutput(text)).toBe(expected);
+  });
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { makeTlsCerts } from '../../harness/index.mjs';
 import { RAW_UNSUPPORTED, createRawGet, requestHead, type RawClientOptions, type RawResponse } from '../../../src/http/raw-request.js';
 import { RawBody } from '../../../src/http/raw-body.js';
+import type { HubctlError } from '../../../src/errors.js';
 import { SLABS, SLAB_BYTES } from '../../../src/http/read-pool.js';
 
 const servers: Server[] = [];
@@ -235,6 +236,27 @@ describe('raw GET: other framings and heads', () => {
     }
   });
 
+  it('bounds the head however it trickles: headersTimeoutMs runs from the request, not from the last byte', async () => {
+    const { url } = await serve((s) => {
+      const text = headOf('200 OK', { 'content-length': 2 });
+      let i = 0;
+      const t = setInterval(() => (i < text.length && !s.destroyed ? s.write(text[i++]!) : clearInterval(t)), 40);
+      s.on('close', () => clearInterval(t));
+    });
+    const err = (await outcome(() => rawGet({ headersTimeoutMs: 300 })(new URL(url), {}))) as HubctlError | undefined;
+    expect(err?.code).toBe('HEADERS_TIMEOUT');
+    expect(err?.message).toMatch(/sent no complete response within 300 ms \(headers timeout\)/);
+  });
+
+  it('refuses an endless stream of 100 Continue after a few', async () => {
+    const { url } = await serve((s) => {
+      const t = setInterval(() => (s.destroyed ? clearInterval(t) : s.write(headOf('100 Continue'))), 5);
+      s.on('close', () => clearInterval(t));
+    });
+    const err = (await outcome(() => rawGet()(new URL(url), {}))) as HubctlError | undefined;
+    expect(err?.code).toBe('TOO_MANY_INTERIM_RESPONSES');
+  });
+
   it('keeps repeated response headers as arrays', async () => {
     const { url } = await serve((s) =>
       s.write('HTTP/1.1 307 Temporary Redirect\r\nLocation: /x\r\nX-A: 1\r\nx-a: 2\r\nContent-Length: 0\r\n\r\n'),
@@ -282,7 +304,7 @@ describe('raw GET: failures', () => {
       if (head.includes('/body')) s.write(`${headOf('200 OK', { 'content-length': 100 })}abc`);
     });
     const get = rawGet({ bodyTimeoutMs: 200 });
-    expect((await outcome(() => get(new URL(`${url}/head`), {})))?.code).toBe('UND_ERR_HEADERS_TIMEOUT');
+    expect((await outcome(() => get(new URL(`${url}/head`), {})))?.code).toBe('HEADERS_TIMEOUT');
     const res = await get(new URL(`${url}/body`), {});
     expect((await outcome(() => pumpAll(res.body)))?.code).toBe('UND_ERR_BODY_TIMEOUT');
     const again = await get(new URL(`${url}/body`), {});

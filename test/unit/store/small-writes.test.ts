@@ -34,7 +34,7 @@ describe('putBytes: synchronous small writes, promise API above SYNC_PUT_BYTES',
     for (const bytes of [randomBytesOf(100, 4), randomBytesOf(SYNC_PUT_BYTES + 10, 5)]) {
       // a directory where the blob should go: rename(2) fails
       await mkdir(join(store.blobPath(sha256(bytes)), 'x'), { recursive: true });
-      await expect(store.putBytes(descOf(bytes), bytes)).rejects.toMatchObject({ code: expect.stringMatching(/^E/) });
+      await expect(store.putBytes(descOf(bytes), bytes)).rejects.toMatchObject({ kind: 'store', code: expect.stringMatching(/^FS_E/) });
     }
     expect((await entries()).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });

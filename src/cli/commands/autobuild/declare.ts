@@ -20,7 +20,7 @@ export function declareAutobuildCommands(program: Command, rt: CliRuntime): void
     .option('--dockerfile <path>', 'Dockerfile, relative to the build context (default Dockerfile)')
     .option('--context <dir>', 'build context, relative to the repository root (default the root)')
     .option('--once', 'look once, build what is new, and exit (the default)')
-    .option('--watch <interval>', 'look again every INTERVAL (30s, 5m, 1h) until SIGINT/SIGTERM')
+    .option('--watch <interval>', 'look again every INTERVAL (30s, 5m, 1h) until SIGINT, SIGTERM or SIGHUP')
     .option('--state <file>', 'state file (default: one per repository and images under ~/.local/share/hubctl/autobuild)')
     .option('--rebuild-on-base-change', "also rebuild when the digest of a Dockerfile's FROM image changed")
     .option('--retry-failed', 'build again commits whose build failed (by default they wait for a new commit)')

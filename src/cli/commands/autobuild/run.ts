@@ -2,7 +2,7 @@
  * `hubctl autobuild GIT_REPO --image ... --rule ...` (declared in autobuild/declare.ts).
  * stderr: one line per ref (up to date, building, result) and, unless -q, the build output;
  * stdout: `REFERENCE@DIGEST` for every tag pushed. A failed build leaves the others going; the run
- * then exits with the first failure's exit code. `--watch`: SIGINT/SIGTERM stop it between builds
+ * then exits with the first failure's exit code. `--watch`: SIGINT/SIGTERM/SIGHUP stop it between builds
  * (exit 0), or interrupt the build under way (recorded as interrupted, built again next time; 130).
  */
 import { homedir } from 'node:os';

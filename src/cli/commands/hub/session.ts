@@ -13,6 +13,7 @@ import { HubctlError, usageError } from '../../../errors.js';
 import { defaultSleep } from '../../../http/retry.js';
 import type { HubClient } from '../../../hub/client.js';
 import type { HubClientOptions } from '../../../hub/options.js';
+import { readLimits } from '../../limits.js';
 import type { CliRuntime } from '../../runtime.js';
 import { ENV_PAIRS, resolveHubLogin, type HubLogin } from './credential.js';
 
@@ -37,6 +38,8 @@ export async function withHub<T>(
   const g = rt.globals();
   const otp = rt.hubFlags().otp;
   const baseUrl = g.hubUrl ?? (rt.env.HUBCTL_HUB_URL || undefined);
+  // HUBCTL_HEADERS_TIMEOUT, HUBCTL_REQUEST_TIMEOUT, HUBCTL_READ_TIMEOUT apply to the Hub API too
+  const { helperTimeoutMs: _helper, ...timeouts } = readLimits(rt.env);
   let hub: HubClient;
   try {
     hub = createHubClient({
@@ -47,6 +50,7 @@ export async function withHub<T>(
       },
       ...(otp !== undefined ? { otp: async () => otp } : process.stdin.isTTY === true ? { otp: () => promptOtp(rt) } : {}),
       env: rt.env,
+      ...timeouts,
       signal: rt.signal,
       sleep: (ms, signal) => {
         // Hub's per-minute limit (429 + Retry-After) or a retry backoff: say so, so a pause never looks like a hang

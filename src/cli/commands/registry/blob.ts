@@ -1,11 +1,11 @@
-/** `hubctl blob REPO@DIGEST [-o FILE]` (declared in registry/declare.ts). */
+/** `hubctl blob REPO@DIGEST [-o FILE]` (declared in registry/declare.ts): to stdout, or to FILE by src/fs's output-path rule. */
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { blob } from '../../../api/blob.js';
 import { usageError } from '../../../errors.js';
+import { openOutputPath } from '../../../fs/output-path.js';
 import type { CliRuntime } from '../../runtime.js';
 import { withClient } from '../../with-client.js';
-import { openOutputPath } from './output-path.js';
 import type { RemoteFlags } from './common.js';
 
 export interface BlobFlags extends RemoteFlags {
@@ -24,7 +24,9 @@ export async function blobCommand(rt: CliRuntime, refText: string, opts: BlobFla
       }
       return;
     }
-    const out = await openOutputPath(opts.output);
+    // the one output rule (src/fs): a file is replaced atomically only once the blob is verified; a
+    // device, a FIFO or /dev/stdout is written through; a directory or a block device is refused
+    const out = await openOutputPath(opts.output, { what: 'the blob' });
     try {
       await pipeline(b.stream, out.stream);
       await out.commit();

@@ -17,7 +17,7 @@ export async function catalogCommand(rt: CliRuntime, registry: string, opts: Cat
     catalog(client, registry, {
       pageSize,
       signal: rt.signal,
-      onWarning: (m) => rt.out.info(m),
+      onWarning: (m) => rt.out.warn(m),
       ...(limit !== undefined ? { limit } : {}),
     }),
   );

@@ -1,6 +1,6 @@
 /**
  * `hubctl webhook serve` (declared in webhook/declare.ts). Resolves the flags once (secret, log, the
- * job's actions), then serves until SIGINT/SIGTERM: the first signal stops accepting, drops jobs that
+ * job's actions), then serves until SIGINT/SIGTERM/SIGHUP: the first signal stops accepting, drops jobs that
  * have not started and waits for running ones (exit 0); a second one stops the running programs and
  * exits with 130.
  */
