@@ -25,7 +25,7 @@ export const SYSTEM_DEPS = [
   {
     name: 'skopeo',
     package: 'skopeo',
-    for: ['demo', 'test', 'bench'],
+    for: ['test', 'bench'],
     purpose: 'independent client that seeds and checks images; the bench reference',
   },
   { name: 'umoci', package: 'umoci', for: ['test'], purpose: 'independent OCI layout tool that checks what hubctl wrote' },
@@ -47,14 +47,6 @@ export const SYSTEM_DEPS = [
   { name: 'gpgconf', package: 'gnupg', for: ['test'], purpose: 'stops the gpg-agent the pass tests started' },
   { name: 'gnome-keyring-daemon', package: 'gnome-keyring', for: ['test'], purpose: 'the Secret Service for the keychain tests' },
   { name: 'dbus-run-session', package: 'dbus-daemon', for: ['test'], purpose: 'a private D-Bus session for the Secret Service' },
-  {
-    name: 'libsecret-1-0',
-    package: 'libsecret-1-0',
-    for: ['test'],
-    probe: 'dpkg',
-    purpose: 'the Secret Service client library the keychain uses',
-  },
-  { name: 'libsecret-1-dev', package: 'libsecret-1-dev', for: ['test'], probe: 'dpkg', purpose: 'headers keytar builds against' },
   { name: 'script', package: 'util-linux', for: ['test'], purpose: 'a pseudo-terminal for the prompt tests' },
   { name: 'time', package: 'time', for: ['bench'], purpose: 'GNU time: CPU seconds and peak RSS per run' },
   // part of every Debian system

@@ -71,7 +71,7 @@ export function helperBackend(choice: HelperChoice, config: DockerConfigFile, op
 }
 
 export function keychainBackend(opts: CredentialsOptions): CredentialBackend {
-  return createKeychainBackend({ service: opts.keychainService, loadKeytar: opts.loadKeytar });
+  return createKeychainBackend({ service: opts.keychainService, loadKeyring: opts.loadKeyring });
 }
 
 /** Finds a registry's credential and says where it came from; undefined = anonymous. */

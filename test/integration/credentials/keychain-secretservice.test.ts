@@ -1,8 +1,8 @@
 /**
- * The OS keychain for real: keytar (libsecret) and docker-credential-secretservice against
+ * The OS keychain for real: @napi-rs/keyring and docker-credential-secretservice against
  * gnome-keyring's Secret Service, on a private D-Bus session started with dbus-run-session.
  *
- * keytar reads the bus address from this process's environment (libsecret cannot be given one), so
+ * The keyring reads the bus address from this process's environment (it cannot be given one), so
  * the test sets DBUS_SESSION_BUS_ADDRESS for this worker process only and restores it afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import {
   createKeychainBackend,
   eraseCredential,
   findCredential,
-  loadKeytar,
+  loadKeyring,
   saveCredential,
   storedUsername,
   type CredentialsOptions,
@@ -32,7 +32,7 @@ beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'hubctl-kc-'));
   keyring = await startKeyringSession(root);
   env = { ...keyring.env, DOCKER_CONFIG: path.join(root, 'docker') };
-  // keytar (libsecret) in this test process reads the bus address from process.env
+  // the keyring in this test process reads the bus address from process.env
   process.env.DBUS_SESSION_BUS_ADDRESS = keyring.address;
   opts = { env, homedir: keyring.home, preferencesDir: path.join(root, 'prefs'), keychainService: SERVICE };
 });
@@ -44,7 +44,7 @@ afterAll(async () => {
   if (root !== undefined) await rm(root, { recursive: true, force: true });
 });
 
-describe('OS keychain via keytar (Secret Service)', () => {
+describe('OS keychain via @napi-rs/keyring (Secret Service)', () => {
   it('backend round trip: get/store/list/erase, JSON items', async () => {
     const kc = createKeychainBackend({ service: SERVICE });
     expect(await kc.get('localhost:5000')).toBeUndefined();
@@ -53,7 +53,7 @@ describe('OS keychain via keytar (Secret Service)', () => {
     expect(await kc.get('localhost:5000')).toEqual({ username: 'kim', password: 'p:w' });
     expect(await kc.get('https://index.docker.io/v1/')).toEqual({ username: 'hub', identityToken: 'rt' });
     expect(await kc.list()).toEqual({ 'localhost:5000': 'kim', 'https://index.docker.io/v1/': 'hub' });
-    const keytar = await loadKeytar();
+    const keytar = await loadKeyring();
     expect(JSON.parse((await keytar.getPassword(SERVICE, 'localhost:5000'))!)).toEqual({ username: 'kim', secret: 'p:w' });
     expect(await kc.erase('localhost:5000')).toBe(true);
     expect(await kc.erase('localhost:5000')).toBe(false);
