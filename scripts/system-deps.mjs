@@ -7,10 +7,11 @@
 // `for`: which jobs need it. `demo` = `npm run demo`, `test` = `npm test`, `bench` = `npm run bench`.
 // `base`: part of every Debian install (never installed by us, listed so the spawn check knows it).
 // `package`: the Debian package that provides it. `probe`: how presence is checked: a command on
-// PATH (default, the entry's name) or `dpkg` for a package without a command.
+// PATH (default, the entry's name) or `dpkg` for a package without a command. `optional`: used only
+// when present (never required by the tool check).
 
 /** @typedef {'demo' | 'test' | 'bench'} Job */
-/** @typedef {{ name: string, package: string, for: Job[], purpose: string, probe?: 'command' | 'dpkg', base?: boolean }} SystemDep */
+/** @typedef {{ name: string, package: string, for: Job[], purpose: string, probe?: 'command' | 'dpkg', base?: boolean, optional?: boolean }} SystemDep */
 
 /** @type {SystemDep[]} */
 export const SYSTEM_DEPS = [
@@ -50,11 +51,36 @@ export const SYSTEM_DEPS = [
   { name: 'script', package: 'util-linux', for: ['test'], purpose: 'a pseudo-terminal for the prompt tests' },
   { name: 'time', package: 'time', for: ['bench'], purpose: 'GNU time: CPU seconds and peak RSS per run' },
   // part of every Debian system
-  { name: 'sh', package: 'dash', for: ['test'], base: true, purpose: 'the shell for test helpers and the registry watchdog' },
-  { name: 'tar', package: 'tar', for: ['test'], base: true, purpose: 'reads layers hubctl wrote' },
+  {
+    name: 'sh',
+    package: 'dash',
+    for: ['demo', 'test', 'bench'],
+    base: true,
+    purpose: 'the shell for test helpers and the registry watchdog',
+  },
+  { name: 'tar', package: 'tar', for: ['test', 'bench'], base: true, purpose: 'reads layers hubctl wrote; packs bench data' },
   { name: 'cp', package: 'coreutils', for: ['test'], base: true, purpose: 'copies test fixtures' },
   { name: 'find', package: 'findutils', for: ['test'], base: true, purpose: 'lists what a test left behind' },
-  { name: 'getconf', package: 'libc-bin', for: ['test'], base: true, purpose: 'reads the page size for a memory test' },
+  { name: 'getconf', package: 'libc-bin', for: ['test', 'bench'], base: true, purpose: 'page size and clock ticks' },
+  { name: 'cat', package: 'coreutils', for: ['demo', 'test', 'bench'], base: true, purpose: 'holds the watchdog and D-Bus sessions open' },
+  { name: 'sleep', package: 'coreutils', for: ['demo', 'test', 'bench'], base: true, purpose: 'the registry watchdog waits' },
+  {
+    name: 'rm',
+    package: 'coreutils',
+    for: ['demo', 'test', 'bench'],
+    base: true,
+    purpose: 'the registry watchdog removes its directories',
+  },
+  { name: 'apt-get', package: 'apt', for: ['demo', 'test', 'bench'], base: true, purpose: 'installs what this list names' },
+  { name: 'dpkg-query', package: 'dpkg', for: ['demo', 'test', 'bench'], base: true, purpose: 'checks for packages without a command' },
+  {
+    name: 'systemctl',
+    package: 'systemd',
+    for: ['demo', 'test', 'bench'],
+    base: true,
+    optional: true,
+    purpose: 'only where systemd runs: stops the service the docker-registry package starts',
+  },
 ];
 
 /** @param {Job} job */
