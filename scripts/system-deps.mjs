@@ -49,8 +49,13 @@ export const SYSTEM_DEPS = [
   { name: 'gnome-keyring-daemon', package: 'gnome-keyring', for: ['test'], purpose: 'the Secret Service for the keychain tests' },
   { name: 'dbus-run-session', package: 'dbus-daemon', for: ['test'], purpose: 'a private D-Bus session for the Secret Service' },
   { name: 'script', package: 'util-linux', for: ['test'], purpose: 'a pseudo-terminal for the prompt tests' },
+  { name: 'zsh', package: 'zsh', for: ['test'], purpose: 'runs the zsh completion script hubctl prints' },
+  { name: 'fish', package: 'fish', for: ['test'], purpose: 'runs the fish completion script hubctl prints' },
+  { name: 'groff', package: 'groff-base', for: ['test'], purpose: 'renders the man page to check it' },
   { name: 'time', package: 'time', for: ['bench'], purpose: 'GNU time: CPU seconds and peak RSS per run' },
-  // part of every Debian system
+  // part of every Debian system (npm: comes with Node, which the README asks for)
+  { name: 'npm', package: 'npm', for: ['test'], base: true, purpose: 'comes with Node: packs hubctl to check what it ships' },
+  { name: 'bash', package: 'bash', for: ['test'], base: true, purpose: 'runs the bash completion script hubctl prints' },
   {
     name: 'sh',
     package: 'dash',

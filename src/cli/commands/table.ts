@@ -14,6 +14,7 @@ import type { PushFlags } from './push.js';
 import type { SaveFlags } from './save.js';
 import type { LoadFlags } from './load.js';
 import type { LoginFlags } from './login.js';
+import { declareMetaCommands } from './meta/declare.js';
 
 const INSECURE = 'allow plain HTTP and unverified TLS for this registry';
 const CA_FILE = 'trust this CA for the registry';
@@ -151,4 +152,6 @@ export function declareCommands(program: Command, rt: CliRuntime): void {
     .description('Log out from a registry (Docker Hub when no server is given)')
     .argument('[server]', SERVER)
     .action(async (server: string | undefined) => (await import('./logout.js')).logoutCommand(rt, server));
+
+  declareMetaCommands(program, rt);
 }
