@@ -11,6 +11,8 @@ import { hostPlatform } from '../oci/platform.js';
 export type ConnectionOptions = Omit<TransportOptions, 'registry' | 'credentials'>;
 
 export interface ClientOptions extends ConnectionOptions {
+  /** Registries (`host[:port]` as references name them) treated as `insecure`, like docker's insecure-registries. */
+  insecureRegistries?: readonly string[];
   /** The local OCI image layout (see defaultStoreRoot in src/store). */
   storeRoot: string;
   /** Where registry credentials come from (see createCredentialSource in src/credentials). Anonymous without. */
@@ -44,8 +46,9 @@ export class Client {
 
   /** The connection settings for a registry (TLS, proxy, retries...), without the stored credentials. */
   transportOptions(registry: string): TransportOptions {
-    const { storeRoot: _store, credentials: _credentials, platform: _platform, ...connection } = this.options;
-    return { ...connection, registry, userAgent: connection.userAgent ?? 'hubctl' };
+    const { storeRoot: _store, credentials: _credentials, platform: _platform, insecureRegistries, ...connection } = this.options;
+    const insecure = connection.insecure === true || (insecureRegistries?.includes(registry) ?? false);
+    return { ...connection, registry, userAgent: connection.userAgent ?? 'hubctl', ...(insecure ? { insecure } : {}) };
   }
 
   store(): Promise<ImageStore> {

@@ -4,9 +4,12 @@
  */
 import type { Command } from 'commander';
 import type { CliRuntime } from '../../runtime.js';
+import { declareConfigCommands } from '../config/declare.js';
 import type { Shell } from './completion.js';
 
 export function declareMetaCommands(program: Command, rt: CliRuntime): void {
+  declareConfigCommands(program, rt);
+
   program
     .command('completion')
     .description('Print a shell completion script (bash, zsh or fish) covering every command and flag')
