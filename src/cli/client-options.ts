@@ -5,6 +5,7 @@ import type { CredentialsOptions } from '../credentials/options.js';
 import { redactSecrets } from '../errors.js';
 import type { CliRuntime } from './runtime.js';
 import { insecureRegistries, resolveStoreRoot } from './settings/resolve.js';
+import { startSpinner } from './spinner.js';
 
 export interface ConnectionFlags {
   insecure?: boolean;
@@ -39,6 +40,10 @@ export async function clientOptions(rt: CliRuntime, flags: ConnectionFlags = {})
   const insecure = insecureRegistries(rt);
   if (insecure.length > 0) options.insecureRegistries = insecure;
   if (flags.caFile) options.caFile = flags.caFile;
+  options.onStoreLockWait = (what) => {
+    const spin = startSpinner(rt.out, `Waiting for another hubctl to release the lock on ${what}`);
+    return () => spin.stop();
+  };
   if (g.debug) options.debug = (line) => rt.out.info(`DEBUG ${redactSecrets(line)}`);
   const credentials = await loadCredentialSource(rt, configDir, home);
   if (credentials) options.credentials = credentials;

@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as CommanderModule from 'commander';
-import { createOutput } from './output.js';
+import { createCliOutput } from './output.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { declareCommands } from './commands/table.js';
 import type { CliRuntime } from './runtime.js';
@@ -17,7 +17,7 @@ const { CommanderError } = createRequire(import.meta.url)('commander') as typeof
 
 /** Parses argv, runs one command, and resolves with the exit code. */
 export async function run(argv: string[]): Promise<number> {
-  const out = createOutput();
+  const out = await createCliOutput();
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {

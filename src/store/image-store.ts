@@ -23,6 +23,8 @@ export interface ImageStoreOptions {
   lockStaleMs?: number;
   /** Blobs up to this size are fetched whole into memory, without lock or resumable partial file (default 128 KiB; 0 turns it off). */
   smallBlobBytes?: number;
+  /** Called when another process holds the index lock and this one waits; returns what to call when the wait ends. */
+  onLockWait?: (what: string) => (() => void) | undefined;
 }
 
 export interface StoreEntry {
@@ -43,6 +45,7 @@ export class ImageStore implements Storage, Fetcher {
   private readonly lockTimeoutMs: number;
   private readonly lockStaleMs: number;
   private readonly lease: Lease;
+  private readonly onLockWait: ImageStoreOptions['onLockWait'];
 
   private constructor(
     readonly root: string,
@@ -52,6 +55,7 @@ export class ImageStore implements Storage, Fetcher {
     this.now = options.now ?? Date.now;
     this.lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
     this.lockStaleMs = options.lockStaleMs ?? DEFAULT_LOCK_STALE_MS;
+    this.onLockWait = options.onLockWait;
     this.blobs = new BlobStore(this.layout, {
       now: this.now,
       lockStaleMs: this.lockStaleMs,
@@ -156,6 +160,7 @@ export class ImageStore implements Storage, Fetcher {
         staleMs: this.lockStaleMs,
         now: this.now,
         what: 'the image store index',
+        ...(this.onLockWait ? { onWait: () => this.onLockWait?.('the image store index') } : {}),
       },
       fn,
     );

@@ -31,6 +31,30 @@ describe('lock files', () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it('onWait: told once when the lock is held by a live holder, and when the wait ends (acquired or not)', async () => {
+    const path = join(dir, 'w.lock');
+    const first = await acquireLock(path);
+    const events: string[] = [];
+    const onWait = (holder: { pid: number }) => {
+      events.push(`wait ${holder.pid === process.pid}`);
+      return () => void events.push('end');
+    };
+    const second = acquireLock(path, { timeoutMs: 5_000, onWait });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(events).toEqual(['wait true']);
+    await first.release();
+    await (await second).release();
+    expect(events).toEqual(['wait true', 'end']);
+    // free lock: no wait, no call
+    await (await acquireLock(path, { onWait })).release();
+    expect(events).toHaveLength(2);
+    // a wait that times out still ends
+    const held = await acquireLock(path);
+    await expect(acquireLock(path, { timeoutMs: 100, onWait })).rejects.toMatchObject({ code: 'STORE_LOCKED' });
+    expect(events).toEqual(['wait true', 'end', 'wait true', 'end']);
+    await held.release();
+  });
+
   it('serializes many concurrent critical sections', async () => {
     const path = join(dir, 'x.lock');
     let inside = 0;
