@@ -24,7 +24,10 @@ describe("undici's parts", () => {
   it('request() is the index request: same answer through a MockAgent', async () => {
     const mock = new full.MockAgent();
     mock.disableNetConnect();
-    mock.get('https://r.example').intercept({ path: '/v2/?x=1', method: 'GET' }).reply(200, 'ok', { headers: { 'x-a': 'b' } });
+    mock
+      .get('https://r.example')
+      .intercept({ path: '/v2/?x=1', method: 'GET' })
+      .reply(200, 'ok', { headers: { 'x-a': 'b' } });
     const res = await undici.request(mock, new URL('https://r.example/v2/?x=1'), { method: 'GET' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['x-a']).toBe('b');
