@@ -48,6 +48,12 @@ export const SYSTEM_DEPS = [
   { name: 'gpgconf', package: 'gnupg', for: ['test'], purpose: 'stops the gpg-agent the pass tests started' },
   { name: 'gnome-keyring-daemon', package: 'gnome-keyring', for: ['test'], purpose: 'the Secret Service for the keychain tests' },
   { name: 'dbus-run-session', package: 'dbus-daemon', for: ['test'], purpose: 'a private D-Bus session for the Secret Service' },
+  {
+    name: 'secret-tool',
+    package: 'libsecret-tools',
+    for: ['test'],
+    purpose: "writes Secret Service items as keytar's libsecret did (the keychain migration test)",
+  },
   { name: 'script', package: 'util-linux', for: ['test'], purpose: 'a pseudo-terminal for the prompt tests' },
   { name: 'zsh', package: 'zsh', for: ['test'], purpose: 'runs the zsh completion script hubctl prints' },
   { name: 'fish', package: 'fish', for: ['test'], purpose: 'runs the fish completion script hubctl prints' },

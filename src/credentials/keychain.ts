@@ -13,6 +13,7 @@
  */
 import { HubctlError } from '../errors.js';
 import type { CredentialBackend } from './backend.js';
+import type { LegacyKeytar } from './legacy-keytar.js';
 import type { KeyringLike } from './options.js';
 import type { Credential } from './types.js';
 
@@ -77,6 +78,8 @@ export async function loadKeyring(importModule: (specifier: string) => Promise<u
 export interface KeychainOptions {
   service?: string;
   loadKeyring?: () => Promise<KeyringLike>;
+  /** Items keytar wrote on Linux (legacy-keytar.ts): read when the keyring has none, then moved over. */
+  legacy?: LegacyKeytar;
 }
 
 export function encodeKeychainSecret(cred: Credential): string {
@@ -130,17 +133,40 @@ export function createKeychainBackend(options: KeychainOptions = {}): Credential
     }
   };
 
+  const legacy = options.legacy;
+  // keytar's items of a server (none when there is no legacy reader or the bus cannot be read)
+  const legacyItems = async (serverUrl?: string) => (legacy ? await legacy.find(service, serverUrl).catch(() => []) : []);
+  const dropLegacy = async (serverUrl: string) => {
+    const old = await legacyItems(serverUrl);
+    for (const item of old) await legacy?.delete(item);
+    return old.length > 0;
+  };
+
   return {
     get: (serverUrl) =>
       wrap('get', serverUrl, async (k) => {
         const text = await k.getPassword(service, serverUrl);
-        return text === null ? undefined : decodeKeychainSecret(text);
+        if (text !== null) return decodeKeychainSecret(text);
+        const [old] = await legacyItems(serverUrl);
+        if (old === undefined) return undefined;
+        await k.setPassword(service, serverUrl, old.secret); // the same JSON, in the keyring's layout
+        await dropLegacy(serverUrl);
+        return decodeKeychainSecret(old.secret);
       }),
-    store: (serverUrl, cred) => wrap('store', serverUrl, (k) => k.setPassword(service, serverUrl, encodeKeychainSecret(cred))),
-    erase: (serverUrl) => wrap('erase', serverUrl, (k) => k.deletePassword(service, serverUrl)),
+    store: (serverUrl, cred) =>
+      wrap('store', serverUrl, async (k) => {
+        await k.setPassword(service, serverUrl, encodeKeychainSecret(cred));
+        await dropLegacy(serverUrl);
+      }),
+    erase: (serverUrl) =>
+      wrap('erase', serverUrl, async (k) => {
+        const erased = await k.deletePassword(service, serverUrl);
+        return (await dropLegacy(serverUrl)) || erased;
+      }),
     list: () =>
       wrap('list', undefined, async (k) => {
         const out: Record<string, string> = {};
+        for (const { account, secret } of await legacyItems()) out[account] = decodeKeychainSecret(secret)?.username ?? '';
         for (const { account, password } of await k.findCredentials(service)) {
           out[account] = decodeKeychainSecret(password)?.username ?? '';
         }

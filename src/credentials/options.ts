@@ -27,6 +27,8 @@ export interface CredentialsOptions {
   helperTimeoutMs?: number;
   /** Loads the keychain binding (default: a lazy `import('@napi-rs/keyring')`). */
   loadKeyring?: () => Promise<KeyringLike>;
+  /** On Linux, read (and move over) items keytar wrote, over the D-Bus session bus in `env` (default true). */
+  readLegacyKeytar?: boolean;
   /** Keychain service name (default `hubctl`). */
   keychainService?: string;
   /** Directory of hubctl's own preferences (default `$XDG_CONFIG_HOME/hubctl` or `<home>/.config/hubctl`). */

@@ -37,7 +37,10 @@ export function hubctl(args: string[], options: CliOptions = {}): Promise<CliRes
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      // Node's own warnings are never part of hubctl's output (CI runs every e2e test on Node 20 and 24)
+      const warning = /(Deprecation|Experimental)Warning/.exec(stderr);
+      if (warning) reject(new Error(`hubctl ${args.join(' ')} printed a Node warning on ${process.version}:\n${stderr}`));
+      else resolve({ code, stdout, stderr });
     });
     child.stdin.end(options.input ?? '');
   });

@@ -5,6 +5,7 @@
  * The keyring reads the bus address from this process's environment (it cannot be given one), so
  * the test sets DBUS_SESSION_BUS_ADDRESS for this worker process only and restores it afterwards.
  */
+import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKeyringSession } from '../../harness/index.mjs';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -15,6 +16,7 @@ import {
   createKeychainBackend,
   eraseCredential,
   findCredential,
+  keychainBackend,
   loadKeyring,
   saveCredential,
   storedUsername,
@@ -72,6 +74,49 @@ describe('OS keychain via @napi-rs/keyring (Secret Service)', () => {
     await expect(readFile(path.join(env.DOCKER_CONFIG!, 'config.json'))).rejects.toThrow();
     expect(await eraseCredential('ghcr.io', opts)).toEqual({ erased: true, where: ['the OS keychain'], remaining: [] });
     expect(await findCredential('ghcr.io', opts)).toBeUndefined();
+  });
+});
+
+describe("items keytar wrote (hubctl <= 0.1), written here by libsecret's secret-tool as keytar's libsecret did", () => {
+  const keytarWrite = (account: string, secret: string) =>
+    execFileSync('secret-tool', ['store', `--label=${SERVICE}/${account}`, 'service', SERVICE, 'account', account], { env, input: secret });
+  // secret-tool prints the attributes on stderr and the secrets on stdout
+  const keytarItems = () =>
+    spawnSync('secret-tool', ['search', '--all', 'service', SERVICE], { env, encoding: 'utf8' })
+      .stderr.split('\n')
+      .filter((l) => l.startsWith('attribute.account = '))
+      .map((l) => l.slice('attribute.account = '.length))
+      .sort();
+
+  it('are found, listed, and moved to the keyring layout on first read', async () => {
+    keytarWrite('old.example:5000', JSON.stringify({ username: 'olduser', secret: 'oldpw' }));
+    keytarWrite('https://index.docker.io/v1/', JSON.stringify({ username: 'hubuser', identitytoken: 'refresh-1' }));
+    expect(keytarItems()).toEqual(['https://index.docker.io/v1/', 'old.example:5000']);
+    const kc = keychainBackend(opts);
+    expect(await kc.list()).toMatchObject({ 'old.example:5000': 'olduser', 'https://index.docker.io/v1/': 'hubuser' });
+    // the keyring module alone does not see them (it searches `username`, keytar wrote `account`)
+    expect(await (await loadKeyring()).getPassword(SERVICE, 'old.example:5000')).toBeNull();
+
+    expect(await kc.get('old.example:5000')).toEqual({ username: 'olduser', password: 'oldpw' });
+    expect(keytarItems()).toEqual(['https://index.docker.io/v1/']); // moved
+    expect(JSON.parse((await (await loadKeyring()).getPassword(SERVICE, 'old.example:5000'))!)).toEqual({
+      username: 'olduser',
+      secret: 'oldpw',
+    });
+    expect(await kc.get('old.example:5000')).toEqual({ username: 'olduser', password: 'oldpw' });
+    expect(await findCredential('docker.io', opts)).toBeUndefined(); // the resolver asks the keychain only for servers hubctl put there
+  });
+
+  it('a logout erases them, a new login replaces them', async () => {
+    const kc = keychainBackend(opts);
+    expect(await kc.erase('https://index.docker.io/v1/')).toBe(true);
+    expect(keytarItems()).toEqual([]);
+    keytarWrite('again.example', JSON.stringify({ username: 'u', secret: 'old' }));
+    await kc.store('again.example', { username: 'u', password: 'new' });
+    expect(keytarItems()).toEqual([]);
+    expect(await kc.get('again.example')).toEqual({ username: 'u', password: 'new' });
+    expect(await kc.erase('again.example')).toBe(true);
+    expect(await kc.erase('old.example:5000')).toBe(true);
   });
 });
 

@@ -12,7 +12,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SRC = join(ROOT, 'src');
 
 /** The README's layer table: top-level entry of src/ -> its row (1 = top). */
-export function parseLayers(readme: string): Map<string, number> {
+function parseLayers(readme: string): Map<string, number> {
   const start = readme.indexOf('<!-- layers:');
   const end = readme.indexOf('<!-- /layers -->');
   if (start < 0 || end < start) throw new Error('README.md has no <!-- layers: ... --> <!-- /layers --> table');
@@ -26,7 +26,7 @@ export function parseLayers(readme: string): Map<string, number> {
 }
 
 /** Relative module specifiers a TypeScript file imports (import, import type, export from, import()). */
-export function importsOf(source: string): string[] {
+function importsOf(source: string): string[] {
   const out: string[] = [];
   const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
   for (const m of code.matchAll(/(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]/g)) out.push(m[1]!);
