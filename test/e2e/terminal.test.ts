@@ -25,8 +25,12 @@ function onTty(args: string[], env: NodeJS.ProcessEnv, stdoutFile?: string): Pro
     });
     let screen = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (screen += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (screen += d));
+    const add = (d: string) => {
+      screen += d;
+      onScreen?.(screen);
+    };
+    child.stdout.setEncoding('utf8').on('data', add);
+    child.stderr.setEncoding('utf8').on('data', add);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -38,13 +42,17 @@ function onTty(args: string[], env: NodeJS.ProcessEnv, stdoutFile?: string): Pro
 let root: string;
 let slow: Server;
 let slowHost: string;
+/** When the slow registry answers a search: after 1.2 s, or (the spinner test) once the spinner is on the screen. */
+let answerWhen: () => Promise<void> = () => new Promise((r) => setTimeout(r, 1200));
+/** Called with the screen so far as a terminal run prints. */
+let onScreen: ((screen: string) => void) | undefined;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'hubctl-e2e-tty-'));
   // a registry whose search answers after 1.2 s: long enough for the spinner to show
   slow = createServer((req, res) => {
     if (req.url?.startsWith('/v1/search')) {
-      setTimeout(() => {
+      void answerWhen().then(() => {
         res.setHeader('content-type', 'application/json');
         res.end(
           JSON.stringify({
@@ -56,7 +64,7 @@ beforeAll(async () => {
             results: [{ name: 'team/web', description: 'a web server', star_count: 3, is_official: false, is_automated: false }],
           }),
         );
-      }, 1200);
+      });
       return;
     }
     res.statusCode = 404;
@@ -102,7 +110,17 @@ describe('colour', () => {
 describe('spinner', () => {
   it('shows on the terminal while a search waits, never on stdout', async () => {
     const out = join(root, 'search.out');
-    const { code, screen } = await onTty(['search', `${slowHost}/web`], {}, out);
+    // the registry answers once the spinner is seen (or after 15 s, and the test fails)
+    let seen: () => void = () => undefined;
+    const spinnerShown = new Promise<void>((r) => (seen = r));
+    onScreen = (text) => {
+      if (/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Searching for/.test(text)) seen();
+    };
+    answerWhen = () => Promise.race([spinnerShown, new Promise<void>((r) => setTimeout(r, 15_000))]);
+    const { code, screen } = await onTty(['search', `${slowHost}/web`], {}, out).finally(() => {
+      onScreen = undefined;
+      answerWhen = () => new Promise((r) => setTimeout(r, 1200));
+    });
     expect(code, screen.slice(0, 2000)).toBe(0);
     expect(screen.slice(0, 4000)).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Searching for 127\.0\.0\.1:\d+\/web/);
     const stdout = await readFile(out, 'utf8');

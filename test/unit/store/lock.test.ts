@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { acquireLock, isLockLive, withLock } from '../../../src/store/index.js';
 import { tempDir } from './helpers.js';
 
@@ -40,8 +40,7 @@ describe('lock files', () => {
       return () => void events.push('end');
     };
     const second = acquireLock(path, { timeoutMs: 5_000, onWait });
-    await new Promise((r) => setTimeout(r, 150));
-    expect(events).toEqual(['wait true']);
+    await vi.waitFor(() => expect(events).toEqual(['wait true']), { timeout: 10_000, interval: 20 });
     await first.release();
     await (await second).release();
     expect(events).toEqual(['wait true', 'end']);
