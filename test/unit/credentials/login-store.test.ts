@@ -209,6 +209,13 @@ describe('preferences', () => {
     expect(await saveCredential('ghcr.io', { username: 'u', password: 'p' }, box.opts)).toMatchObject({ store: 'file' });
   });
 
+  it('a broken preference file is a store error naming it (read without conf)', async () => {
+    const p = await openPreferences(box.opts);
+    await mkdir(path.dirname(p.path), { recursive: true });
+    await writeFile(p.path, '{"servers": ');
+    expect(() => p.storeFor('ghcr.io')).toThrow(expect.objectContaining({ kind: 'store', code: 'PREFERENCES_INVALID' }));
+  });
+
   it('lookups do not create the preference file', async () => {
     await findCredential('ghcr.io', box.opts);
     await expect(stat(path.join(box.root, 'prefs'))).rejects.toThrow();
