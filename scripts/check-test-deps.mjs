@@ -6,11 +6,12 @@ const problems = [];
 const result = checkTools();
 if (!result.ok) problems.push(result.message);
 try {
-  // the keychain tests use keytar for real; it is optional for users, not for the tests
-  await import('keytar');
+  // the keychain tests use the prebuilt @napi-rs/keyring for real: its binary for this platform must load
+  const keyring = await import('@napi-rs/keyring');
+  if (typeof (keyring.AsyncEntry ?? keyring.default?.AsyncEntry) !== 'function') throw new Error('no AsyncEntry export');
 } catch (e) {
   problems.push(
-    `the optional dependency keytar does not load (${e instanceof Error ? e.message : String(e)}): install libsecret-1-dev, then npm rebuild keytar`,
+    `@napi-rs/keyring does not load (${e instanceof Error ? e.message : String(e)}): run npm ci again; its prebuilt binary comes from an optional dependency for ${process.platform}-${process.arch}`,
   );
 }
 try {

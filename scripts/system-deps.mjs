@@ -7,10 +7,11 @@
 // `for`: which jobs need it. `demo` = `npm run demo`, `test` = `npm test`, `bench` = `npm run bench`.
 // `base`: part of every Debian install (never installed by us, listed so the spawn check knows it).
 // `package`: the Debian package that provides it. `probe`: how presence is checked: a command on
-// PATH (default, the entry's name) or `dpkg` for a package without a command.
+// PATH (default, the entry's name) or `dpkg` for a package without a command. `optional`: used only
+// when present (never required by the tool check).
 
 /** @typedef {'demo' | 'test' | 'bench'} Job */
-/** @typedef {{ name: string, package: string, for: Job[], purpose: string, probe?: 'command' | 'dpkg', base?: boolean }} SystemDep */
+/** @typedef {{ name: string, package: string, for: Job[], purpose: string, probe?: 'command' | 'dpkg', base?: boolean, optional?: boolean }} SystemDep */
 
 /** @type {SystemDep[]} */
 export const SYSTEM_DEPS = [
@@ -25,7 +26,7 @@ export const SYSTEM_DEPS = [
   {
     name: 'skopeo',
     package: 'skopeo',
-    for: ['demo', 'test', 'bench'],
+    for: ['test', 'bench'],
     purpose: 'independent client that seeds and checks images; the bench reference',
   },
   { name: 'umoci', package: 'umoci', for: ['test'], purpose: 'independent OCI layout tool that checks what hubctl wrote' },
@@ -48,14 +49,16 @@ export const SYSTEM_DEPS = [
   { name: 'gnome-keyring-daemon', package: 'gnome-keyring', for: ['test'], purpose: 'the Secret Service for the keychain tests' },
   { name: 'dbus-run-session', package: 'dbus-daemon', for: ['test'], purpose: 'a private D-Bus session for the Secret Service' },
   {
-    name: 'libsecret-1-0',
-    package: 'libsecret-1-0',
+    name: 'secret-tool',
+    package: 'libsecret-tools',
     for: ['test'],
-    probe: 'dpkg',
-    purpose: 'the Secret Service client library the keychain uses',
+    purpose: "writes Secret Service items as keytar's libsecret did (the keychain migration test)",
   },
-  { name: 'libsecret-1-dev', package: 'libsecret-1-dev', for: ['test'], probe: 'dpkg', purpose: 'headers keytar builds against' },
   { name: 'script', package: 'util-linux', for: ['test'], purpose: 'a pseudo-terminal for the prompt tests' },
+  { name: 'stty', package: 'coreutils', for: ['test'], base: true, purpose: 'sizes that pseudo-terminal (80 or 120 columns)' },
+  { name: 'zsh', package: 'zsh', for: ['test'], purpose: 'runs the zsh completion script hubctl prints' },
+  { name: 'fish', package: 'fish', for: ['test'], purpose: 'runs the fish completion script hubctl prints' },
+  { name: 'groff', package: 'groff-base', for: ['test'], purpose: 'renders the man page to check it' },
   { name: 'time', package: 'time', for: ['bench'], purpose: 'GNU time: CPU seconds and peak RSS per run' },
   {
     name: 'buildah',
@@ -70,21 +73,43 @@ export const SYSTEM_DEPS = [
     purpose: 'git build contexts and autobuild: the repositories the tests make, git daemon, and the git hubctl runs',
   },
   {
-    name: 'busybox-static',
+    // probed as the package: a dynamically linked busybox on PATH would not run inside the test image
+    name: 'busybox',
     package: 'busybox-static',
     for: ['test'],
     probe: 'dpkg',
     purpose: 'a static /bin/busybox: the shell of the test base image that RUN steps run in',
   },
-  // part of every Debian system
-  { name: 'sh', package: 'dash', for: ['test'], base: true, purpose: 'the shell for test helpers and the registry watchdog' },
-  { name: 'tar', package: 'tar', for: ['test'], base: true, purpose: 'reads layers hubctl wrote' },
+  // part of every Debian system (npm: comes with Node, which the README asks for)
+  { name: 'npm', package: 'npm', for: ['test'], base: true, purpose: 'comes with Node: packs hubctl to check what it ships' },
+  { name: 'bash', package: 'bash', for: ['test'], base: true, purpose: 'runs the bash completion script hubctl prints' },
+  {
+    name: 'sh',
+    package: 'dash',
+    for: ['demo', 'test', 'bench'],
+    base: true,
+    purpose: 'the shell for test helpers and the registry watchdog',
+  },
+  { name: 'tar', package: 'tar', for: ['test', 'bench'], base: true, purpose: 'reads layers hubctl wrote; packs bench data' },
   { name: 'cp', package: 'coreutils', for: ['test'], base: true, purpose: 'copies test fixtures' },
-  { name: 'cat', package: 'coreutils', for: ['test'], base: true, purpose: 'keeps the event a webhook --run command reads on stdin' },
+  {
+    name: 'cat',
+    package: 'coreutils',
+    for: ['demo', 'test', 'bench'],
+    base: true,
+    purpose: 'holds the watchdog and D-Bus sessions open; keeps the event a webhook --run command reads on stdin',
+  },
   { name: 'touch', package: 'coreutils', for: ['test'], base: true, purpose: 'marks when a webhook job starts and ends' },
-  { name: 'sleep', package: 'coreutils', for: ['test'], base: true, purpose: 'a slow webhook job for the SIGTERM test' },
+  {
+    name: 'sleep',
+    package: 'coreutils',
+    for: ['demo', 'test', 'bench'],
+    base: true,
+    purpose: 'the registry watchdog waits; a slow webhook job for the SIGTERM test',
+  },
   { name: 'find', package: 'findutils', for: ['test'], base: true, purpose: 'lists what a test left behind' },
-  { name: 'getconf', package: 'libc-bin', for: ['test'], base: true, purpose: 'reads the page size for a memory test' },
+  { name: 'ps', package: 'procps', for: ['test'], purpose: 'checks that no process of a stopped build is left' },
+  { name: 'getconf', package: 'libc-bin', for: ['test', 'bench'], base: true, purpose: 'page size and clock ticks' },
   {
     name: 'mknod',
     package: 'coreutils',
@@ -101,6 +126,23 @@ export const SYSTEM_DEPS = [
     purpose: 'a small tmpfs (a full disk) and a read-only bind mount of a store',
   },
   { name: 'umount', package: 'mount', for: ['test'], base: true, purpose: 'undoes those mounts' },
+  {
+    name: 'rm',
+    package: 'coreutils',
+    for: ['demo', 'test', 'bench'],
+    base: true,
+    purpose: 'the registry watchdog removes its directories',
+  },
+  { name: 'apt-get', package: 'apt', for: ['demo', 'test', 'bench'], base: true, purpose: 'installs what this list names' },
+  { name: 'dpkg-query', package: 'dpkg', for: ['demo', 'test', 'bench'], base: true, purpose: 'checks for packages without a command' },
+  {
+    name: 'systemctl',
+    package: 'systemd',
+    for: ['demo', 'test', 'bench'],
+    base: true,
+    optional: true,
+    purpose: 'only where systemd runs: stops the service the docker-registry package starts',
+  },
 ];
 
 /** @param {Job} job */

@@ -35,6 +35,8 @@ export interface DockerfileBuildApiOptions extends CommonBuildOptions {
   buildah?: string;
   /** buildah's storage driver when its storage is first made (default: overlay when it works, else vfs). */
   buildahStorageDriver?: 'overlay' | 'vfs';
+  /** Told about a wait without log lines (buildah starting); returns what to call when it ends. */
+  onWait?: (what: string) => (() => void) | undefined;
 }
 
 export interface DockerfileBuildResult extends BuildResult {
@@ -144,7 +146,7 @@ async function buildInStaging(
       parsed,
       storeRoot: store.root,
       env,
-      ...pick(options, ['platform', 'target']),
+      ...pick(options, ['platform', 'target', 'onWait']),
       ...(options.buildahStorageDriver ? { storageDriver: options.buildahStorageDriver } : {}),
     });
     return { ...result, engine: 'buildah', ...gitInfo };

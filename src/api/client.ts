@@ -11,6 +11,10 @@ import { hostPlatform } from '../oci/platform.js';
 export type ConnectionOptions = Omit<TransportOptions, 'registry' | 'credentials'>;
 
 export interface ClientOptions extends ConnectionOptions {
+  /** Called when another process holds the store's lock (the CLI shows a spinner); returns the end-of-wait callback. */
+  onStoreLockWait?: (what: string) => (() => void) | undefined;
+  /** Registries (`host[:port]` as references name them) treated as `insecure`, like docker's insecure-registries. */
+  insecureRegistries?: readonly string[];
   /** The local OCI image layout (see defaultStoreRoot in src/store). */
   storeRoot: string;
   /** Where registry credentials come from (see createCredentialSource in src/credentials). Anonymous without. */
@@ -44,12 +48,21 @@ export class Client {
 
   /** The connection settings for a registry (TLS, proxy, retries...), without the stored credentials. */
   transportOptions(registry: string): TransportOptions {
-    const { storeRoot: _store, credentials: _credentials, platform: _platform, ...connection } = this.options;
-    return { ...connection, registry, userAgent: connection.userAgent ?? 'hubctl' };
+    const {
+      storeRoot: _store,
+      credentials: _credentials,
+      platform: _platform,
+      insecureRegistries,
+      onStoreLockWait: _wait,
+      ...connection
+    } = this.options;
+    const insecure = connection.insecure === true || (insecureRegistries?.includes(registry) ?? false);
+    return { ...connection, registry, userAgent: connection.userAgent ?? 'hubctl', ...(insecure ? { insecure } : {}) };
   }
 
   store(): Promise<ImageStore> {
-    this.storePromise ??= ImageStore.open(this.options.storeRoot);
+    const onLockWait = this.options.onStoreLockWait;
+    this.storePromise ??= ImageStore.open(this.options.storeRoot, onLockWait ? { onLockWait } : {});
     return this.storePromise;
   }
 

@@ -69,7 +69,7 @@ interface Plan {
  * `docker load`: reads a docker archive (`docker save`, `skopeo copy … docker-archive:`) or an OCI
  * archive (oci-layout + index.json, e.g. `skopeo copy … oci-archive:` or `hubctl save`) into the store
  * and tags its images. The archive is unpacked into a staging directory first; every entry name and
- * link, every layer's contents (builder/safety rules), every digest and every diff_id is checked before
+ * link, every layer's contents (tar/safety rules), every digest and every diff_id is checked before
  * the first blob enters the store, so a bad archive leaves the store as it was.
  *
  * docker-archive layers are stored as they are in the archive (uncompressed tars stay uncompressed,

@@ -11,7 +11,7 @@ import { verifyCredentials } from '../auth/login.js';
 import type { CredentialsOptions } from '../credentials/options.js';
 import { readDockerConfig } from '../credentials/config-file.js';
 import { findCredential, helperFor } from '../credentials/resolver.js';
-import { loadKeytar } from '../credentials/keychain.js';
+import { loadKeyring } from '../credentials/keychain.js';
 import { saveCredential, type SaveResult } from '../credentials/login-store.js';
 import type { StoreKind } from '../credentials/preferences.js';
 import { convertToHostname, configKey, isDockerHub, DOCKER_HUB_CONFIG_KEY } from '../credentials/server-key.js';
@@ -91,7 +91,7 @@ export async function checkLoginStore(server: LoginServer, options: Pick<LoginOp
       hint: 'name one with --helper (e.g. --helper pass), set "credsStore" in your docker config, or use --store file|keychain',
     });
   }
-  if (options.store === 'keychain') await (options.credentials.loadKeytar ?? loadKeytar)();
+  if (options.store === 'keychain') await (options.credentials.loadKeyring ?? loadKeyring)();
 }
 
 /** Verifies the credentials against the registry, then stores them. Wrong ones: auth error, nothing stored. */

@@ -4,7 +4,7 @@ import { join, posix } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { extract as tarExtract, type Header } from 'tar-stream';
-import { checkTarEntry, normalizeEntryName } from '../builder/safety.js';
+import { checkTarEntry, normalizeEntryName } from '../tar/index.js';
 import { HubctlError, integrityError, usageError } from '../errors.js';
 import { interrupted } from '../content/abort.js';
 import { fsError, isFsError } from '../fs/fs-errors.js';
@@ -25,7 +25,7 @@ export interface ExtractOptions {
   onProgress?: (bytes: number) => void;
 }
 
-/** builder/safety's check on an archive member, worded for the archive rather than a layer. */
+/** tar/safety's check on an archive member, worded for the archive rather than a layer. */
 function checkEntry(header: Header): string {
   try {
     return checkTarEntry({ name: header.name, type: header.type ?? 'file', linkname: header.linkname ?? null }, 'archive');

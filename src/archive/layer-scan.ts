@@ -4,7 +4,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { extract as tarExtract } from 'tar-stream';
-import { LayerSafetyChecker } from '../builder/safety.js';
+import { LayerSafetyChecker } from '../tar/index.js';
 import { HubctlError, integrityError } from '../errors.js';
 
 export type LayerCompression = 'none' | 'gzip' | 'zstd';
@@ -32,7 +32,7 @@ export async function detectCompression(path: string): Promise<LayerCompression>
 
 /**
  * Reads a layer file once: decompresses it, hashes the tar (its diff_id) and checks every entry
- * with builder/safety's LayerSafetyChecker (no `..`, no absolute paths, no links escaping the root,
+ * with tar/safety's LayerSafetyChecker (no `..`, no absolute paths, no links escaping the root,
  * nothing written through a symlink). Throws a usage/UNSAFE_LAYER error naming the entry.
  */
 export async function scanLayer(path: string, layerName: string): Promise<LayerScan> {

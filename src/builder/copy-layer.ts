@@ -7,7 +7,7 @@ import tar from 'tar-stream';
 import { usageError } from '../errors.js';
 import { cleanPath, type DockerIgnore, patternToRegExp } from './dockerignore.js';
 import { compressionOf } from './layer-source.js';
-import { normalizeEntryName, checkTarEntry } from './safety.js';
+import { normalizeEntryName, checkTarEntry } from '../tar/index.js';
 import { packTar, tarJoin, walkDirectory, type PackItem } from './tar-pack.js';
 import type { BuildLog, LayerInput } from './types.js';
 

@@ -1,5 +1,5 @@
 export * from './types.js';
-export * from './safety.js';
+export * from '../tar/safety.js';
 export * from './pool.js';
 export * from './tar-pack.js';
 export * from './layer-source.js';

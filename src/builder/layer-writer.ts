@@ -14,7 +14,7 @@ import { HubctlError, isHubctlError, usageError } from '../errors.js';
 import { fsError } from '../fs/fs-errors.js';
 import type { Descriptor } from '../oci/types.js';
 import { defaultConcurrency, runPool } from './pool.js';
-import { LayerSafetyChecker } from './safety.js';
+import { LayerSafetyChecker } from '../tar/index.js';
 import { FILE_READ_CHUNK } from './tar-pack.js';
 import type { BuildLog, BuiltLayer, LayerInput } from './types.js';
 

@@ -2,10 +2,11 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ClientOptions } from '../api/client.js';
 import type { CredentialsOptions } from '../credentials/options.js';
-import { defaultStoreRoot } from '../store/layout.js';
 import { redactSecrets } from '../errors.js';
 import type { CliRuntime } from './runtime.js';
 import { readLimits } from './limits.js';
+import { insecureRegistries, resolveStoreRoot } from './settings/resolve.js';
+import { startSpinner } from './spinner.js';
 
 export interface ConnectionFlags {
   insecure?: boolean;
@@ -27,13 +28,15 @@ export function credentialsOptions(rt: CliRuntime): CredentialsOptions {
   };
 }
 
-/** Resolves every effect the library needs from flags and the environment, once. */
+/**
+ * Resolves every effect the library needs, once: a flag, else the environment, else hubctl's
+ * settings file (`hubctl config`), else the default.
+ */
 export async function clientOptions(rt: CliRuntime, flags: ConnectionFlags = {}): Promise<ClientOptions> {
   const g = rt.globals();
-  const home = homedir();
   const configDir = dockerConfigDir(rt);
   const options: ClientOptions = {
-    storeRoot: g.root ?? defaultStoreRoot(rt.env, home),
+    storeRoot: resolveStoreRoot(rt),
     certsDirs: [join(configDir, 'certs.d'), '/etc/docker/certs.d'],
     env: rt.env,
     userAgent: 'hubctl/0.1',
@@ -41,7 +44,13 @@ export async function clientOptions(rt: CliRuntime, flags: ConnectionFlags = {})
   const { helperTimeoutMs: _helper, ...timeouts } = readLimits(rt.env);
   Object.assign(options, timeouts);
   if (flags.insecure) options.insecure = true;
+  const insecure = insecureRegistries(rt);
+  if (insecure.length > 0) options.insecureRegistries = insecure;
   if (flags.caFile) options.caFile = flags.caFile;
+  options.onStoreLockWait = (what) => {
+    const spin = startSpinner(rt.out, `Waiting for another hubctl to release the lock on ${what}`);
+    return () => spin.stop();
+  };
   if (g.debug) options.debug = (line) => rt.out.info(`DEBUG ${redactSecrets(line)}`);
   const credentials = await loadCredentialSource(rt);
   if (credentials) options.credentials = credentials;

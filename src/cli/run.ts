@@ -5,22 +5,22 @@
  */
 import { createRequire } from 'node:module';
 import type * as CommanderModule from 'commander';
-import { createOutput } from './output.js';
+import { createCliOutput } from './output.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { declareCommands } from './commands/table.js';
 import type { CliRuntime } from './runtime.js';
-import { VERSION } from '../version.js';
 import { ignoreSelfSignalsAfterInterrupt } from './signals.js';
 import { EXIT_BROKEN_PIPE, isBrokenPipe, watchStdio } from './pipes.js';
+import { createProgram } from './program.js';
 
 // commander is CommonJS: require() skips the ESM wrapper's export scan (~20 ms of every start).
-const { Command, CommanderError } = createRequire(import.meta.url)('commander') as typeof CommanderModule;
+const { CommanderError } = createRequire(import.meta.url)('commander') as typeof CommanderModule;
 
 const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** Parses argv, runs one command, and resolves with the exit code. */
 export async function run(argv: string[]): Promise<number> {
-  const out = createOutput();
+  const out = await createCliOutput();
   const controller = new AbortController();
   let interrupts = 0;
   let takenOver: ((signal: NodeJS.Signals, count: number) => void) | undefined;
@@ -47,19 +47,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   ignoreSelfSignalsAfterInterrupt(() => interrupts > 0);
 
-  const program = new Command('hubctl')
-    .description('Daemonless client for container registries: login, search, pull, push, build')
-    .version(VERSION, '-v, --version', 'print the version')
-    .option('-D, --debug', 'print redacted HTTP traffic and error causes on stderr')
-    .option('--config <dir>', 'docker client config directory (default $DOCKER_CONFIG or ~/.docker)')
-    .option('--root <dir>', 'image store directory (default $HUBCTL_STORE or ~/.local/share/hubctl/store)')
-    .option('--hub-url <url>', 'Docker Hub API for `hubctl hub` (default $HUBCTL_HUB_URL or https://hub.docker.com)')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({
-      writeOut: (s) => process.stdout.write(s),
-      writeErr: (s) => process.stderr.write(s),
-    })
-    .exitOverride();
+  const program = createProgram();
 
   const runtime: CliRuntime = {
     out,

@@ -1,5 +1,5 @@
 export type { Credential, CredentialSource } from './types.js';
-export type { CredentialsOptions, KeytarLike, SpawnFn } from './options.js';
+export type { CredentialsOptions, KeyringLike, SpawnFn } from './options.js';
 export { dockerConfigPath, authFilePaths, preferencesDir, DEFAULT_HELPER_TIMEOUT_MS } from './options.js';
 export {
   DOCKER_HUB_CONFIG_KEY,
@@ -17,13 +17,14 @@ export type { CredentialBackend } from './backend.js';
 export type { HelperOptions } from './helper.js';
 export { createHelperBackend, TOKEN_USERNAME } from './helper.js';
 export type { KeychainOptions } from './keychain.js';
-export { createKeychainBackend, loadKeytar, DEFAULT_KEYCHAIN_SERVICE } from './keychain.js';
+export { createKeychainBackend, loadKeyring, DEFAULT_KEYCHAIN_SERVICE } from './keychain.js';
 export type { Preferences, StoreKind } from './preferences.js';
 export { openPreferences, isStoreKind, STORE_KINDS } from './preferences.js';
 export type { AuthFileMatch } from './auth-file.js';
 export { findInAuthFiles } from './auth-file.js';
 export type { CredentialOrigin, FoundCredential, FindOptions, SourceOptions } from './resolver.js';
-export { createCredentialSource, findCredential, isCredentialError } from './resolver.js';
+export { createCredentialSource, findCredential, isCredentialError, keychainBackend } from './resolver.js';
+export { legacyKeytar, type LegacyKeytar, type LegacyItem } from './legacy-keytar.js';
 export type { EraseResult, SaveOptions, SaveResult } from './login-store.js';
 export { eraseCredential, saveCredential, storedUsername } from './login-store.js';
 export { plaintextWarningText } from './messages.js';

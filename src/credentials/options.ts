@@ -7,8 +7,8 @@ export type SpawnFn = (command: string, args: readonly string[], options: SpawnO
 
 export const defaultSpawn: SpawnFn = (command, args, options) => nodeSpawn(command, [...args], options);
 
-/** The OS keychain as hubctl uses it (a subset of keytar's API). */
-export interface KeytarLike {
+/** The OS keychain as hubctl uses it (keytar's API, which keychain.ts builds over @napi-rs/keyring). */
+export interface KeyringLike {
   getPassword(service: string, account: string): Promise<string | null>;
   setPassword(service: string, account: string, password: string): Promise<void>;
   deletePassword(service: string, account: string): Promise<boolean>;
@@ -25,8 +25,10 @@ export interface CredentialsOptions {
   spawn?: SpawnFn;
   /** Timeout for one helper run, in ms (default 30 000). */
   helperTimeoutMs?: number;
-  /** Loads the keychain binding (default: a lazy `import('keytar')`). */
-  loadKeytar?: () => Promise<KeytarLike>;
+  /** Loads the keychain binding (default: a lazy `import('@napi-rs/keyring')`). */
+  loadKeyring?: () => Promise<KeyringLike>;
+  /** On Linux, read (and move over) items keytar wrote, over the D-Bus session bus in `env` (default true). */
+  readLegacyKeytar?: boolean;
   /** Keychain service name (default `hubctl`). */
   keychainService?: string;
   /** Directory of hubctl's own preferences (default `$XDG_CONFIG_HOME/hubctl` or `<home>/.config/hubctl`). */

@@ -5,11 +5,11 @@
  * Only one thing is recorded per server: which store `hubctl login --store` put it in. The resolver
  * uses it to ask the keychain for servers that live there (docker's config knows nothing about it).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type Conf from 'conf';
 import { storeError } from '../errors.js';
-import { assertRegularOrAbsent } from '../fs/read-regular.js';
+import { assertRegularOrAbsent, readRegularFileSync } from '../fs/read-regular.js';
 import { preferencesDir, type CredentialsOptions } from './options.js';
 import { configKey } from './server-key.js';
 
@@ -39,16 +39,33 @@ type ConfClass = typeof Conf;
 const loadConf = async (): Promise<ConfClass> => (await import('conf')).default;
 
 /**
- * Opens the preference file (created on first write, mode 0600). conf (and what it loads) is
- * imported only when the file exists or something is written: a pull never pays for it.
+ * Opens the preference file (created on first write, mode 0600). Reads are a plain JSON parse; conf
+ * (and ajv, ~200 ms to import) is loaded only to write, so a pull never pays for it.
  */
 export async function openPreferences(opts: CredentialsOptions): Promise<Preferences> {
   const cwd = preferencesDir(opts);
   const file = path.join(cwd, 'preferences.json');
-  // conf reads it with readFileSync: a FIFO or a device there must be refused before that
-  assertRegularOrAbsent(file, { what: 'hubctl preferences file', maxBytes: 1024 * 1024 });
-  let ConfCtor: ConfClass | undefined = existsSync(file) ? await loadConf() : undefined;
+  let ConfCtor: ConfClass | undefined;
   let conf: Conf<PreferenceData> | undefined;
+  let plain: PreferenceData | undefined;
+  const invalid = (why: string, cause?: unknown) =>
+    storeError('PREFERENCES_INVALID', `cannot use hubctl's preferences ${file}: ${why}`, { hint: `fix or remove ${file}`, cause });
+  const readPlain = (): PreferenceData => {
+    if (conf !== undefined) return conf.store;
+    if (plain !== undefined) return plain;
+    // a regular file only: a FIFO or a device there is refused unread (src/fs/read-regular.ts)
+    const bytes = readRegularFileSync(file, { what: 'hubctl preferences file', maxBytes: 1024 * 1024 });
+    if (bytes === undefined) return (plain = {});
+    const text = bytes.toString('utf8');
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (e) {
+      throw invalid((e as Error).message, e);
+    }
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) throw invalid('not a JSON object');
+    return (plain = data as PreferenceData);
+  };
   // Conf creates its directory when constructed: open it only to write or when the file exists,
   // so that a lookup never leaves ~/.config/hubctl behind.
   const open = (): Conf<PreferenceData> => {
@@ -73,9 +90,10 @@ export async function openPreferences(opts: CredentialsOptions): Promise<Prefere
       });
     }
   };
-  const read = <K extends keyof PreferenceData>(key: K): PreferenceData[K] | undefined =>
-    conf === undefined && (ConfCtor === undefined || !existsSync(file)) ? undefined : open().get(key);
+  const read = <K extends keyof PreferenceData>(key: K): PreferenceData[K] | undefined => readPlain()[key];
   const writable = async (): Promise<Conf<PreferenceData>> => {
+    // conf reads it with readFileSync when it opens: a FIFO or a device there must be refused before that
+    assertRegularOrAbsent(file, { what: 'hubctl preferences file', maxBytes: 1024 * 1024 });
     ConfCtor ??= await loadConf();
     return open();
   };

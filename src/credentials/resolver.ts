@@ -17,10 +17,11 @@ import type { CredentialBackend } from './backend.js';
 import { authsOf, credHelpersOf, credsStoreOf, readDockerConfig, type DockerConfigFile } from './config-file.js';
 import { createHelperBackend } from './helper.js';
 import { createKeychainBackend } from './keychain.js';
-import type { CredentialsOptions } from './options.js';
+import { envOf, type CredentialsOptions } from './options.js';
 import { openPreferences } from './preferences.js';
 import { helperServerUrl, matchingKeys, registryHost } from './server-key.js';
 import type { Credential, CredentialSource } from './types.js';
+import { legacyKeytar } from './legacy-keytar.js';
 
 export type CredentialOrigin = 'helper' | 'store' | 'file' | 'keychain' | 'authfile';
 
@@ -71,7 +72,8 @@ export function helperBackend(choice: HelperChoice, config: DockerConfigFile, op
 }
 
 export function keychainBackend(opts: CredentialsOptions): CredentialBackend {
-  return createKeychainBackend({ service: opts.keychainService, loadKeytar: opts.loadKeytar });
+  const legacy = process.platform === 'linux' && opts.readLegacyKeytar !== false ? legacyKeytar(envOf(opts)) : undefined;
+  return createKeychainBackend({ service: opts.keychainService, loadKeyring: opts.loadKeyring, ...(legacy ? { legacy } : {}) });
 }
 
 /** Finds a registry's credential and says where it came from; undefined = anonymous. */

@@ -115,6 +115,7 @@ export async function searchImages(options: SearchOptions): Promise<SearchOutcom
       for (const r of page.results) {
         if (results.length < limit) results.push(r);
       }
+      options.onPage?.(page, results.length);
       if (results.length >= limit) break;
     }
   } catch (e) {

@@ -73,6 +73,8 @@ export interface SearchOptions {
   onWarning?: (message: string) => void;
   /** Called when the page cap stops a search before its results ended. */
   onCapped?: () => void;
+  /** Called after each page with the rows kept so far (the CLI's spinner shows it). */
+  onPage?: (page: SearchPage, kept: number) => void;
 }
 
 export interface SearchOutcome {

@@ -36,6 +36,8 @@ export interface ImageStoreOptions {
   smallBlobBytes?: number;
   /** Remove what killed hubctl processes left (staging directories, blob locks; see sweep.ts) on open (default true). */
   sweep?: boolean;
+  /** Called when another process holds the index lock and this one waits; returns what to call when the wait ends. */
+  onLockWait?: (what: string) => (() => void) | undefined;
 }
 
 export interface StoreEntry {
@@ -56,6 +58,7 @@ export class ImageStore implements Source, Destination {
   private readonly lockTimeoutMs: number;
   private readonly lockStaleMs: number;
   private readonly lease: Lease;
+  private readonly onLockWait: ImageStoreOptions['onLockWait'];
 
   private constructor(
     readonly root: string,
@@ -65,6 +68,7 @@ export class ImageStore implements Source, Destination {
     this.now = options.now ?? Date.now;
     this.lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
     this.lockStaleMs = options.lockStaleMs ?? DEFAULT_LOCK_STALE_MS;
+    this.onLockWait = options.onLockWait;
     this.blobs = new BlobStore(this.layout, {
       now: this.now,
       lockStaleMs: this.lockStaleMs,
@@ -186,6 +190,7 @@ export class ImageStore implements Source, Destination {
         staleMs: this.lockStaleMs,
         now: this.now,
         what: 'the image store index',
+        ...(this.onLockWait ? { onWait: () => this.onLockWait?.('the image store index') } : {}),
       },
       fn,
     );

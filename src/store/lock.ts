@@ -23,6 +23,8 @@ export interface LockOptions {
   signal?: AbortSignal;
   /** What the lock protects, for error messages. */
   what?: string;
+  /** Called once when the lock is found held by a live holder; the function it returns, when the wait ends. */
+  onWait?: (holder: LockInfo) => (() => void) | undefined;
 }
 
 export interface LockInfo {
@@ -149,26 +151,40 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
   const started = Date.now();
   let delay = 5;
   let lastHolder: LockInfo | undefined;
-  for (;;) {
-    if (options.signal?.aborted) throw interrupted(options.signal);
-    const info = await tryCreate(path, now);
-    if (info) return holdLock(path, info, staleMs, now);
-    const cur = await readLockInfo(path);
-    if (!cur) continue; // released between our attempt and the read: try again at once
-    lastHolder = cur.info;
-    if (isStale(cur, staleMs, now)) {
-      await breakStale(path, cur.raw, staleMs, now);
-      continue;
+  let waitEnded: (() => void) | undefined;
+  try {
+    return await acquireLoop();
+  } finally {
+    waitEnded?.();
+  }
+
+  async function acquireLoop(): Promise<LockHandle> {
+    for (;;) {
+      if (options.signal?.aborted) throw interrupted(options.signal);
+      const info = await tryCreate(path, now);
+      if (info) return holdLock(path, info, staleMs, now);
+      const cur = await readLockInfo(path);
+      if (!cur) continue; // released between our attempt and the read: try again at once
+      lastHolder = cur.info;
+      if (isStale(cur, staleMs, now)) {
+        await breakStale(path, cur.raw, staleMs, now);
+        continue;
+      }
+      if (Date.now() - started >= timeoutMs) {
+        const who = lastHolder ? `pid ${lastHolder.pid} on ${lastHolder.host} since ${lastHolder.time}` : 'another process';
+        throw storeError(
+          'STORE_LOCKED',
+          `timed out after ${timeoutMs} ms waiting for the lock on ${options.what ?? path}, held by ${who}`,
+          {
+            hint: `another hubctl is using the store; retry when it finishes, or delete ${path} if no hubctl process is running`,
+            details: { path, holder: lastHolder },
+          },
+        );
+      }
+      if (waitEnded === undefined && options.onWait && cur.info) waitEnded = options.onWait(cur.info) ?? (() => undefined);
+      await sleep(delay * (0.5 + Math.random()), options.signal);
+      delay = Math.min(delay * 2, 200);
     }
-    if (Date.now() - started >= timeoutMs) {
-      const who = lastHolder ? `pid ${lastHolder.pid} on ${lastHolder.host} since ${lastHolder.time}` : 'another process';
-      throw storeError('STORE_LOCKED', `timed out after ${timeoutMs} ms waiting for the lock on ${options.what ?? path}, held by ${who}`, {
-        hint: `another hubctl is using the store; retry when it finishes, or delete ${path} if no hubctl process is running`,
-        details: { path, holder: lastHolder },
-      });
-    }
-    await sleep(delay * (0.5 + Math.random()), options.signal);
-    delay = Math.min(delay * 2, 200);
   }
 }
 

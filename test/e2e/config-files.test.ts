@@ -89,4 +89,27 @@ describe('config.json that is not a regular file', () => {
     expect(r.code, r.stderr).toBe(7);
     expect(r.stderr).toContain(`CA file ${fifo} is a FIFO`);
   });
+
+  it("hubctl's settings file (XDG_CONFIG_HOME/hubctl/config.json) and preferences file that are FIFOs: refused with their path, no hang", async () => {
+    const { env } = await configWith(() => undefined);
+    const xdg = join(root, `xdg-${n}`);
+    await mkdir(join(xdg, 'hubctl'), { recursive: true });
+    const settings = join(xdg, 'hubctl', 'config.json');
+    execFileSync('mkfifo', [settings]);
+    const r = await hubctl(['images'], { env: { ...env, XDG_CONFIG_HOME: xdg }, timeoutMs: 20_000 });
+    expect(r.code, r.stderr).toBe(7);
+    expect(r.stderr).toContain(`hubctl settings file ${settings} is a FIFO`);
+    const set = await hubctl(['config', 'set', 'hub-url', 'https://hub.example'], {
+      env: { ...env, XDG_CONFIG_HOME: xdg },
+      timeoutMs: 20_000,
+    });
+    expect(set.code, set.stderr).toBe(7);
+    expect((await lstat(settings)).isFIFO()).toBe(true);
+    await rm(settings);
+    const prefs = join(xdg, 'hubctl', 'preferences.json');
+    execFileSync('mkfifo', [prefs]);
+    const login = await hubctl(['logout', reg.host], { env: { ...env, XDG_CONFIG_HOME: xdg }, timeoutMs: 20_000 });
+    expect(login.stderr).toContain(`hubctl preferences file ${prefs} is a FIFO`);
+    expect((await lstat(prefs)).isFIFO()).toBe(true);
+  });
 });

@@ -39,12 +39,17 @@ const COMMANDS = [
   'logout',
   'autobuild',
   'hub',
+  'completion',
 ];
 /** Subcommands of the groups above. */
 const SUBCOMMANDS = [
   ['index', 'create'],
   ['image', 'prune'],
   ['system', 'df'],
+  ['config', 'list'],
+  ['config', 'get'],
+  ['config', 'set'],
+  ['config', 'unset'],
 ];
 /** The declaration files help loads: the table and each group's declare.ts (cheap, no command modules). */
 const isDeclaration = (f: string) => f === 'cli/commands/table.js' || /^cli\/commands\/(?:[\w-]+\/)?declare(?:-[a-z]+)?\.js$/.test(f);

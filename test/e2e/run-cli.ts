@@ -40,7 +40,10 @@ export function hubctl(args: string[], options: CliOptions = {}): Promise<CliRes
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      // Node's own warnings are never part of hubctl's output (CI runs every e2e test on Node 20 and 24)
+      const warning = /(Deprecation|Experimental)Warning/.exec(stderr);
+      if (warning) reject(new Error(`hubctl ${args.join(' ')} printed a Node warning on ${process.version}:\n${stderr}`));
+      else resolve({ code, stdout, stderr });
     });
     child.stdin.end(options.input ?? '');
   });
@@ -64,7 +67,8 @@ export function hubctlOnTerminal(args: string[], options: TerminalOptions): Prom
   const columns = options.columns ?? 80;
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qfec', `stty cols ${columns} rows 50; exec ${quoted}`, '/dev/null'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm', ...options.env },
+      // NO_COLOR: the tests read words and widths; colour on a terminal is terminal.test.ts's
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm', NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let screen = '';

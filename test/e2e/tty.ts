@@ -16,7 +16,8 @@ export function onTty(
   const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qec', command, '/dev/null'], {
-      env: { PATH: process.env.PATH, TERM: 'xterm', ...env },
+      // NO_COLOR: these tests read the prompts' words; colour on a terminal is terminal.test.ts's
+      env: { PATH: process.env.PATH, TERM: 'xterm', NO_COLOR: '1', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let screen = '';

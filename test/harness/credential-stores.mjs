@@ -1,6 +1,6 @@
 // Real credential stores for tests, isolated in a directory: a `pass` store with a throw-away gpg key
 // (for docker-credential-pass) and a private D-Bus session with gnome-keyring (the Secret Service, for
-// keytar and docker-credential-secretservice). Both run headless.
+// the keyring module and docker-credential-secretservice). Both run headless.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';

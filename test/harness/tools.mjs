@@ -7,7 +7,7 @@ import { packagesOf, SYSTEM_DEPS } from '../../scripts/system-deps.mjs';
 /** @typedef {{ name: string, purpose: string, apt: string }} ToolSpec */
 
 /** Programs the tests cannot run without: the commands of scripts/system-deps.mjs (the one list) for `test`. @type {ToolSpec[]} */
-export const REQUIRED_TOOLS = SYSTEM_DEPS.filter((d) => d.for.includes('test') && d.probe !== 'dpkg').map((d) => ({
+export const REQUIRED_TOOLS = SYSTEM_DEPS.filter((d) => d.for.includes('test') && d.probe !== 'dpkg' && !d.optional).map((d) => ({
   name: d.name,
   purpose: d.purpose,
   apt: d.package,

@@ -44,6 +44,11 @@ export interface BuildahBuildOptions {
   concurrency?: number;
   signal?: AbortSignal;
   onLog?: BuildLog;
+  /**
+   * Told about a wait without log lines (buildah's storage set up, the bases handed over); returns what
+   * to call when it ends. The CLI shows a spinner.
+   */
+  onWait?: (what: string) => (() => void) | undefined;
 }
 
 /** Where buildah keeps its images and state for a store (a cache: removing it loses nothing). */
@@ -71,15 +76,28 @@ export async function buildWithBuildah(o: BuildahBuildOptions): Promise<BuildRes
   const name = `localhost/hubctl-build-${randomBytes(8).toString('hex')}:latest`;
   const out = new BudOutput(log);
   let built = false;
-  const b = await Buildah.open(o.buildah, buildahDir(o.storeRoot), {
-    env: o.env,
-    tmpDir: work,
-    ...(o.signal ? { signal: o.signal } : {}),
-    ...(o.storageDriver ? { driver: o.storageDriver } : {}),
-  });
+  let waitEnded = o.onWait?.('Starting buildah');
+  const endWait = () => {
+    waitEnded?.();
+    waitEnded = undefined;
+  };
+  let b: Buildah;
+  try {
+    b = await Buildah.open(o.buildah, buildahDir(o.storeRoot), {
+      env: o.env,
+      tmpDir: work,
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.storageDriver ? { driver: o.storageDriver } : {}),
+    });
+  } catch (e) {
+    endWait();
+    await rm(work, { recursive: true, force: true });
+    throw e;
+  }
   const unregister = await registerBuild(b.paths.dir);
   try {
     await handOverBases(b, o.storeRoot, bases, {});
+    endWait();
     const rewritten = rewriteDigestFroms(await readFile(o.dockerfile, 'utf8'), plan.stages, o.parsed.escape);
     const dockerfile = rewritten === undefined ? resolve(o.dockerfile) : join(work, 'Dockerfile');
     if (rewritten !== undefined) await writeFile(dockerfile, rewritten);
@@ -115,6 +133,7 @@ export async function buildWithBuildah(o: BuildahBuildOptions): Promise<BuildRes
     for (const t of tags) log(`Successfully tagged ${familiarString(parseReference(t))}`);
     return result;
   } finally {
+    endWait();
     // Not under the build's signal: after Ctrl-C, buildah has removed its container; this removes the images.
     const quiet = b.withoutSignal();
     await removeImages(quiet, built ? [name, ...out.images] : out.images).catch(() => undefined);

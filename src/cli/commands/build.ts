@@ -6,6 +6,7 @@ import { familiarString, parseReference } from '../../ref/reference.js';
 import { usageError } from '../../errors.js';
 import type { CliRuntime } from '../runtime.js';
 import { withClient } from '../with-client.js';
+import { startSpinner } from '../spinner.js';
 
 export interface BuildFlags {
   tag: string[];
@@ -63,6 +64,11 @@ export async function buildCommand(rt: CliRuntime, context: string | undefined, 
           ...(opts.target !== undefined ? { target: opts.target } : {}),
           buildArgs: keyValues('--build-arg', opts.buildArg),
           labels: keyValues('--label', opts.label),
+          // buildah's start-up (storage, bases handed over) prints nothing for a while
+          onWait: (what: string) => {
+            const spin = startSpinner(rt.out, what, { quiet });
+            return () => spin.stop();
+          },
         })
       : api.buildFromLayers(client, {
           ...common,

@@ -18,6 +18,7 @@ import type { StoreKind } from '../../credentials/preferences.js';
 import { clientOptions, credentialsOptions } from '../client-options.js';
 import type { CliRuntime } from '../runtime.js';
 import { readStdin } from '../read-stdin.js';
+import { withSpinner } from '../spinner.js';
 
 export const PASSWORD_FLAG_WARNING = 'WARNING! Using --password via the CLI is insecure. Use --password-stdin.';
 const REGISTER_SUGGEST =
@@ -69,7 +70,10 @@ export async function loginCommand(rt: CliRuntime, serverArg: string | undefined
 
   const client = createClient(await clientOptions(rt, flags));
   try {
-    const run = (user: string, pass: string) => api.login(client, server, { ...storeChoice, username: user, password: pass });
+    const run = (user: string, pass: string) =>
+      withSpinner(out, `Verifying credentials with ${server.registry}`, () =>
+        api.login(client, server, { ...storeChoice, username: user, password: pass }),
+      );
     let result: Awaited<ReturnType<typeof run>> | undefined;
 
     // docker: with neither -u nor -p, the stored username and password are tried first

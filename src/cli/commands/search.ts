@@ -2,6 +2,7 @@
 import { validateSearchOptions, searchImages, renderCompiled } from '../../search/index.js';
 import type { CliRuntime } from '../runtime.js';
 import { withClient } from '../with-client.js';
+import { withSpinner } from '../spinner.js';
 
 export interface SearchFlags {
   filter: string[];
@@ -22,7 +23,16 @@ export async function searchCommand(rt: CliRuntime, term: string, opts: SearchFl
   });
   for (const w of v.warnings) rt.out.warn(w);
   const out = await withClient(rt, opts, (client) =>
-    searchImages({ transportFactory: (host) => client.transport(host), term, limit: v.limit, filters: v.filters, signal: rt.signal }),
+    withSpinner(rt.out, `Searching for ${term}`, (spin) =>
+      searchImages({
+        transportFactory: (host) => client.transport(host),
+        term,
+        limit: v.limit,
+        filters: v.filters,
+        signal: rt.signal,
+        onPage: (page, kept) => spin.update(`Searching for ${term}: page ${page.page}, ${kept} of ${v.limit} found`),
+      }),
+    ),
   );
   for (const w of out.warnings) rt.out.warn(w);
   for (const line of renderCompiled(v.compiledFormat, out.results, v.noTrunc)) rt.out.data(line);

@@ -23,6 +23,7 @@ import type { VersionFlags } from './version.js';
 import { CA_FILE, INSECURE, collect } from './declare-common.js';
 import { declareRegistryCommands } from './registry/declare.js';
 import { declareStoreCommands } from './store/declare.js';
+import { declareMetaCommands } from './meta/declare.js';
 
 const SERVER = 'registry: host[:port], https://host:port/, or docker.io (default)';
 
@@ -189,4 +190,5 @@ export function declareCommands(program: Command, rt: CliRuntime): void {
   declareAutobuildCommands(program, rt);
   declareWebhookCommands(program, rt);
   declareHubCommands(program, rt);
+  declareMetaCommands(program, rt);
 }

@@ -38,8 +38,21 @@ afterAll(async () => {
 describe('buildFromDockerfile through buildah (library)', () => {
   it('on the vfs driver; a storage made with one driver is not silently reused with another', async () => {
     const dir = await context('vfs', { Dockerfile: `FROM ${base}\nRUN echo vfs > /driver.txt\n` });
-    const result = await buildFromDockerfile(client, { context: dir, tags: ['me/vfs:1'], buildahStorageDriver: 'vfs' });
+    // the start-up wait (the CLI's spinner) is announced, and over before buildah's first line
+    const seen: string[] = [];
+    const result = await buildFromDockerfile(client, {
+      context: dir,
+      tags: ['me/vfs:1'],
+      buildahStorageDriver: 'vfs',
+      onWait: (what) => {
+        seen.push(`wait: ${what}`);
+        return () => seen.push('wait over');
+      },
+      onLog: (line) => void seen.push(line),
+    });
     expect(result.engine).toBe('buildah');
+    expect(seen.slice(0, 2)).toEqual(['wait: Starting buildah', 'wait over']);
+    expect(seen.filter((l) => l.startsWith('wait'))).toHaveLength(2);
     expect(result.tags).toEqual(['docker.io/me/vfs:1']);
     expect((await stat(join(root, 'store', '.hubctl', 'buildah', 'root', 'vfs-images'))).isDirectory()).toBe(true);
     const bundle = join(root, 'vfs-bundle');

@@ -246,12 +246,12 @@ describe('errors before storing', () => {
 
   it('--store keychain without a keychain binding is a clear store error pointing to a helper', async () => {
     const { creds, client } = await setup();
-    const { loadKeytar } = await import('../../../src/credentials/index.js');
+    const { loadKeyring } = await import('../../../src/credentials/index.js');
     const failing = {
       ...creds,
-      loadKeytar: () =>
-        loadKeytar(async () => {
-          throw new Error("Cannot find package 'keytar'");
+      loadKeyring: () =>
+        loadKeyring(async () => {
+          throw new Error("Cannot find package '@napi-rs/keyring'");
         }),
     };
     await expect(

@@ -138,7 +138,7 @@ describe('docker-credential-pass', () => {
   });
 });
 
-// ---------- the Secret Service: keychain (keytar) and docker-credential-secretservice ----------
+// ---------- the Secret Service: keychain (@napi-rs/keyring) and docker-credential-secretservice ----------
 
 describe('Secret Service on a private D-Bus session', () => {
   let keyring: Awaited<ReturnType<typeof startKeyringSession>> | undefined;
@@ -148,7 +148,7 @@ describe('Secret Service on a private D-Bus session', () => {
   beforeAll(async () => {
     base = join(root, 'kc');
     keyring = await startKeyringSession(base);
-    // the binary (and keytar in it) reads the bus address from its own environment
+    // the binary (and the keyring in it) reads the bus address from its own environment
     env = { ...keyring.env, XDG_CONFIG_HOME: join(keyring.home, '.config'), HUBCTL_STORE: join(base, 'images') };
   });
 

@@ -156,11 +156,7 @@ describe('writeArchive and extractArchive', () => {
     ['absolute symlink', [{ name: 'a', type: 'symlink', linkname: '/etc' }], /absolute/],
     ['hardlink escaping', [{ name: 'a', type: 'link', linkname: '../x' }], /escapes/],
     ['device', [{ name: 'null', type: 'character-device' }], /character-device/],
-    [
-      '"./"+"/" symlink escaping (builder/safety normalizes .//a to /a)',
-      [{ name: './/a', type: 'symlink', linkname: '../../etc' }],
-      /escapes/,
-    ],
+    ['"./"+"/" symlink escaping (tar/safety normalizes .//a to /a)', [{ name: './/a', type: 'symlink', linkname: '../../etc' }], /escapes/],
   ])('refuses an archive entry: %s, writing nothing outside the staging dir', async (_what, entries, message) => {
     const d = await dir();
     await expect(extractArchive(Readable.from([await tarOf(entries)]), d)).rejects.toThrow(message);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LayerProgress } from '../../../src/cli/progress.js';
 import type { Output } from '../../../src/cli/output.js';
+import { PLAIN } from '../../../src/cli/colors.js';
 
 /** A terminal of `columns` that keeps what was written to stderr. */
 function terminal(columns: number, interactive = true) {
@@ -9,6 +10,7 @@ function terminal(columns: number, interactive = true) {
   const out: Output = {
     interactive,
     color: false,
+    styles: PLAIN,
     stderr: { columns, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream,
     data: () => undefined,
     info: (l) => info.push(l),

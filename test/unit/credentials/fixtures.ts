@@ -1,7 +1,7 @@
 import { mkdtemp, mkdir, rm, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { CredentialsOptions, KeytarLike } from '../../../src/credentials/index.js';
+import type { CredentialsOptions, KeyringLike } from '../../../src/credentials/index.js';
 
 export interface Sandbox {
   root: string;
@@ -91,8 +91,8 @@ process.stdin.on('end', () => {
   await chmod(p, 0o755);
 }
 
-/** An in-memory keytar. */
-export function fakeKeytar(): KeytarLike & { items: Map<string, string> } {
+/** An in-memory keychain with keytar's API. */
+export function fakeKeyring(): KeyringLike & { items: Map<string, string> } {
   const items = new Map<string, string>();
   const k = (s: string, a: string) => `${s}\u0000${a}`;
   return {

@@ -4,13 +4,13 @@ import * as path from 'node:path';
 import {
   eraseCredential,
   findCredential,
-  loadKeytar,
+  loadKeyring,
   openPreferences,
   plaintextWarningText,
   saveCredential,
   storedUsername,
 } from '../../../src/credentials/index.js';
-import { b64, fakeHelper, fakeKeytar, sandbox, type Sandbox } from './fixtures.js';
+import { b64, fakeHelper, fakeKeyring, sandbox, type Sandbox } from './fixtures.js';
 
 let box: Sandbox;
 beforeEach(async () => {
@@ -85,14 +85,14 @@ describe('saveCredential', () => {
   });
 
   it('--store keychain stores JSON in the keychain, remembers it, and the next login goes there too', async () => {
-    const keytar = fakeKeytar();
-    const opts = { ...box.opts, loadKeytar: async () => keytar };
+    const keyring = fakeKeyring();
+    const opts = { ...box.opts, loadKeyring: async () => keyring };
     expect(await saveCredential('localhost:5000', { username: 'u', password: 'p' }, { ...opts, store: 'keychain' })).toEqual({
       store: 'keychain',
       where: 'the OS keychain',
       plaintextWarning: false,
     });
-    expect(JSON.parse((await keytar.getPassword('hubctl', 'localhost:5000'))!)).toEqual({ username: 'u', secret: 'p' });
+    expect(JSON.parse((await keyring.getPassword('hubctl', 'localhost:5000'))!)).toEqual({ username: 'u', secret: 'p' });
     expect((await openPreferences(opts)).storeFor('localhost:5000')).toBe('keychain');
     expect(await saveCredential('localhost:5000', { username: 'u2', identityToken: 't' }, opts)).toMatchObject({ store: 'keychain' });
     expect(await findCredential('localhost:5000', opts)).toMatchObject({
@@ -103,13 +103,13 @@ describe('saveCredential', () => {
     await expect(stat(box.configPath)).rejects.toThrow();
   });
 
-  it('a missing keytar is KEYCHAIN_UNAVAILABLE pointing to credential helpers', async () => {
-    const err = await loadKeytar(async () => {
-      throw new Error("Cannot find package 'keytar'");
+  it('a missing keyring module is KEYCHAIN_UNAVAILABLE pointing to credential helpers', async () => {
+    const err = await loadKeyring(async () => {
+      throw new Error("Cannot find package '@napi-rs/keyring'");
     }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE' });
     expect((err as { hint: string }).hint).toMatch(/credential helper/);
-    expect(typeof (await loadKeytar()).getPassword).toBe('function');
+    expect(typeof (await loadKeyring()).getPassword).toBe('function');
   });
 
   it('refuses an empty credential', async () => {
@@ -146,11 +146,11 @@ describe('eraseCredential', () => {
   });
 
   it('erases from the keychain when hubctl put it there', async () => {
-    const keytar = fakeKeytar();
-    const opts = { ...box.opts, loadKeytar: async () => keytar };
+    const keyring = fakeKeyring();
+    const opts = { ...box.opts, loadKeyring: async () => keyring };
     await saveCredential('ghcr.io', { username: 'u', password: 'p' }, { ...opts, store: 'keychain' });
     expect(await eraseCredential('ghcr.io', opts)).toEqual({ erased: true, where: ['the OS keychain'], remaining: [] });
-    expect(keytar.items.size).toBe(0);
+    expect(keyring.items.size).toBe(0);
     expect((await openPreferences(opts)).storeFor('ghcr.io')).toBeUndefined();
   });
 
@@ -207,6 +207,13 @@ describe('preferences', () => {
     await writeConfig({ credsStore: 'fake' });
     await (await openPreferences(box.opts)).setDefaultStore('file');
     expect(await saveCredential('ghcr.io', { username: 'u', password: 'p' }, box.opts)).toMatchObject({ store: 'file' });
+  });
+
+  it('a broken preference file is a store error naming it (read without conf)', async () => {
+    const p = await openPreferences(box.opts);
+    await mkdir(path.dirname(p.path), { recursive: true });
+    await writeFile(p.path, '{"servers": ');
+    expect(() => p.storeFor('ghcr.io')).toThrow(expect.objectContaining({ kind: 'store', code: 'PREFERENCES_INVALID' }));
   });
 
   it('lookups do not create the preference file', async () => {

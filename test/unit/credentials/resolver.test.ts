@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { createCredentialSource, findCredential, openPreferences } from '../../../src/credentials/index.js';
-import { b64, fakeHelper, fakeKeytar, sandbox, type Sandbox } from './fixtures.js';
+import { b64, fakeHelper, fakeKeyring, sandbox, type Sandbox } from './fixtures.js';
 
 let box: Sandbox;
 beforeEach(async () => {
@@ -125,9 +125,9 @@ describe('lookup order', () => {
   });
 
   it('the keychain is asked first for servers hubctl stored there', async () => {
-    const keytar = fakeKeytar();
-    const opts = { ...box.opts, loadKeytar: async () => keytar };
-    await keytar.setPassword('hubctl', 'localhost:5000', JSON.stringify({ username: 'kc', secret: 'ks' }));
+    const keyring = fakeKeyring();
+    const opts = { ...box.opts, loadKeyring: async () => keyring };
+    await keyring.setPassword('hubctl', 'localhost:5000', JSON.stringify({ username: 'kc', secret: 'ks' }));
     await writeConfig({ auths: { 'localhost:5000': { auth: b64('file:x') } } });
     expect((await findCredential('localhost:5000', opts))?.source).toBe('file');
     await (await openPreferences(opts)).setStoreFor('localhost:5000', 'keychain');
@@ -141,12 +141,12 @@ describe('lookup order', () => {
   it('a preferred keychain that cannot load is a clear error pointing to helpers', async () => {
     const opts = {
       ...box.opts,
-      loadKeytar: async () => {
+      loadKeyring: async () => {
         throw Object.assign(new Error('x'), {});
       },
     };
     await (await openPreferences(opts)).setStoreFor('ghcr.io', 'keychain');
-    // loadKeytar injected as failing: the error from the loader propagates
+    // loadKeyring injected as failing: the error from the loader propagates
     await expect(findCredential('ghcr.io', opts)).rejects.toThrow();
   });
 });

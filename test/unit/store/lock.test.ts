@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { acquireLock, isLockLive, withLock } from '../../../src/store/index.js';
 import { tempDir } from './helpers.js';
 
@@ -29,6 +29,29 @@ describe('lock files', () => {
     await second;
     expect(order).toEqual(['first-release', 'second']);
     expect(existsSync(path)).toBe(false);
+  });
+
+  it('onWait: told once when the lock is held by a live holder, and when the wait ends (acquired or not)', async () => {
+    const path = join(dir, 'w.lock');
+    const first = await acquireLock(path);
+    const events: string[] = [];
+    const onWait = (holder: { pid: number }) => {
+      events.push(`wait ${holder.pid === process.pid}`);
+      return () => void events.push('end');
+    };
+    const second = acquireLock(path, { timeoutMs: 5_000, onWait });
+    await vi.waitFor(() => expect(events).toEqual(['wait true']), { timeout: 10_000, interval: 20 });
+    await first.release();
+    await (await second).release();
+    expect(events).toEqual(['wait true', 'end']);
+    // free lock: no wait, no call
+    await (await acquireLock(path, { onWait })).release();
+    expect(events).toHaveLength(2);
+    // a wait that times out still ends
+    const held = await acquireLock(path);
+    await expect(acquireLock(path, { timeoutMs: 100, onWait })).rejects.toMatchObject({ code: 'STORE_LOCKED' });
+    expect(events).toEqual(['wait true', 'end', 'wait true', 'end']);
+    await held.release();
   });
 
   it('serializes many concurrent critical sections', async () => {

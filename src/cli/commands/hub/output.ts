@@ -3,18 +3,30 @@ import { open } from 'node:fs/promises';
 import { HubctlError, usageError } from '../../../errors.js';
 import { readStdin } from '../../read-stdin.js';
 import type { CliRuntime } from '../../runtime.js';
+import { withSpinner } from '../../spinner.js';
 import { printList, renderTemplate, type Item, type View } from './print.js';
 
-/** What a HubList's collect() gives. */
-interface Collectable {
-  collect(): Promise<{ items: readonly unknown[]; total: number | undefined; more: boolean }>;
+/** A HubList: its items page by page, the total the Hub reported, and whether more were left. */
+interface PagedList extends AsyncIterable<unknown> {
+  readonly total: number | undefined;
+  readonly more: boolean;
 }
 
-/** Fetches a Hub list (up to its limit), prints it in the chosen format, and notes on stderr when more exist. */
-export async function showList(rt: CliRuntime, list: Collectable, format: string | undefined, view: View, what: string): Promise<void> {
-  const { items, total, more } = await list.collect();
+/**
+ * Fetches a Hub list (up to its limit) with a spinner counting the items on a terminal (a long list is
+ * many pages), prints it in the chosen format, and notes on stderr when more exist.
+ */
+export async function showList(rt: CliRuntime, list: PagedList, format: string | undefined, view: View, what: string): Promise<void> {
+  const items = await withSpinner(rt.out, `Listing ${what}`, async (spin) => {
+    const got: unknown[] = [];
+    for await (const item of list) {
+      got.push(item);
+      spin.update(`Listing ${what}: ${got.length}${list.total !== undefined ? ` of ${list.total}` : ''}`);
+    }
+    return got;
+  });
   printList(rt, items as Item[], format, view);
-  listNote(rt, items.length, total, more, what);
+  listNote(rt, items.length, list.total, list.more, what);
 }
 
 /** After a list cut at --limit: a note on stderr saying how to see the rest. */

@@ -14,6 +14,7 @@ import type { ForceFlags } from './declare-common.js';
 import { planPrune, pushedAt, requireFilter, type PruneFilters } from './prune-plan.js';
 import type { Item } from './print.js';
 import { withHub, type HubRuntime } from './session.js';
+import { withSpinner } from '../../spinner.js';
 
 export interface PruneFlags extends ForceFlags {
   keep?: string;
@@ -37,7 +38,7 @@ export async function tagPrune(rt: HubRuntime, target: string, flags: PruneFlags
   if (!flags.dryRun && !flags.force && process.stdin.isTTY !== true) await confirmDestructive(rt, `prune tags of ${repo}`, false);
 
   await withHub(rt, async (hub) => {
-    const { items } = await hub.listTags(namespace, name).collect();
+    const { items } = await withSpinner(rt.out, `Listing the tags of ${repo}`, () => hub.listTags(namespace, name).collect());
     const tags = (items as unknown as Item[]).map((t) => ({ name: String(t.name), pushedAt: pushedAt(t) }));
     const plan = planPrune(tags, filters, Date.now());
     const kept = plan.keptByKeep.length + plan.unselected.length;

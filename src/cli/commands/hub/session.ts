@@ -1,6 +1,7 @@
 /**
  * One HubClient per `hubctl hub` command, built from the flags and the environment once:
- * - the API: `--hub-url`, else `$HUBCTL_HUB_URL`, else https://hub.docker.com (plain http for loopback only);
+ * - the API: `--hub-url`, else `$HUBCTL_HUB_URL`, else the `hub-url` setting (`hubctl config`), else
+ *   https://hub.docker.com (resolveHubUrl; plain http for loopback only);
  * - the login: credential.ts (env vars, else the stored Docker Hub credential), read only when a request
  *   needs it, so public reads never run a credential helper;
  * - two-factor: `hub --otp CODE`; else a prompt when stdin is a terminal; else none, and the library's
@@ -14,6 +15,7 @@ import { defaultSleep } from '../../../http/retry.js';
 import type { HubClient } from '../../../hub/client.js';
 import type { HubClientOptions } from '../../../hub/options.js';
 import { readLimits } from '../../limits.js';
+import { resolveHubUrl, settingFromEnvOrFile } from '../../settings/index.js';
 import type { CliRuntime } from '../../runtime.js';
 import { ENV_PAIRS, resolveHubLogin, type HubLogin } from './credential.js';
 
@@ -37,7 +39,7 @@ export async function withHub<T>(
   const ctx: HubContext = { login: () => (login ??= resolveHubLogin(rt)) };
   const g = rt.globals();
   const otp = rt.hubFlags().otp;
-  const baseUrl = g.hubUrl ?? (rt.env.HUBCTL_HUB_URL || undefined);
+  const baseUrl = resolveHubUrl(rt, g.hubUrl);
   // HUBCTL_HEADERS_TIMEOUT, HUBCTL_REQUEST_TIMEOUT, HUBCTL_READ_TIMEOUT apply to the Hub API too
   const { helperTimeoutMs: _helper, ...timeouts } = readLimits(rt.env);
   let hub: HubClient;
@@ -63,7 +65,7 @@ export async function withHub<T>(
   } catch (e) {
     if (!(e instanceof HubctlError && e.code === 'INSECURE_URL')) throw e;
     throw usageError(e.code, e.message, {
-      hint: `use https:// (plain http is for loopback addresses only)${g.hubUrl === undefined ? '; the URL came from $HUBCTL_HUB_URL' : ''}`,
+      hint: `use https:// (plain http is for loopback addresses only)${g.hubUrl === undefined ? `; the URL came from ${urlSource(rt)}` : ''}`,
     });
   }
   try {
@@ -73,6 +75,11 @@ export async function withHub<T>(
   } finally {
     await hub.close();
   }
+}
+
+/** Where a Hub URL not given with --hub-url came from, for a hint. */
+function urlSource(rt: CliRuntime): string {
+  return settingFromEnvOrFile(rt, 'hub-url')?.source === 'file' ? 'the hub-url setting (hubctl config)' : '$HUBCTL_HUB_URL';
 }
 
 async function promptOtp(rt: CliRuntime): Promise<string> {

@@ -47,7 +47,9 @@ export function declareRegistryCommands(program: Command, rt: CliRuntime): void 
   connection(
     program
       .command('config')
-      .description('Print the config of an image on the registry')
+      .description(
+        "Print the config of an image on the registry; with list, get, set or unset: hubctl's own settings (a flag wins over the environment, which wins over these)",
+      )
       .argument('<reference>', 'NAME[:TAG|@DIGEST]')
       .option('--platform <os/arch[/variant]>', `${PLATFORM} (default: this machine's)`)
       .option('--raw', 'the exact bytes the registry served'),
