@@ -94,18 +94,27 @@ describe('raw uploads: the headers limit starts once the body is sent', () => {
   });
 });
 
+/** An HttpClient on its own undici agent, with the short headers limit and no retries. */
+async function withClient<T>(url: URL, use: (client: HttpClient) => Promise<T>): Promise<T> {
+  const agent = new Agent();
+  try {
+    const client = new HttpClient({
+      dispatcher: agent,
+      registry: url.host,
+      insecure: false,
+      headersTimeoutMs: HEADERS_MS,
+      policy: new RetryPolicy({ maxAttempts: 1 }),
+    });
+    return await use(client);
+  } finally {
+    await agent.close();
+  }
+}
+
 describe('HttpClient uploads through undici: the headers limit starts once the body is sent', () => {
   it('a streamed body that takes several headers timeouts to go out is answered', async () => {
     const { url, bodyBytes } = await serve('answer');
-    const agent = new Agent();
-    try {
-      const client = new HttpClient({
-        dispatcher: agent,
-        registry: url.host,
-        insecure: false,
-        headersTimeoutMs: HEADERS_MS,
-        policy: new RetryPolicy({ maxAttempts: 1 }),
-      });
+    await withClient(url, async (client) => {
       const res = await client.send({
         method: 'PATCH',
         url: url.href,
@@ -117,28 +126,14 @@ describe('HttpClient uploads through undici: the headers limit starts once the b
       expect(res.status).toBe(202);
       expect(bodyBytes()).toBe(6000);
       await res.discard();
-    } finally {
-      await agent.close();
-    }
+    });
   });
 
   it('a small request still has the limit from its start', async () => {
     const { url } = await serve('silent');
-    const agent = new Agent();
-    try {
-      const client = new HttpClient({
-        dispatcher: agent,
-        registry: url.host,
-        insecure: false,
-        headersTimeoutMs: HEADERS_MS,
-        policy: new RetryPolicy({ maxAttempts: 1 }),
-      });
-      const err = (await client
-        .send({ method: 'PUT', url: url.href, body: Buffer.alloc(10), retry: false, followRedirects: false })
-        .catch((e: unknown) => e)) as HubctlError;
-      expect(err.code).toBe('HEADERS_TIMEOUT');
-    } finally {
-      await agent.close();
-    }
+    const err = (await withClient(url, (client) =>
+      client.send({ method: 'PUT', url: url.href, body: Buffer.alloc(10), retry: false, followRedirects: false }),
+    ).catch((e: unknown) => e)) as HubctlError;
+    expect(err.code).toBe('HEADERS_TIMEOUT');
   });
 });
