@@ -57,12 +57,20 @@ export const SYSTEM_DEPS = [
   { name: 'libsecret-1-dev', package: 'libsecret-1-dev', for: ['test'], probe: 'dpkg', purpose: 'headers keytar builds against' },
   { name: 'script', package: 'util-linux', for: ['test'], purpose: 'a pseudo-terminal for the prompt tests' },
   { name: 'time', package: 'time', for: ['bench'], purpose: 'GNU time: CPU seconds and peak RSS per run' },
+  { name: 'curl', package: 'curl', for: ['bench'], purpose: 'the bench reference: layers fetched with no client overhead' },
   // part of every Debian system
-  { name: 'sh', package: 'dash', for: ['test'], base: true, purpose: 'the shell for test helpers and the registry watchdog' },
+  {
+    name: 'sh',
+    package: 'dash',
+    for: ['test', 'bench'],
+    base: true,
+    purpose: 'the shell for test helpers, the registry watchdog and the curl references',
+  },
   { name: 'tar', package: 'tar', for: ['test'], base: true, purpose: 'reads layers hubctl wrote' },
   { name: 'cp', package: 'coreutils', for: ['test'], base: true, purpose: 'copies test fixtures' },
   { name: 'find', package: 'findutils', for: ['test'], base: true, purpose: 'lists what a test left behind' },
   { name: 'getconf', package: 'libc-bin', for: ['test'], base: true, purpose: 'reads the page size for a memory test' },
+  { name: 'sha256sum', package: 'coreutils', for: ['bench'], base: true, purpose: 'hashes the files of a curl reference' },
 ];
 
 /** @param {Job} job */
