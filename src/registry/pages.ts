@@ -84,23 +84,24 @@ function nextPath(res: RegistryResponse, current: string, baseUrl: string, regis
   return url.pathname + url.search;
 }
 
-/** Parses `{"<key>": ["a", "b"]}` (null or absent meaning empty, as distribution sends for nothing). */
-export function parseNameList(text: string, key: string, what: string): string[] {
+/**
+ * Parses `{"<key>": ["a", "b"]}` (null or absent meaning empty, as distribution sends for nothing).
+ * `what` names the endpoint in the error (`HOST: /v2/_catalog`).
+ */
+export function parseNameList(text: string, key: string, what: string, code = 'INVALID_LIST_RESPONSE'): string[] {
+  const invalid = (why: string) =>
+    new HubctlError('internal', code, `${what} sent an invalid answer: ${why}`, {
+      hint: 'the registry does not speak the distribution API here; check the name',
+    });
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    throw invalid(what, 'not JSON');
+    throw invalid('not JSON');
   }
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalid(what, 'expected a JSON object');
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalid('expected a JSON object');
   const list = (body as Record<string, unknown>)[key];
   if (list === undefined || list === null) return [];
-  if (!Array.isArray(list) || !list.every((r) => typeof r === 'string')) throw invalid(what, `"${key}" is not a list of names`);
+  if (!Array.isArray(list) || !list.every((r) => typeof r === 'string')) throw invalid(`"${key}" is not a list of names`);
   return list as string[];
-}
-
-function invalid(what: string, why: string): HubctlError {
-  return new HubctlError('internal', 'INVALID_LIST_RESPONSE', `${what} sent an invalid answer: ${why}`, {
-    hint: 'the registry does not speak the distribution API here; check the name',
-  });
 }

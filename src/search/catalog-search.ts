@@ -1,7 +1,7 @@
 import { HubctlError } from '../errors.js';
 import { interruptedOrRethrow } from './abort.js';
 import type { RegistryTransport } from '../http/types.js';
-import { linkPages, type LinkPage } from '../registry/pages.js';
+import { linkPages, parseNameList, type LinkPage } from '../registry/pages.js';
 import type { SearchResult } from './types.js';
 
 export const CATALOG_SCOPES: readonly string[] = ['registry:catalog:*'];
@@ -36,25 +36,9 @@ export function catalogUnsupported(registry: string): HubctlError {
   );
 }
 
-function bad(registry: string, why: string): HubctlError {
-  return new HubctlError('internal', 'INVALID_CATALOG_RESPONSE', `${registry}: /v2/_catalog sent an invalid answer: ${why}`, {
-    details: { registry },
-  });
-}
-
 /** Validates `{"repositories": [...]}` (null meaning empty, as distribution sends for an empty registry). */
 export function parseCatalogBody(text: string, registry: string): string[] {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw bad(registry, 'not JSON');
-  }
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw bad(registry, 'expected a JSON object');
-  const repos = (body as { repositories?: unknown }).repositories;
-  if (repos === undefined || repos === null) return [];
-  if (!Array.isArray(repos) || !repos.every((r) => typeof r === 'string')) throw bad(registry, '"repositories" is not a list of names');
-  return repos as string[];
+  return parseNameList(text, 'repositories', `${registry}: /v2/_catalog`, 'INVALID_CATALOG_RESPONSE');
 }
 
 /**
