@@ -24,6 +24,12 @@ export function renderReport({ command, skopeoVersion, loadBefore, loadAfter, ro
     `- Date: ${new Date().toISOString().slice(0, 10)}; ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}; ${skopeoVersion}`,
     `- Load average (1 min) before / after the run: ${loadBefore} / ${loadAfter} (wall-clock ratios are only meaningful near 0; CPU seconds much less so)`,
     '- pull: `hubctl --root DIR pull -q REF` vs `skopeo copy -q docker://REF oci:DIR:x`; push: `hubctl --root STORE push -q REF` vs `skopeo copy -q oci:STORE:REF docker://REF` (same store, a fresh registry for every run so nothing can be mounted); copy: `hubctl copy -q SRC DST` vs `skopeo copy -q docker://SRC docker://DST` (a fresh destination registry for every run; registry CPU is both registries)',
+    "- node floor (`bench/floor.mjs`): hubctl's blob path alone (the same 4 layers on 4 connections into hubctl's read pool, each read hashed on the main thread and written at its offset on libuv's pool, the digests checked); hubctl minus the floor is hubctl's own overhead",
+    ...(process.env.NODE_EXTRA_CA_CERTS
+      ? [
+          '- NODE_EXTRA_CA_CERTS is set here: every node process (hubctl, the node floor, `node -e 0`) reads and parses those certificates as it starts (about 35 ms on the 2-core bench machine: `node -e 0` 0.05 s against 0.015 s without)',
+        ]
+      : []),
     "- curl references: the big image's 4 layer blobs fetched by 4 curl processes at once into files on tmpfs (`curl -s -o FILE http://REGISTRY/v2/REPO/blobs/DIGEST`), alone, then each followed by `sha256sum FILE` (coreutils: plain C, no SHA-NI) or by `openssl dgst -sha256 FILE` (the SHA-NI code node hashes with)",
     '',
     '| measure | hubctl median (min-max) | other median (min-max) | ratio | hubctl peak RSS | other peak RSS |',

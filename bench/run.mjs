@@ -30,6 +30,7 @@ const RUNS = Number(opt.runs);
 const BIG_MIB = Number(opt['big-mib']);
 const ONLY = new Set(opt.only.split(','));
 const BIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const FLOOR = fileURLToPath(new URL('./floor.mjs', import.meta.url));
 const SHM = '/dev/shm';
 
 const tools = checkTools();
@@ -98,7 +99,7 @@ try {
     // hubctl, skopeo and the curl references in the same rounds, so load at the time weighs on all
     const layers = await layerUrls(src, 'bench/big', '1');
     const title = `pull ${BIG_MIB} MiB / 4 layers`;
-    const names = ['hubctl', 'skopeo', ...Object.keys(CURL_VARIANTS)];
+    const names = ['hubctl', 'skopeo', ...Object.keys(CURL_VARIANTS), 'node-floor'];
     const s = await contest('pull-big', names, async (who) => {
       const dest = await mkdtemp(join(work, `${who}-`));
       const cleanup = () => rm(dest, { recursive: true, force: true });
@@ -107,6 +108,8 @@ try {
         const run = () => skopeo(['copy', '-q', '--src-tls-verify=false', `docker://${src.host}/bench/big:1`, `oci:${dest}:x`]);
         return { run, cleanup, registry: src };
       }
+      if (who === 'node-floor')
+        return { run: () => timed(process.execPath, [FLOOR, dest, JSON.stringify(layers)]), cleanup, registry: src };
       const run = async () => {
         const sample = await timed('sh', curlJobs(who, layers, dest));
         await checkCurlFiles(layers, dest);
@@ -117,6 +120,12 @@ try {
     rows.push({ title, hub: s.hubctl, other: s.skopeo, otherName: 'skopeo' });
     for (const v of Object.keys(CURL_VARIANTS))
       rows.push({ title: `${title} against ${CURL_VARIANTS[v].label}`, hub: s.hubctl, other: s[v], otherName: v });
+    rows.push({
+      title: `${title} against the node floor (bench/floor.mjs)`,
+      hub: s.hubctl,
+      other: s['node-floor'],
+      otherName: 'node-floor',
+    });
     forTargets.big = s;
   }
   if (ONLY.has('pull-small')) {
