@@ -1,33 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createServer as netServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer as netServer, type AddressInfo, type Socket } from 'node:net';
 import { createServer as tlsServer } from 'node:tls';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { makeTlsCerts } from '../../harness/index.mjs';
+import { useLoopbackServers } from './loopback-servers.js';
 import { KeepAliveGets, MAX_SMALL_BODY_BYTES, createKeptRawClient } from '../../../src/http/raw-keepalive.js';
 import { RAW_UNSUPPORTED, type RawResponse } from '../../../src/http/raw-request.js';
 import { HttpClient } from '../../../src/http/client.js';
 import { undici } from '../../../src/http/undici.js';
 
-const servers: Server[] = [];
-const sockets = new Set<Socket>();
+const { servers, sockets, certs: testCerts } = useLoopbackServers('hubctl-keepalive-');
 const pools: KeepAliveGets[] = [];
-afterEach(async () => {
+afterEach(() => {
   for (const p of pools.splice(0)) p.close();
-  for (const s of sockets) s.destroy();
-  sockets.clear();
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
 });
-
-let certDir: string;
-let certs: { ca: string; cert: Buffer; key: Buffer };
-beforeAll(async () => {
-  certDir = await mkdtemp(join(tmpdir(), 'hubctl-keepalive-'));
-  const files = await makeTlsCerts(certDir);
-  certs = { ca: await readFile(files.caFile, 'utf8'), cert: await readFile(files.certFile), key: await readFile(files.keyFile) };
-});
-afterAll(() => rm(certDir, { recursive: true, force: true }));
 
 interface Seen {
   /** Request heads in the order they came, with the connection (1-based) each came on. */
@@ -61,7 +45,7 @@ async function serve(answer: (s: Socket, head: string, index: number) => void, t
       }
     });
   };
-  const server = tls ? tlsServer({ cert: certs.cert, key: certs.key }, onSocket) : netServer(onSocket);
+  const server = tls ? tlsServer({ cert: testCerts().cert, key: testCerts().key }, onSocket) : netServer(onSocket);
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
@@ -231,7 +215,7 @@ describe('KeepAliveGets', () => {
 
   it('works over TLS, reusing the connection', async () => {
     const { url, seen } = await serve((s, _h, i) => s.write(ok(`t${i}`)), true);
-    const p = pool({ ca: [certs.ca] });
+    const p = pool({ ca: [testCerts().ca] });
     expect(await text(await p.get(new URL('/a', url.replace('127.0.0.1', 'localhost')), {}))).toBe('t0');
     expect(await text(await p.get(new URL('/b', url.replace('127.0.0.1', 'localhost')), {}))).toBe('t1');
     expect(seen.connections).toBe(1);
