@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// `npm run bench`: hubctl against skopeo on the same loopback distribution registries, in one run,
-// alternating which tool goes first, then medians, ranges, ratios and peak RSS into BENCHMARKS.md.
+// `npm run bench`: hubctl against skopeo (and a pull against plain curl) on the same loopback distribution
+// registries, in one run, rotating which tool goes first, then medians, ranges, ratios, CPU seconds and
+// peak RSS into BENCHMARKS.md.
 //   node bench/run.mjs [--runs 5] [--only pull-big,pull-small,push-big,push-small,copy-big,copy-small,start,build,rss-4g] [--big-mib 1024]
 // Registry data, stores and skopeo's destinations live on tmpfs (/dev/shm) so the disk does not decide;
 // the 4 GiB RSS check uses the disk (tmpdir) to leave memory alone.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -13,6 +14,8 @@ import { execFileSync } from 'node:child_process';
 import { startRegistry, seedImage, checkTools } from '../test/harness/index.mjs';
 import { timed, median, fmtS, fmtMiB, requireGnuTime, processCpuSeconds } from './lib.mjs';
 import { writeRandomTree, gzipOneCoreSeconds } from './data.mjs';
+import { CURL_VARIANTS, checkCurlFiles, curlJobs, layerUrls } from './refs.mjs';
+import { pullTargets, renderReport } from './report.mjs';
 
 const ALL = ['pull-big', 'pull-small', 'push-big', 'push-small', 'copy-big', 'copy-small', 'start', 'build', 'rss-4g'];
 const { values: opt } = parseArgs({
@@ -27,12 +30,15 @@ const RUNS = Number(opt.runs);
 const BIG_MIB = Number(opt['big-mib']);
 const ONLY = new Set(opt.only.split(','));
 const BIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const FLOOR = fileURLToPath(new URL('./floor.mjs', import.meta.url));
 const SHM = '/dev/shm';
 
 const tools = checkTools();
 if (!tools.ok) throw new Error(tools.message);
 requireGnuTime();
 
+const load1 = () => loadavg()[0].toFixed(2);
+const loadBefore = load1();
 const work = await mkdtemp(join(SHM, 'hubctl-bench-'));
 const env = { ...process.env, HOME: work, DOCKER_CONFIG: join(work, 'docker') };
 const hubctl = (args) => timed(process.execPath, [BIN, ...args], { env });
@@ -40,17 +46,20 @@ const skopeo = (args) => timed('skopeo', args);
 const rows = [];
 const notes = [];
 const registries = [];
+/** Samples per tool of the rows the #16 targets are read from. */
+const forTargets = {};
 
 /**
- * Alternates hubctl and skopeo RUNS times; `prepare(who, i)` gives the command, a cleanup, and the
- * registry doing the work, or a list of them (their CPU during the run is recorded: on a 2-core
- * machine they share the cores with the client).
+ * Runs every tool of `names` RUNS times, rotating the order each round so each goes first equally
+ * often; `prepare(who, i)` gives the command, a cleanup, and the registry doing the work, or a list
+ * of them (their CPU during the run is recorded: on a 2-core machine they share the cores with the
+ * client). Resolves with the samples per tool.
  */
-async function pair(id, title, prepare) {
-  const hub = [];
-  const sko = [];
+async function contest(id, names, prepare) {
+  const samples = Object.fromEntries(names.map((n) => [n, []]));
   for (let i = 0; i < RUNS; i++) {
-    for (const who of i % 2 === 0 ? ['hubctl', 'skopeo'] : ['skopeo', 'hubctl']) {
+    const order = [...names.slice(i % names.length), ...names.slice(0, i % names.length)];
+    for (const who of order) {
       const { run, cleanup, registry } = await prepare(who, i);
       const involved = [registry ?? []].flat();
       const cpu = () => {
@@ -61,12 +70,19 @@ async function pair(id, title, prepare) {
       const sample = await run();
       const after = cpu();
       if (before !== undefined && after !== undefined) sample.registryCpuSeconds = after - before;
-      (who === 'hubctl' ? hub : sko).push(sample);
+      samples[who].push(sample);
       await cleanup?.();
     }
-    console.error(`${id} ${i + 1}/${RUNS}: hubctl ${fmtS(hub.at(-1).seconds)}, skopeo ${fmtS(sko.at(-1).seconds)}`);
+    console.error(`${id} ${i + 1}/${RUNS}: ${names.map((n) => `${n} ${fmtS(samples[n].at(-1).seconds)}`).join(', ')} (load ${load1()})`);
   }
-  rows.push({ title, hub, sko });
+  return samples;
+}
+
+/** hubctl against skopeo: one row. */
+async function pair(id, title, prepare) {
+  const s = await contest(id, ['hubctl', 'skopeo'], prepare);
+  rows.push({ title, hub: s.hubctl, other: s.skopeo, otherName: 'skopeo' });
+  return s;
 }
 
 try {
@@ -79,17 +95,47 @@ try {
   if (wantBig) await seedImage(src, 'bench/big:1', { layers: [layer, layer, layer, layer], tmpDir: work, timeoutMs: 900_000 });
   if (wantSmall) await seedImage(src, 'bench/small:1', { count: 200, size: 16 * 1024, tmpDir: work, timeoutMs: 900_000 });
 
-  for (const [id, ref, title] of [
-    ['pull-big', 'bench/big:1', `pull ${BIG_MIB} MiB / 4 layers`],
-    ['pull-small', 'bench/small:1', 'pull 200 small layers'],
-  ]) {
-    if (!ONLY.has(id)) continue;
-    await pair(id, title, async (who) => {
+  if (ONLY.has('pull-big')) {
+    // hubctl, skopeo and the curl references in the same rounds, so load at the time weighs on all
+    const layers = await layerUrls(src, 'bench/big', '1');
+    const title = `pull ${BIG_MIB} MiB / 4 layers`;
+    const names = ['hubctl', 'skopeo', ...Object.keys(CURL_VARIANTS), 'node-floor'];
+    const s = await contest('pull-big', names, async (who) => {
       const dest = await mkdtemp(join(work, `${who}-`));
+      const cleanup = () => rm(dest, { recursive: true, force: true });
+      if (who === 'hubctl') return { run: () => hubctl(['--root', dest, 'pull', '-q', `${src.host}/bench/big:1`]), cleanup, registry: src };
+      if (who === 'skopeo') {
+        const run = () => skopeo(['copy', '-q', '--src-tls-verify=false', `docker://${src.host}/bench/big:1`, `oci:${dest}:x`]);
+        return { run, cleanup, registry: src };
+      }
+      if (who === 'node-floor')
+        return { run: () => timed(process.execPath, [FLOOR, dest, JSON.stringify(layers)]), cleanup, registry: src };
+      const run = async () => {
+        const sample = await timed('sh', curlJobs(who, layers, dest));
+        await checkCurlFiles(layers, dest);
+        return sample;
+      };
+      return { run, cleanup, registry: src };
+    });
+    rows.push({ title, hub: s.hubctl, other: s.skopeo, otherName: 'skopeo' });
+    for (const v of Object.keys(CURL_VARIANTS))
+      rows.push({ title: `${title} against ${CURL_VARIANTS[v].label}`, hub: s.hubctl, other: s[v], otherName: v });
+    rows.push({
+      title: `${title} against the node floor (bench/floor.mjs)`,
+      hub: s.hubctl,
+      other: s['node-floor'],
+      otherName: 'node-floor',
+    });
+    forTargets.big = s;
+  }
+  if (ONLY.has('pull-small')) {
+    forTargets.small = await pair('pull-small', 'pull 200 small layers', async (who) => {
+      const dest = await mkdtemp(join(work, `${who}-`));
+      const ref = `${src.host}/bench/small:1`;
       const run =
         who === 'hubctl'
-          ? () => hubctl(['--root', dest, 'pull', '-q', `${src.host}/${ref}`])
-          : () => skopeo(['copy', '-q', '--src-tls-verify=false', `docker://${src.host}/${ref}`, `oci:${dest}:x`]);
+          ? () => hubctl(['--root', dest, 'pull', '-q', ref])
+          : () => skopeo(['copy', '-q', '--src-tls-verify=false', `docker://${ref}`, `oci:${dest}:x`]);
       return { run, cleanup: () => rm(dest, { recursive: true, force: true }), registry: src };
     });
   }
@@ -150,7 +196,7 @@ try {
         hub.push(await hubctl([flag]));
         base.push(await timed(process.execPath, ['-e', '0']));
       }
-      rows.push({ title: `${title} (against \`node -e 0\`)`, hub, sko: base, against: 'node -e 0' });
+      rows.push({ title: `${title} (against \`node -e 0\`)`, hub, other: base });
     }
   }
 
@@ -188,6 +234,7 @@ try {
       await seedImage(reg, 'bench/huge:1', { layers: [g, g, g, g], tmpDir: disk, timeoutMs: 1_800_000 });
       const store = join(disk, 'store');
       const pull = await hubctl(['--root', store, 'pull', '-q', `${reg.host}/bench/huge:1`]);
+      forTargets.rss4g = pull.rssKiB;
       const dst = await startRegistry({ mode: 'open', storageDir: disk });
       registries.push(dst);
       execFileSync(process.execPath, [BIN, '--root', store, 'tag', `${reg.host}/bench/huge:1`, `${dst.host}/huge/copy:1`], { env });
@@ -205,52 +252,8 @@ try {
 }
 
 const skopeoVersion = execFileSync('skopeo', ['--version'], { encoding: 'utf8' }).trim();
-const range = (xs) => `${fmtS(median(xs))} (${fmtS(Math.min(...xs))}-${fmtS(Math.max(...xs))})`;
-const lines = [
-  '# Benchmarks',
-  '',
-  'hubctl against skopeo on the same loopback CNCF distribution registries (Debian docker-registry 2.8), in one',
-  'run, alternating which tool goes first. Registry storage, stores and destinations on tmpfs. Wall time and',
-  'peak RSS from GNU time. Ratio = hubctl median / skopeo median (below 1: hubctl is faster).',
-  '',
-  `- Command: \`npm run bench -- --runs ${RUNS}${opt.only === ALL.join(',') ? '' : ` --only ${opt.only}`}${BIG_MIB === 1024 ? '' : ` --big-mib ${BIG_MIB}`}\``,
-  `- Date: ${new Date().toISOString().slice(0, 10)}; ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}; ${skopeoVersion}`,
-  '- pull: `hubctl --root DIR pull -q REF` vs `skopeo copy -q docker://REF oci:DIR:x`; push: `hubctl --root STORE push -q REF` vs `skopeo copy -q oci:STORE:REF docker://REF` (same store, a fresh registry for every run so nothing can be mounted); copy: `hubctl copy -q SRC DST` vs `skopeo copy -q docker://SRC docker://DST` (a fresh destination registry for every run; registry CPU is both registries)',
-  '',
-  '| measure | hubctl median (min-max) | other median (min-max) | ratio | hubctl peak RSS | other peak RSS |',
-  '|---|---|---|---|---|---|',
-];
-for (const r of rows) {
-  const h = r.hub.map((x) => x.seconds);
-  const hubRss = fmtMiB(Math.max(...r.hub.map((x) => x.rssKiB)));
-  if (r.rateNote) {
-    lines.push(`| ${r.title} | ${range(h)} | - | ${r.rateNote} | ${hubRss} | - |`);
-    continue;
-  }
-  const k = r.sko.map((x) => x.seconds);
-  lines.push(
-    `| ${r.title} | ${range(h)} | ${range(k)}${r.against ? '' : ' (skopeo)'} | ${(median(h) / median(k)).toFixed(2)} | ${hubRss} | ${fmtMiB(Math.max(...r.sko.map((x) => x.rssKiB)))} |`,
-  );
-}
-const cpuRows = rows.filter((r) => r.sko !== undefined && r.hub.every((x) => x.registryCpuSeconds !== undefined));
-if (cpuRows.length > 0) {
-  const med = (xs, key) => median(xs.map((x) => x[key]));
-  lines.push(
-    '',
-    'CPU seconds per run (medians, user + system): the client from GNU time, the registry from /proc during the run.',
-    'On this 2-core machine client and registry share the cores, so (client + registry) / 2 is a floor for the wall time.',
-    '',
-    '| measure | hubctl CPU | registry CPU (hubctl run) | floor for hubctl | skopeo CPU | registry CPU (skopeo run) |',
-    '|---|---|---|---|---|---|',
-  );
-  for (const r of cpuRows) {
-    const hc = med(r.hub, 'cpuSeconds');
-    const hr = med(r.hub, 'registryCpuSeconds');
-    lines.push(
-      `| ${r.title} | ${fmtS(hc)} | ${fmtS(hr)} | ${fmtS((hc + hr) / 2)} | ${fmtS(med(r.sko, 'cpuSeconds'))} | ${fmtS(med(r.sko, 'registryCpuSeconds'))} |`,
-    );
-  }
-}
-lines.push('', ...notes.map((x) => `- ${x}`), '');
-await writeFile(opt.out, lines.join('\n'));
-console.log(lines.join('\n'));
+const command = `npm run bench -- --runs ${RUNS}${opt.only === ALL.join(',') ? '' : ` --only ${opt.only}`}${BIG_MIB === 1024 ? '' : ` --big-mib ${BIG_MIB}`}`;
+const targets = pullTargets({ ...forTargets, bigBytes: BIG_MIB * 2 ** 20 });
+const text = renderReport({ command, skopeoVersion, loadBefore, loadAfter: load1(), rows, targets, notes });
+await writeFile(opt.out, text);
+console.log(text);

@@ -80,6 +80,7 @@ export const SYSTEM_DEPS = [
     probe: 'dpkg',
     purpose: 'a static /bin/busybox: the shell of the test base image that RUN steps run in',
   },
+  { name: 'curl', package: 'curl', for: ['bench'], purpose: 'the bench reference: layers fetched with no client overhead' },
   // part of every Debian system (npm: comes with Node, which the README asks for)
   { name: 'npm', package: 'npm', for: ['test'], base: true, purpose: 'comes with Node: packs hubctl to check what it ships' },
   { name: 'bash', package: 'bash', for: ['test'], base: true, purpose: 'runs the bash completion script hubctl prints' },
@@ -88,7 +89,7 @@ export const SYSTEM_DEPS = [
     package: 'dash',
     for: ['demo', 'test', 'bench'],
     base: true,
-    purpose: 'the shell for test helpers and the registry watchdog',
+    purpose: 'the shell for test helpers, the registry watchdog and the curl references',
   },
   { name: 'tar', package: 'tar', for: ['test', 'bench'], base: true, purpose: 'reads layers hubctl wrote; packs bench data' },
   { name: 'cp', package: 'coreutils', for: ['test'], base: true, purpose: 'copies test fixtures' },
@@ -143,6 +144,7 @@ export const SYSTEM_DEPS = [
     optional: true,
     purpose: 'only where systemd runs: stops the service the docker-registry package starts',
   },
+  { name: 'sha256sum', package: 'coreutils', for: ['bench'], base: true, purpose: 'hashes the files of a curl reference' },
 ];
 
 /** @param {Job} job */

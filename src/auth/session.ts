@@ -160,6 +160,7 @@ export class RegistrySession implements RegistryTransport {
         retry: req.retry ?? (req.method === 'GET' || req.method === 'HEAD'),
         followRedirects: req.followRedirects !== false,
         bulk: req.bulk === true,
+        smallBody: req.smallBody === true,
         authorization: auth?.header,
         authOrigin: pinged.baseUrl.origin,
         acceptStatus: [...(req.acceptStatus ?? []), 401],

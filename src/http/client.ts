@@ -33,6 +33,8 @@ export interface SendRequest {
   acceptStatus?: readonly number[];
   /** See RegistryRequest.bulk. */
   bulk?: boolean;
+  /** See RegistryRequest.smallBody. */
+  smallBody?: boolean;
 }
 
 export interface HttpClientOptions {
@@ -214,16 +216,17 @@ export class HttpClient {
   }
 
   /**
-   * One request: bulk GETs and file uploads on a raw connection where one applies (a GET is asked
-   * again through undici when raw-request does not read the answer), everything else on undici.
+   * One request: bulk GETs and file uploads on a raw connection where one applies, small-body GETs on
+   * a kept-alive raw connection (a GET is asked again through undici when the raw reader does not read
+   * the answer), everything else on undici.
    */
   private async exchange(req: SendRequest, url: URL, headers: Record<string, string>, bodySent: () => void): Promise<Exchange> {
     const raw = this.options.rawClientFor?.(url);
     if (raw !== undefined && (isFileBody(req.body) || isStreamBody(req.body)) && req.body.size >= RAW_MIN_BYTES)
       return raw.send(req.method, url, headers, req.body, req.signal);
-    if (raw !== undefined && req.bulk === true && req.method === 'GET' && req.body === undefined) {
+    if (raw !== undefined && (req.bulk === true || req.smallBody === true) && req.method === 'GET' && req.body === undefined) {
       try {
-        return await raw.get(url, headers, req.signal);
+        return await (req.bulk === true ? raw.get : raw.getSmall)(url, headers, req.signal);
       } catch (e) {
         if (errCode(e) !== RAW_UNSUPPORTED) throw e;
         this.options.debug?.(`* ${describeUrl(url.href)}: ${errMessage(e)}; asking again through undici`);

@@ -6,7 +6,7 @@ import { undici } from './undici.js';
 import { HubctlError, redactSecrets, storeError, usageError } from '../errors.js';
 import { readRegularFileSync } from '../fs/read-regular.js';
 import { errMessage } from './body.js';
-import { createRawClient, type RawClient } from './raw-request.js';
+import { createKeptRawClient, type KeptRawClient } from './raw-keepalive.js';
 import { isLoopbackHost } from './hosts.js';
 import { DEFAULT_HEADERS_TIMEOUT_MS } from './limits.js';
 
@@ -116,14 +116,16 @@ const LOOPBACK_NO_PROXY = ['localhost', '127.0.0.1', '[::1]'];
 interface PoolEntry {
   dispatcher: Dispatcher;
   rawClientFor: RawClientFor;
+  /** Closes the raw client's kept-alive connections. */
+  closeRaw: () => void;
   refs: number;
 }
 
 /** The raw blob requests (raw-request.ts) for a URL, or undefined when requests to it go through a proxy. */
-export type RawClientFor = (url: URL) => RawClient | undefined;
+export type RawClientFor = (url: URL) => KeptRawClient | undefined;
 
-function buildRawClientFor(config: DispatcherConfig, extraCAs: string[]): RawClientFor {
-  const raw = createRawClient({
+function buildRawClientFor(config: DispatcherConfig, extraCAs: string[]): { rawClientFor: RawClientFor; closeRaw: () => void } {
+  const raw = createKeptRawClient({
     tls: tlsOptions(config, extraCAs),
     connectTimeoutMs: config.connectTimeoutMs,
     bodyTimeoutMs: config.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
@@ -131,7 +133,7 @@ function buildRawClientFor(config: DispatcherConfig, extraCAs: string[]): RawCli
   });
   const proxied = hasProxy(proxyEnv(config.env));
   // with a proxy configured, only loopback registries (never proxied, see below) are read directly
-  return (url) => (!proxied || isLoopbackHost(url.hostname) ? raw : undefined);
+  return { rawClientFor: (url) => (!proxied || isLoopbackHost(url.hostname) ? raw : undefined), closeRaw: () => raw.close() };
 }
 
 /** Our CA bundle (system roots plus the registry's) and verification choice, for undici and raw connections alike. */
@@ -195,7 +197,7 @@ export function acquireDispatcher(config: DispatcherConfig): {
   });
   let entry = pool.get(key);
   if (entry === undefined) {
-    entry = { dispatcher: buildDispatcher(config, extraCAs), rawClientFor: buildRawClientFor(config, extraCAs), refs: 0 };
+    entry = { dispatcher: buildDispatcher(config, extraCAs), ...buildRawClientFor(config, extraCAs), refs: 0 };
     pool.set(key, entry);
   }
   entry.refs++;
@@ -210,6 +212,7 @@ export function acquireDispatcher(config: DispatcherConfig): {
       held.refs--;
       if (held.refs <= 0 && pool.get(key) === held) {
         pool.delete(key);
+        held.closeRaw();
         await held.dispatcher.close().catch(() => undefined);
       }
     },
@@ -220,5 +223,6 @@ export function acquireDispatcher(config: DispatcherConfig): {
 export async function closeAllTransports(): Promise<void> {
   const entries = [...pool.values()];
   pool.clear();
+  for (const e of entries) e.closeRaw();
   await Promise.all(entries.map((e) => e.dispatcher.close().catch(() => undefined)));
 }

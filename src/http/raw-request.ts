@@ -1,7 +1,8 @@
-import { connect as netConnect, isIP, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
-import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
 import { RawBody } from './raw-body.js';
+import { rawConnect } from './raw-connect.js';
 import { MAX_HEAD_BYTES, bodyFraming, decodeChunked, headEnd, parseResponseHead, type ResponseHead } from './raw-head.js';
 import { sendFile, sendStream } from './raw-upload.js';
 import type { FileBody, StreamBody } from './types.js';
@@ -96,10 +97,14 @@ export function createRawClient(options: RawClientOptions): RawClient {
   };
 }
 
-/** The request line and headers; `content-length` is the upload's size (none for a GET). */
-export function requestHead(url: URL, headers: Record<string, string>, method = 'GET', contentLength?: number): string {
+/**
+ * The request line and headers; `content-length` is the upload's size (none for a GET). The
+ * connection closes after the answer unless `keepAlive` (raw-keepalive.ts).
+ */
+export function requestHead(url: URL, headers: Record<string, string>, method = 'GET', contentLength?: number, keepAlive = false): string {
   if (!/^[A-Z]+$/.test(method)) throw codedError(`invalid method ${JSON.stringify(method)}`, 'ERR_INVALID_HTTP_TOKEN');
-  const lines = [`${method} ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`, 'connection: close'];
+  const lines = [`${method} ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`];
+  if (!keepAlive) lines.push('connection: close');
   if (contentLength !== undefined) lines.push(`content-length: ${contentLength}`);
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
@@ -127,9 +132,6 @@ function rawRequest(
   }
   return new Promise<RawResponse>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-    const tlsOn = url.protocol === 'https:';
-    const port = Number(url.port || (tlsOn ? 443 : 80));
     let body: RawBody | undefined;
     let headChunks: Buffer[] = [];
     let headBytes = 0;
@@ -162,10 +164,7 @@ function rawRequest(
         return readHead();
       },
     };
-    const common = { host, port, onread, noDelay: true } as const;
-    const socket: Socket = tlsOn
-      ? tlsConnect({ ...common, ...options.tls, ALPNProtocols: ['http/1.1'], ...(isIP(host) === 0 ? { servername: host } : {}) })
-      : netConnect(common);
+    const { socket, connectEvent }: { socket: Socket; connectEvent: string } = rawConnect(url, options.tls, onread);
 
     /** Parses the head once it is complete; false pauses the socket until the consumer reads the body. */
     const readHead = (): boolean => {
@@ -234,7 +233,7 @@ function rawRequest(
       () => fail(codedError(`connecting to ${url.host} timed out after ${connectTimeout} ms`, 'UND_ERR_CONNECT_TIMEOUT')),
       connectTimeout,
     );
-    socket.once(tlsOn ? 'secureConnect' : 'connect', () => {
+    socket.once(connectEvent, () => {
       clearTimeout(connectTimer);
       socket.setTimeout(options.bodyTimeoutMs); // the idle limit on the body, reported by RawBody below
       socket.write(head);

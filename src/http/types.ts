@@ -53,6 +53,11 @@ export interface RegistryRequest {
    * own with pooled buffers (raw-request.ts), and the body may then be pumped (content/types.ts).
    */
   bulk?: boolean;
+  /**
+   * A small body the caller reads whole (a small blob GET): it may be read on a kept-alive raw
+   * connection (raw-keepalive.ts) instead of undici.
+   */
+  smallBody?: boolean;
 }
 
 export interface RegistryResponse {

@@ -32,6 +32,7 @@ export async function openBlob(
     headers,
     scopes: [pullScope(repository)],
     bulk: desc.size >= BULK_BLOB_BYTES,
+    smallBody: desc.size < BULK_BLOB_BYTES,
     ...(signal ? { signal } : {}),
   });
   if (offset > 0 && res.status === 206) {

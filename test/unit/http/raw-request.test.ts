@@ -1,32 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createServer as netServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { describe, expect, it, vi } from 'vitest';
+import { createServer as netServer, type AddressInfo, type Socket } from 'node:net';
 import { createServer as tlsServer } from 'node:tls';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { makeTlsCerts } from '../../harness/index.mjs';
+import { useLoopbackServers } from './loopback-servers.js';
 import { RAW_UNSUPPORTED, createRawGet, requestHead, type RawClientOptions, type RawResponse } from '../../../src/http/raw-request.js';
 import { RawBody } from '../../../src/http/raw-body.js';
 import type { HubctlError } from '../../../src/errors.js';
 import { SLABS, SLAB_BYTES } from '../../../src/http/read-pool.js';
 
-const servers: Server[] = [];
-const sockets = new Set<Socket>();
-afterEach(async () => {
-  for (const s of sockets) s.destroy();
-  sockets.clear();
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
-});
-
-let certDir: string;
-let certs: { ca: string; cert: Buffer; key: Buffer };
-beforeAll(async () => {
-  certDir = await mkdtemp(join(tmpdir(), 'hubctl-raw-get-'));
-  const files = await makeTlsCerts(certDir);
-  certs = { ca: await readFile(files.caFile, 'utf8'), cert: await readFile(files.certFile), key: await readFile(files.keyFile) };
-});
-afterAll(() => rm(certDir, { recursive: true, force: true }));
+const { servers, sockets, certs: testCerts } = useLoopbackServers('hubctl-raw-get-');
 
 interface Seen {
   /** The request head as the server read it. */
@@ -55,7 +37,7 @@ async function serve(answer: (s: Socket, head: string) => void, tls = false): Pr
     };
     s.on('data', onData);
   };
-  const server = tls ? tlsServer({ cert: certs.cert, key: certs.key }, onSocket) : netServer(onSocket);
+  const server = tls ? tlsServer({ cert: testCerts().cert, key: testCerts().key }, onSocket) : netServer(onSocket);
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
@@ -393,7 +375,7 @@ describe('raw GET: the request', () => {
 describe('raw GET over TLS', () => {
   it('verifies the server with the given CA, or not at all with rejectUnauthorized false', async () => {
     const { url } = await serve((s) => s.write(`${headOf('200 OK', { 'content-length': 5 })}hello`), true);
-    for (const tls of [{ ca: certs.ca }, { rejectUnauthorized: false }]) {
+    for (const tls of [{ ca: testCerts().ca }, { rejectUnauthorized: false }]) {
       const res = await rawGet({ tls })(new URL(url), {});
       expect((await pumpAll(res.body)).bytes.toString()).toBe('hello');
     }
@@ -404,7 +386,7 @@ describe('raw GET over TLS', () => {
   it('pumps a large body sent after the head', async () => {
     const body = randomBytes(3 * 1024 * 1024);
     const { url, seen } = await serve((s) => s.write(headOf('200 OK', { 'content-length': body.length })), true);
-    const res = await rawGet({ tls: { ca: certs.ca } })(new URL(url), {});
+    const res = await rawGet({ tls: { ca: testCerts().ca } })(new URL(url), {});
     seen.sockets[0]!.write(body);
     const { bytes } = await pumpAll(res.body, true);
     expect(sha(bytes)).toBe(sha(body));
@@ -418,14 +400,14 @@ describe('raw GET over TLS', () => {
     const { url } = await serve((s) => s.write(flight), true);
     const slabs = vi.spyOn(Buffer, 'allocUnsafeSlow');
     try {
-      const pumped = await rawGet({ tls: { ca: certs.ca } })(new URL(url), {});
+      const pumped = await rawGet({ tls: { ca: testCerts().ca } })(new URL(url), {});
       await new Promise((r) => setTimeout(r, 50)); // let the late records arrive before anyone reads
       expect(sha((await pumpAll(pumped.body, true)).bytes)).toBe(sha(body));
       expect(slabs.mock.calls.filter(([n]) => n === SLAB_BYTES).length).toBeLessThanOrEqual(SLABS);
     } finally {
       slabs.mockRestore();
     }
-    const streamed = await rawGet({ tls: { ca: certs.ca } })(new URL(url), {});
+    const streamed = await rawGet({ tls: { ca: testCerts().ca } })(new URL(url), {});
     await new Promise((r) => setTimeout(r, 50));
     expect(sha(await readAll(streamed.body))).toBe(sha(body));
   });
