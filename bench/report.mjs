@@ -11,7 +11,7 @@ const gib = (bytes) => (bytes === 2 ** 30 ? '1 GiB' : `${(bytes / 2 ** 20).toFix
  * rows: { title, hub: sample[], other?: sample[], otherName?: string, rateNote?: string }; a sample is
  * { seconds, rssKiB, cpuSeconds, registryCpuSeconds? }. targets: { measure, value, target, met }.
  */
-export function renderReport({ command, skopeoVersion, loadBefore, loadAfter, rows, targets, notes }) {
+export function renderReport({ command, skopeoVersion, loadBefore, loadAfter, rows, targets, notes, extraCaCerts }) {
   const lines = [
     '# Benchmarks',
     '',
@@ -25,11 +25,15 @@ export function renderReport({ command, skopeoVersion, loadBefore, loadAfter, ro
     `- Load average (1 min) before / after the run: ${loadBefore} / ${loadAfter} (wall-clock ratios are only meaningful near 0; CPU seconds much less so)`,
     '- pull: `hubctl --root DIR pull -q REF` vs `skopeo copy -q docker://REF oci:DIR:x`; push: `hubctl --root STORE push -q REF` vs `skopeo copy -q oci:STORE:REF docker://REF` (same store, a fresh registry for every run so nothing can be mounted); copy: `hubctl copy -q SRC DST` vs `skopeo copy -q docker://SRC docker://DST` (a fresh destination registry for every run; registry CPU is both registries)',
     "- node floor (`bench/floor.mjs`): hubctl's blob path alone (the same 4 layers on 4 connections into hubctl's read pool, each read hashed on the main thread and written at its offset on libuv's pool, the digests checked); hubctl minus the floor is hubctl's own overhead",
-    ...(process.env.NODE_EXTRA_CA_CERTS
-      ? [
-          '- NODE_EXTRA_CA_CERTS is set here: every node process (hubctl, the node floor, `node -e 0`) reads and parses those certificates as it starts (about 35 ms on the 2-core bench machine: `node -e 0` 0.05 s against 0.015 s without)',
-        ]
-      : []),
+    ...(extraCaCerts === undefined
+      ? []
+      : extraCaCerts.kept
+        ? [
+            `- NODE_EXTRA_CA_CERTS=${extraCaCerts.path} is set on this machine and kept (--keep-node-extra-ca-certs): every node process (hubctl, the node floor, \`node -e 0\`) parses that bundle as it starts (about 45 ms here)`,
+          ]
+        : [
+            `- NODE_EXTRA_CA_CERTS=${extraCaCerts.path} is set on this machine; the node processes the bench starts (hubctl, the node floor, \`node -e 0\`) run without it, as on a user's machine: with it every node start parses the whole bundle (about 45 ms here; \`--keep-node-extra-ca-certs\` keeps it). skopeo is not affected`,
+          ]),
     "- curl references: the big image's 4 layer blobs fetched by 4 curl processes at once into files on tmpfs (`curl -s -o FILE http://REGISTRY/v2/REPO/blobs/DIGEST`), alone, then each followed by `sha256sum FILE` (coreutils: plain C, no SHA-NI) or by `openssl dgst -sha256 FILE` (the SHA-NI code node hashes with)",
     '',
     '| measure | hubctl median (min-max) | other median (min-max) | ratio | hubctl peak RSS | other peak RSS |',
