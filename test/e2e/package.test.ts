@@ -50,7 +50,8 @@ describe('npm pack', () => {
   });
 
   it('an install from git builds dist (prepare), and the bin starts with a shebang', () => {
-    expect(pkg.scripts.prepare).toBe('npm run build');
+    expect(pkg.scripts.prepare).toBe('node scripts/prepare.mjs');
+    expect(readFileSync(`${ROOT}scripts/prepare.mjs`, 'utf8')).toContain("npm(['run', 'build'])");
     expect(readFileSync(`${ROOT}${pkg.bin.hubctl}`, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
   });
 });
