@@ -60,13 +60,21 @@ beforeAll(async () => {
   daemon = spawn('git', ['daemon', '--reuseaddr', '--export-all', `--base-path=${root}`, '--listen=127.0.0.1', `--port=${port}`, root], {
     env: gitEnv(),
     stdio: 'ignore',
+    // `git daemon` runs git-daemon as a child: a group of its own, so afterAll ends both
+    detached: true,
   });
   await waitForPort(port);
   daemonUrl = `git://127.0.0.1:${port}/repo`;
 });
 
 afterAll(async () => {
-  daemon?.kill('SIGKILL');
+  if (daemon?.pid !== undefined) {
+    try {
+      process.kill(-daemon.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
   if (root) await rm(root, { recursive: true, force: true });
 });
 
