@@ -9,7 +9,9 @@ import { existsSync } from 'node:fs';
 /** npm itself, as the npm that runs this script (npm_execpath), else the one on PATH. */
 function npm(args, env = process.env) {
   const cli = process.env.npm_execpath;
-  const r = cli ? spawnSync(process.execPath, [cli, ...args], { stdio: 'inherit', env }) : spawnSync('npm', args, { stdio: 'inherit', env });
+  const r = cli
+    ? spawnSync(process.execPath, [cli, ...args], { stdio: 'inherit', env })
+    : spawnSync('npm', args, { stdio: 'inherit', env });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
