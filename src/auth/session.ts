@@ -72,6 +72,7 @@ export class RegistrySession implements RegistryTransport {
       debug: options.debug,
       ...(options.headersTimeoutMs !== undefined ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
       ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+      ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
     });
     this.tokens = new TokenCache(this.now);
   }

@@ -14,6 +14,7 @@ import { isLoopbackHost } from './hosts.js';
 import { describeUrl } from './debug.js';
 import { RAW_MIN_BYTES, RAW_UNSUPPORTED } from './raw-request.js';
 import type { RawClientFor } from './dispatcher.js';
+import { type TlsProbeResult, probeTls } from './tls-probe.js';
 
 export const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -52,6 +53,8 @@ export interface HttpClientOptions {
   /** See TransportOptions and http/limits.ts. */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** TCP connect and TLS handshake limit of tlsProbe (the dispatcher's own, default 10 s). */
+  connectTimeoutMs?: number;
 }
 
 /**
@@ -85,6 +88,19 @@ export class HttpClient {
         hint: `mark ${this.options.registry} insecure if it really has no TLS`,
       });
     }
+  }
+
+  /**
+   * Whether the server at `url` (https:) speaks TLS at all, without building the root-CA context
+   * (tls-probe.ts): for a loopback host whose connections are this client's own; `unknown` for any
+   * other host, and with an injected dispatcher (everything then goes through it).
+   */
+  tlsProbe(url: URL, signal?: AbortSignal): Promise<TlsProbeResult> {
+    if (!isLoopbackHost(url.hostname) || this.options.rawClientFor?.(url) === undefined) return Promise.resolve('unknown');
+    return probeTls(url, {
+      ...(this.options.connectTimeoutMs !== undefined ? { connectTimeoutMs: this.options.connectTimeoutMs } : {}),
+      ...(signal ? { signal } : {}),
+    });
   }
 
   async send(req: SendRequest): Promise<RegistryResponse> {
