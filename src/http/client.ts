@@ -39,7 +39,8 @@ export interface SendRequest {
 }
 
 export interface HttpClientOptions {
-  dispatcher: Dispatcher;
+  /** The undici dispatcher, or a function building it at the first request that needs it. */
+  dispatcher: Dispatcher | (() => Dispatcher);
   /** The raw blob requests for bulk GETs and file uploads (absent with an injected dispatcher: everything goes through it). */
   rawClientFor?: RawClientFor;
   /** Registry as the user names it, for messages. */
@@ -74,7 +75,8 @@ export class HttpClient {
   }
 
   get dispatcher(): Dispatcher {
-    return this.options.dispatcher;
+    const d = this.options.dispatcher;
+    return typeof d === 'function' ? d() : d;
   }
 
   /** Throws unless plain HTTP to this URL is allowed (loopback or insecure). */
@@ -251,7 +253,7 @@ export class HttpClient {
     const body = bodyFor(req.body);
     // a streamed body: the headers limit starts once undici has read all of it
     if (body instanceof Readable) body.once('end', bodySent);
-    return undici.request(this.options.dispatcher, url, { method: req.method, headers, body, signal: req.signal });
+    return undici.request(this.dispatcher, url, { method: req.method, headers, body, signal: req.signal });
   }
 }
 
