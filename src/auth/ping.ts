@@ -60,6 +60,7 @@ async function pingOnce(client: HttpClient, url: URL, opts: PingOptions, retry: 
     followRedirects: true,
     signal: opts.signal,
     acceptStatus: [401, 403, 404],
+    smallBody: true,
   });
   if (res.status >= 500 || res.status === 429 || res.status === 408) {
     const body = await readPrefix(res.body, LIMITS.errorBody);

@@ -184,7 +184,7 @@ export class HttpClient {
             ...(req.signal ? { signal: req.signal } : {}),
             ...(streamsBody(req.body) ? { bodyFirst: true } : {}),
           },
-          (signal, bodySent) => this.exchange({ ...req, signal }, url, headers, bodySent),
+          (signal, bodySent, headReceived) => this.exchange({ ...req, signal }, url, headers, bodySent, headReceived),
         );
       } catch (e) {
         if (req.signal?.aborted) throw connectionError(req.signal.reason ?? e, url.host, this.options.registry, true);
@@ -238,13 +238,19 @@ export class HttpClient {
    * a kept-alive raw connection (a GET is asked again through undici when the raw reader does not read
    * the answer), everything else on undici.
    */
-  private async exchange(req: SendRequest, url: URL, headers: Record<string, string>, bodySent: () => void): Promise<Exchange> {
+  private async exchange(
+    req: SendRequest,
+    url: URL,
+    headers: Record<string, string>,
+    bodySent: () => void,
+    headReceived: () => void,
+  ): Promise<Exchange> {
     const raw = this.options.rawClientFor?.(url);
     if (raw !== undefined && (isFileBody(req.body) || isStreamBody(req.body)) && req.body.size >= RAW_MIN_BYTES)
       return raw.send(req.method, url, headers, req.body, req.signal);
     if (raw !== undefined && (req.bulk === true || req.smallBody === true) && req.method === 'GET' && req.body === undefined) {
       try {
-        return await (req.bulk === true ? raw.get : raw.getSmall)(url, headers, req.signal);
+        return await (req.bulk === true ? raw.get(url, headers, req.signal) : raw.getSmall(url, headers, req.signal, headReceived));
       } catch (e) {
         if (errCode(e) !== RAW_UNSUPPORTED) throw e;
         this.options.debug?.(`* ${describeUrl(url.href)}: ${errMessage(e)}; asking again through undici`);
