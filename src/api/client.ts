@@ -1,8 +1,9 @@
 import type { CredentialSource } from '../credentials/types.js';
 import type { RegistryTransport, TransportOptions } from '../http/types.js';
 // The modules themselves rather than the folders' index files: a command loads only what it uses
-// (the auth index also loads login, the store index gc, validate and describe).
-import { createTransport } from '../auth/session.js';
+// (the auth index also loads login, the store index gc, validate and describe); the session and the
+// HTTP stack load at a transport's first request (lazy-transport.ts).
+import { LazyTransport } from '../auth/lazy-transport.js';
 import { ImageStore } from '../store/image-store.js';
 import type { Platform } from '../oci/types.js';
 import { hostPlatform } from '../oci/platform.js';
@@ -40,7 +41,7 @@ export class Client {
     let t = this.transports.get(registry);
     if (t === undefined) {
       const o = this.options;
-      t = createTransport({ ...this.transportOptions(registry), ...(o.credentials ? { credentials: o.credentials } : {}) });
+      t = new LazyTransport({ ...this.transportOptions(registry), ...(o.credentials ? { credentials: o.credentials } : {}) });
       this.transports.set(registry, t);
     }
     return t;

@@ -5,6 +5,7 @@ import type { RegistryRequest, RegistryResponse, RegistryTransport, TransportOpt
 import { HttpClient } from '../http/client.js';
 import { RetryPolicy } from '../http/retry.js';
 import { acquireDispatcher, type RawClientFor } from '../http/dispatcher.js';
+import type { Dispatcher } from 'undici';
 import { statusError } from '../http/errors.js';
 import { allHeaders } from '../http/response.js';
 import { LIMITS, readPrefix } from '../http/body.js';
@@ -41,7 +42,7 @@ export class RegistrySession implements RegistryTransport {
     this.registry = options.registry;
     this.apiHost = registryApiHost(options.registry);
     this.now = options.now ?? Date.now;
-    let dispatcher = options.dispatcher;
+    let dispatcher: Dispatcher | (() => Dispatcher) | undefined = options.dispatcher;
     let release: () => Promise<void> = async () => undefined;
     let rawClientFor: RawClientFor | undefined;
     if (dispatcher === undefined) {
@@ -55,7 +56,7 @@ export class RegistrySession implements RegistryTransport {
         headersTimeoutMs: options.headersTimeoutMs,
         connectTimeoutMs: options.connectTimeoutMs,
       });
-      dispatcher = held.dispatcher;
+      dispatcher = held.lazyDispatcher;
       rawClientFor = held.rawClientFor;
       release = held.release;
     }
@@ -72,6 +73,7 @@ export class RegistrySession implements RegistryTransport {
       debug: options.debug,
       ...(options.headersTimeoutMs !== undefined ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
       ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+      ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
     });
     this.tokens = new TokenCache(this.now);
   }

@@ -101,6 +101,7 @@ async function getToken(client: HttpClient, req: TokenRequest): Promise<Registry
     authOrigin: url.origin,
     signal: req.signal,
     acceptStatus: [401, 403],
+    smallBody: true,
   });
 }
 

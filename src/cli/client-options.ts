@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ClientOptions } from '../api/client.js';
 import type { CredentialsOptions } from '../credentials/options.js';
+import type { CredentialSource } from '../credentials/types.js';
 import { redactSecrets } from '../errors.js';
 import type { CliRuntime } from './runtime.js';
 import { readLimits } from './limits.js';
@@ -52,14 +53,18 @@ export async function clientOptions(rt: CliRuntime, flags: ConnectionFlags = {})
     return () => spin.stop();
   };
   if (g.debug) options.debug = (line) => rt.out.info(`DEBUG ${redactSecrets(line)}`);
-  const credentials = await loadCredentialSource(rt);
-  if (credentials) options.credentials = credentials;
+  options.credentials = lazyCredentialSource(rt);
   return options;
 }
 
-async function loadCredentialSource(rt: CliRuntime): Promise<ClientOptions['credentials']> {
-  const mod = (await import('../credentials/index.js')) as Record<string, unknown>;
-  const create = mod.createCredentialSource as undefined | ((o: CredentialsOptions) => ClientOptions['credentials']);
-  if (typeof create !== 'function') return undefined;
-  return create(credentialsOptions(rt));
+/**
+ * docker's credential lookup, with the credentials code (config files, helpers, the keychain) loaded
+ * at the first lookup: commands that never ask for a credential never load it.
+ */
+function lazyCredentialSource(rt: CliRuntime): CredentialSource {
+  let source: Promise<CredentialSource> | undefined;
+  return async (registry) => {
+    source ??= import('../credentials/resolver.js').then(({ createCredentialSource }) => createCredentialSource(credentialsOptions(rt)));
+    return (await source)(registry);
+  };
 }

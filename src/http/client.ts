@@ -14,6 +14,7 @@ import { isLoopbackHost } from './hosts.js';
 import { describeUrl } from './debug.js';
 import { RAW_MIN_BYTES, RAW_UNSUPPORTED } from './raw-request.js';
 import type { RawClientFor } from './dispatcher.js';
+import { type TlsProbeResult, probeTls } from './tls-probe.js';
 
 export const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -38,7 +39,8 @@ export interface SendRequest {
 }
 
 export interface HttpClientOptions {
-  dispatcher: Dispatcher;
+  /** The undici dispatcher, or a function building it at the first request that needs it. */
+  dispatcher: Dispatcher | (() => Dispatcher);
   /** The raw blob requests for bulk GETs and file uploads (absent with an injected dispatcher: everything goes through it). */
   rawClientFor?: RawClientFor;
   /** Registry as the user names it, for messages. */
@@ -52,6 +54,8 @@ export interface HttpClientOptions {
   /** See TransportOptions and http/limits.ts. */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** TCP connect and TLS handshake limit of tlsProbe (the dispatcher's own, default 10 s). */
+  connectTimeoutMs?: number;
 }
 
 /**
@@ -71,7 +75,8 @@ export class HttpClient {
   }
 
   get dispatcher(): Dispatcher {
-    return this.options.dispatcher;
+    const d = this.options.dispatcher;
+    return typeof d === 'function' ? d() : d;
   }
 
   /** Throws unless plain HTTP to this URL is allowed (loopback or insecure). */
@@ -85,6 +90,19 @@ export class HttpClient {
         hint: `mark ${this.options.registry} insecure if it really has no TLS`,
       });
     }
+  }
+
+  /**
+   * Whether the server at `url` (https:) speaks TLS at all, without building the root-CA context
+   * (tls-probe.ts): for a loopback host whose connections are this client's own; `unknown` for any
+   * other host, and with an injected dispatcher (everything then goes through it).
+   */
+  tlsProbe(url: URL, signal?: AbortSignal): Promise<TlsProbeResult> {
+    if (!isLoopbackHost(url.hostname) || this.options.rawClientFor?.(url) === undefined) return Promise.resolve('unknown');
+    return probeTls(url, {
+      ...(this.options.connectTimeoutMs !== undefined ? { connectTimeoutMs: this.options.connectTimeoutMs } : {}),
+      ...(signal ? { signal } : {}),
+    });
   }
 
   async send(req: SendRequest): Promise<RegistryResponse> {
@@ -166,7 +184,7 @@ export class HttpClient {
             ...(req.signal ? { signal: req.signal } : {}),
             ...(streamsBody(req.body) ? { bodyFirst: true } : {}),
           },
-          (signal, bodySent) => this.exchange({ ...req, signal }, url, headers, bodySent),
+          (signal, bodySent, headReceived) => this.exchange({ ...req, signal }, url, headers, bodySent, headReceived),
         );
       } catch (e) {
         if (req.signal?.aborted) throw connectionError(req.signal.reason ?? e, url.host, this.options.registry, true);
@@ -220,13 +238,19 @@ export class HttpClient {
    * a kept-alive raw connection (a GET is asked again through undici when the raw reader does not read
    * the answer), everything else on undici.
    */
-  private async exchange(req: SendRequest, url: URL, headers: Record<string, string>, bodySent: () => void): Promise<Exchange> {
+  private async exchange(
+    req: SendRequest,
+    url: URL,
+    headers: Record<string, string>,
+    bodySent: () => void,
+    headReceived: () => void,
+  ): Promise<Exchange> {
     const raw = this.options.rawClientFor?.(url);
     if (raw !== undefined && (isFileBody(req.body) || isStreamBody(req.body)) && req.body.size >= RAW_MIN_BYTES)
       return raw.send(req.method, url, headers, req.body, req.signal);
     if (raw !== undefined && (req.bulk === true || req.smallBody === true) && req.method === 'GET' && req.body === undefined) {
       try {
-        return await (req.bulk === true ? raw.get : raw.getSmall)(url, headers, req.signal);
+        return await (req.bulk === true ? raw.get(url, headers, req.signal) : raw.getSmall(url, headers, req.signal, headReceived));
       } catch (e) {
         if (errCode(e) !== RAW_UNSUPPORTED) throw e;
         this.options.debug?.(`* ${describeUrl(url.href)}: ${errMessage(e)}; asking again through undici`);
@@ -235,7 +259,7 @@ export class HttpClient {
     const body = bodyFor(req.body);
     // a streamed body: the headers limit starts once undici has read all of it
     if (body instanceof Readable) body.once('end', bodySent);
-    return undici.request(this.options.dispatcher, url, { method: req.method, headers, body, signal: req.signal });
+    return undici.request(this.dispatcher, url, { method: req.method, headers, body, signal: req.signal });
   }
 }
 

@@ -114,7 +114,10 @@ export function checkProxyEnv(env: Readonly<Record<string, string | undefined>> 
 const LOOPBACK_NO_PROXY = ['localhost', '127.0.0.1', '[::1]'];
 
 interface PoolEntry {
-  dispatcher: Dispatcher;
+  /** The undici agent, built (and undici loaded) at the first request that goes through it. */
+  dispatcher: () => Dispatcher;
+  /** Closes the agent if it was built. */
+  closeDispatcher: () => Promise<void>;
   rawClientFor: RawClientFor;
   /** Closes the raw client's kept-alive connections. */
   closeRaw: () => void;
@@ -176,12 +179,29 @@ function buildDispatcher(config: DispatcherConfig, extraCAs: string[]): Dispatch
   );
 }
 
+/** The agent of an entry, built on first use; closing one never built builds nothing. */
+function lazyDispatcher(config: DispatcherConfig, extraCAs: string[]): Pick<PoolEntry, 'dispatcher' | 'closeDispatcher'> {
+  let built: Dispatcher | undefined;
+  return {
+    dispatcher: () => {
+      built ??= buildDispatcher(config, extraCAs);
+      return built;
+    },
+    closeDispatcher: async () => {
+      await built?.close().catch(() => undefined);
+    },
+  };
+}
+
 /**
  * A keep-alive dispatcher for one registry configuration, shared by every transport with the same
  * configuration. Call the returned release() when done; the agent closes when nobody uses it.
+ * `dispatcher` is built (and undici loaded) when first read: pass `lazyDispatcher` on to an
+ * HttpClient so that happens only at its first request through undici.
  */
 export function acquireDispatcher(config: DispatcherConfig): {
-  dispatcher: Dispatcher;
+  readonly dispatcher: Dispatcher;
+  lazyDispatcher: () => Dispatcher;
   rawClientFor: RawClientFor;
   release: () => Promise<void>;
 } {
@@ -197,14 +217,17 @@ export function acquireDispatcher(config: DispatcherConfig): {
   });
   let entry = pool.get(key);
   if (entry === undefined) {
-    entry = { dispatcher: buildDispatcher(config, extraCAs), ...buildRawClientFor(config, extraCAs), refs: 0 };
+    entry = { ...lazyDispatcher(config, extraCAs), ...buildRawClientFor(config, extraCAs), refs: 0 };
     pool.set(key, entry);
   }
   entry.refs++;
   const held = entry;
   let released = false;
   return {
-    dispatcher: held.dispatcher,
+    get dispatcher() {
+      return held.dispatcher();
+    },
+    lazyDispatcher: held.dispatcher,
     rawClientFor: held.rawClientFor,
     release: async () => {
       if (released) return;
@@ -213,7 +236,7 @@ export function acquireDispatcher(config: DispatcherConfig): {
       if (held.refs <= 0 && pool.get(key) === held) {
         pool.delete(key);
         held.closeRaw();
-        await held.dispatcher.close().catch(() => undefined);
+        await held.closeDispatcher();
       }
     },
   };
@@ -224,5 +247,5 @@ export async function closeAllTransports(): Promise<void> {
   const entries = [...pool.values()];
   pool.clear();
   for (const e of entries) e.closeRaw();
-  await Promise.all(entries.map((e) => e.dispatcher.close().catch(() => undefined)));
+  await Promise.all(entries.map((e) => e.closeDispatcher()));
 }

@@ -72,12 +72,12 @@ export interface ExchangeLimits {
 
 /**
  * Runs one exchange under the limits: `start` gets a signal that aborts with the limit's error when
- * the head is late or the deadline passes; after the head, a deadline still running destroys the body
+ * the head is late or the deadline passes (and may call `headReceived` before it resolves); after the head, a deadline still running destroys the body
  * with its error. The caller's own abort passes through unchanged.
  */
 export async function limitedExchange<T extends { body: Readable }>(
   limits: ExchangeLimits,
-  start: (signal: AbortSignal, bodySent: () => void) => Promise<T>,
+  start: (signal: AbortSignal, bodySent: () => void, headReceived: () => void) => Promise<T>,
 ): Promise<T> {
   const ac = new AbortController();
   const onCallerAbort = () => ac.abort(limits.signal?.reason);
@@ -103,7 +103,12 @@ export async function limitedExchange<T extends { body: Readable }>(
   };
   let res: T;
   try {
-    res = await start(ac.signal, startHeadTimer);
+    // a reader that resolves only with the whole body (raw-small-answer.ts) says when the head came:
+    // the headers limit ends there, the deadline still runs over the body
+    res = await start(ac.signal, startHeadTimer, () => {
+      headDone = true;
+      clearTimeout(headTimer);
+    });
   } catch (e) {
     done();
     // the limit's own error, not whatever the aborted request turned it into

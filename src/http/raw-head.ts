@@ -67,6 +67,32 @@ export function bodyFraming(head: ResponseHead): BodyFraming {
   return { kind: 'length', length: Number(only) };
 }
 
+/**
+ * Where a chunked body that starts at `data[0]` ends (just past its last CRLF), or -1 while it is
+ * incomplete. Trailers are allowed; a malformed size line throws like decodeChunked.
+ */
+export function chunkedBodyEnd(data: Buffer): number {
+  for (let i = 0; ; ) {
+    const eol = data.indexOf('\r\n', i);
+    if (eol < 0) return -1;
+    const sizeText = data.toString('latin1', i, eol).split(';')[0]!.trim();
+    if (!/^[0-9a-fA-F]{1,8}$/.test(sizeText)) throw malformed(`bad chunk size ${JSON.stringify(sizeText.slice(0, 20))}`);
+    const size = parseInt(sizeText, 16);
+    i = eol + 2;
+    if (size === 0) {
+      // the trailer section: header lines up to an empty one
+      for (;;) {
+        const end = data.indexOf('\r\n', i);
+        if (end < 0) return -1;
+        if (end === i) return end + 2;
+        i = end + 2;
+      }
+    }
+    if (i + size + 2 > data.length) return -1;
+    i += size + 2;
+  }
+}
+
 /** The payload of a whole chunked body (chunk extensions and trailers are dropped). */
 export function decodeChunked(data: Buffer): Buffer {
   const out: Buffer[] = [];

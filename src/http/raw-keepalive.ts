@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { rawConnect } from './raw-connect.js';
-import { createRawClient, requestHead, type RawClient, type RawClientOptions, type RawGet, type RawResponse } from './raw-request.js';
+import { createRawClient, requestHead, type RawClient, type RawClientOptions, type RawResponse } from './raw-request.js';
 import { STALE_CONNECTION, readSmallAnswer } from './raw-small-answer.js';
 
 export { MAX_SMALL_BODY_BYTES } from './raw-small-answer.js';
@@ -13,9 +13,10 @@ export { MAX_SMALL_BODY_BYTES } from './raw-small-answer.js';
  * the same 200 GETs read whole here cost about half. The registry needs the other core for its own
  * part of each request, so the client's share is what decides.
  *
- * Only answers framed by Content-Length (or without a body) up to MAX_SMALL_BODY_BYTES are read
- * (raw-small-answer.ts); any other answer fails with RAW_UNSUPPORTED on a connection that is then
- * closed, and HttpClient asks again through undici. A connection is reused after a complete answer
+ * Only answers framed by Content-Length or chunked coding (or without a body) up to MAX_SMALL_BODY_BYTES
+ * are read (raw-small-answer.ts); any other answer fails with RAW_UNSUPPORTED on a connection that is
+ * then closed, and HttpClient asks again through undici. Besides small blobs, the ping, manifests and
+ * tokens come this way: a pull from a registry on loopback or without a proxy never loads undici. A connection is reused after a complete answer
  * to HTTP/1.1 that did not say `Connection: close`; idle ones are unref'd (they never keep the
  * process alive) and closed after IDLE_MS. A kept connection the server closed meanwhile fails before the first byte of the answer:
  * the GET (idempotent) is then sent once more on a new connection.
@@ -25,7 +26,8 @@ const MAX_IDLE_PER_ORIGIN = 8;
 
 /** The raw requests of raw-request.ts, plus small-body GETs on kept-alive connections. */
 export interface KeptRawClient extends RawClient {
-  getSmall: RawGet;
+  /** `onHead`: called when the final answer's head has come, before its body is read. */
+  getSmall: (url: URL, headers: Record<string, string>, signal?: AbortSignal, onHead?: () => void) => Promise<RawResponse>;
   /** Closes the kept-alive connections. */
   close: () => void;
 }
@@ -34,7 +36,7 @@ export function createKeptRawClient(options: RawClientOptions): KeptRawClient {
   const kept = new KeepAliveGets(options);
   return {
     ...createRawClient(options),
-    getSmall: (url, headers, signal) => kept.get(url, headers, signal),
+    getSmall: (url, headers, signal, onHead) => kept.get(url, headers, signal, onHead),
     close: () => kept.close(),
   };
 }
@@ -51,12 +53,12 @@ export class KeepAliveGets {
 
   constructor(private readonly options: RawClientOptions) {}
 
-  async get(url: URL, headers: Record<string, string>, signal?: AbortSignal): Promise<RawResponse> {
+  async get(url: URL, headers: Record<string, string>, signal?: AbortSignal, onHead?: () => void): Promise<RawResponse> {
     const head = requestHead(url, headers, 'GET', undefined, true);
     const kept = this.take(url.origin);
     if (kept !== undefined) {
       try {
-        return await this.exchange(kept, undefined, url, head, signal);
+        return await this.exchange(kept, undefined, url, head, signal, onHead);
       } catch (e) {
         if ((e as { code?: unknown }).code !== STALE_CONNECTION) throw e;
       }
@@ -64,7 +66,7 @@ export class KeepAliveGets {
     const { socket, connectEvent } = rawConnect(url, this.options.tls);
     // errors are handled by each exchange's listener; this one keeps a late one from being unhandled
     socket.on('error', noop);
-    return this.exchange(socket, connectEvent, url, head, signal);
+    return this.exchange(socket, connectEvent, url, head, signal, onHead);
   }
 
   /** Closes the idle connections; connections in use close after their answer. */
@@ -115,8 +117,9 @@ export class KeepAliveGets {
     url: URL,
     head: string,
     signal?: AbortSignal,
+    onHead?: () => void,
   ): Promise<RawResponse> {
-    const { response, reusable } = await readSmallAnswer(socket, connectEvent, url, head, this.options, signal);
+    const { response, reusable } = await readSmallAnswer(socket, connectEvent, url, head, this.options, signal, onHead);
     if (reusable) this.keep(url.origin, socket);
     else socket.destroy();
     return response;

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { codedError } from '../errors.js';
-import { MAX_HEAD_BYTES, bodyFraming, headEnd, parseResponseHead, type ResponseHead } from './raw-head.js';
+import { MAX_HEAD_BYTES, bodyFraming, chunkedBodyEnd, decodeChunked, headEnd, parseResponseHead, type ResponseHead } from './raw-head.js';
 import { RAW_UNSUPPORTED, type RawClientOptions, type RawResponse } from './raw-request.js';
 
 /** Bodies up to this size are read whole on a kept connection; larger ones are left to undici. */
@@ -20,8 +20,10 @@ export interface SmallAnswer {
  * Sends `head` on `socket` (after `connectEvent` for a new connection) and reads the answer whole; the
  * caller keeps the connection when `reusable`, else closes it. A kept connection (no connectEvent)
  * that ends or fails before any byte of the answer fails with STALE_CONNECTION, so the caller can
- * send again on a new one. Answers not framed by Content-Length (or without a body), or larger than
- * MAX_SMALL_BODY_BYTES, fail with RAW_UNSUPPORTED (the connection closed).
+ * send again on a new one. Answers framed by Content-Length, by chunked coding (decoded here) or by
+ * the connection's end are read; other transfer codings, and answers larger than MAX_SMALL_BODY_BYTES,
+ * fail with RAW_UNSUPPORTED (the connection closed). `onFinalHead` is called
+ * when the final (non-1xx) head has come, before the body is read.
  */
 export function readSmallAnswer(
   socket: Socket,
@@ -30,6 +32,7 @@ export function readSmallAnswer(
   head: string,
   options: Pick<RawClientOptions, 'bodyTimeoutMs' | 'connectTimeoutMs'>,
   signal?: AbortSignal,
+  onFinalHead?: () => void,
 ): Promise<SmallAnswer> {
   return new Promise<SmallAnswer>((resolve, reject) => {
     let received = 0;
@@ -37,7 +40,7 @@ export function readSmallAnswer(
     let interim = 0;
     let answer: ResponseHead | undefined;
     let reusable = false;
-    let length: number | undefined; // undefined: until the connection ends
+    let length: number | undefined; // undefined: until the connection ends; -1: chunked
     const parts: Buffer[] = [];
     let bodyBytes = 0;
     let done = false;
@@ -58,10 +61,18 @@ export function readSmallAnswer(
       socket.destroy();
       reject(err);
     };
+    let chunked = false;
     const finish = () => {
       if (done || answer === undefined) return;
       detach();
-      const body = parts.length === 1 ? parts[0]! : Buffer.concat(parts, bodyBytes);
+      let body = parts.length === 1 ? parts[0]! : Buffer.concat(parts, bodyBytes);
+      if (chunked) {
+        try {
+          body = decodeChunked(body);
+        } catch (e) {
+          return fail(e as Error);
+        }
+      }
       resolve({
         response: { statusCode: answer.statusCode, headers: answer.headers, body: bufferBody(body) },
         reusable: reusable && length !== undefined,
@@ -71,7 +82,8 @@ export function readSmallAnswer(
     const onError = (e: Error) => fail(received === 0 && connectEvent === undefined ? stale(e) : e);
     const onEnd = () => {
       if (answer !== undefined && length === undefined) return finish();
-      const what = answer === undefined ? 'before answering' : `after ${bodyBytes} of ${length} body bytes`;
+      const what =
+        answer === undefined ? 'before answering' : chunked ? 'inside a chunked body' : `after ${bodyBytes} of ${length} body bytes`;
       const err = codedError(
         `${url.host} closed the connection ${what}`,
         answer === undefined ? 'ECONNRESET' : 'ERR_STREAM_PREMATURE_CLOSE',
@@ -85,7 +97,31 @@ export function readSmallAnswer(
           : codedError(`no data from ${url.host} for ${idleMs} ms`, 'UND_ERR_BODY_TIMEOUT'),
       );
 
+    const onChunkedBody = (chunk: Buffer) => {
+      parts.push(chunk);
+      bodyBytes += chunk.length;
+      const all = parts.length === 1 ? parts[0]! : Buffer.concat(parts, bodyBytes);
+      parts.length = 0;
+      parts.push(all);
+      let end: number;
+      try {
+        end = chunkedBodyEnd(all);
+      } catch (e) {
+        return fail(e as Error);
+      }
+      if (end < 0) {
+        if (bodyBytes > MAX_SMALL_BODY_BYTES)
+          fail(codedError(`a chunked answer larger than ${MAX_SMALL_BODY_BYTES} bytes`, RAW_UNSUPPORTED));
+        return;
+      }
+      // bytes past the body on a connection nothing else was asked on: answer kept, connection not
+      if (end < all.length) reusable = false;
+      parts[0] = all.subarray(0, end);
+      bodyBytes = end;
+      finish();
+    };
     const onBody = (chunk: Buffer) => {
+      if (chunked) return onChunkedBody(chunk);
       if (length !== undefined && bodyBytes + chunk.length > length) {
         // bytes past the body on a connection nothing else was asked on: answer kept, connection not
         chunk = chunk.subarray(0, length - bodyBytes);
@@ -121,18 +157,16 @@ export function readSmallAnswer(
           headBuf = rest;
           continue;
         }
-        if (framing.kind === 'chunked' || framing.kind === 'unsupported') {
-          return fail(
-            codedError(`response uses ${framing.kind === 'chunked' ? 'transfer-encoding chunked' : framing.why}`, RAW_UNSUPPORTED),
-          );
-        }
+        if (framing.kind === 'unsupported') return fail(codedError(`response uses ${framing.why}`, RAW_UNSUPPORTED));
         if (framing.kind === 'length' && framing.length > MAX_SMALL_BODY_BYTES) {
           return fail(codedError(`a ${framing.length}-byte answer is not small`, RAW_UNSUPPORTED));
         }
         answer = parsed;
-        length = framing.kind === 'length' ? framing.length : framing.kind === 'none' ? 0 : undefined;
+        chunked = framing.kind === 'chunked';
+        length = framing.kind === 'length' ? framing.length : framing.kind === 'none' ? 0 : chunked ? -1 : undefined;
         reusable = headBuf.toString('latin1', 0, 9) === 'HTTP/1.1 ' && !saysClose(parsed.headers.connection);
         headBuf = undefined;
+        onFinalHead?.();
         if (length === 0) return finish();
         if (rest.length > 0) onBody(rest);
         return;

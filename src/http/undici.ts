@@ -6,6 +6,10 @@ import type * as Undici from 'undici';
  * which also loads fetch, WebSocket, EventSource, the cache and the mocks: about 8 MiB of memory and
  * 90 ms of every command's start. If undici's file layout ever changes, the index is used instead,
  * and test/unit/http/undici-parts.test.ts fails (`source` is 'index'), so the change is seen.
+ *
+ * Loaded on first use, not with this module: even these parts (40 files, with node:http, http2 and
+ * tls behind them) cost about 45 ms, and a command that never sends a request through undici (images,
+ * tag, rmi; a pull whose requests all go over raw connections) never pays it.
  */
 interface UndiciParts {
   /** 'parts': undici's own modules, as intended; 'index': the fallback. */
@@ -50,4 +54,26 @@ function load(): UndiciParts {
   }
 }
 
-export const undici: UndiciParts = load();
+let parts: UndiciParts | undefined;
+const loaded = (): UndiciParts => {
+  parts ??= load();
+  return parts;
+};
+
+export const undici: UndiciParts = {
+  get source() {
+    return loaded().source;
+  },
+  get Agent() {
+    return loaded().Agent;
+  },
+  get EnvHttpProxyAgent() {
+    return loaded().EnvHttpProxyAgent;
+  },
+  request: (dispatcher, url, options) => loaded().request(dispatcher, url, options),
+};
+
+/** Whether undici has been loaded in this process (for the tests that check what a command loads). */
+export function undiciLoaded(): boolean {
+  return parts !== undefined;
+}

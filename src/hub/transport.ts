@@ -1,6 +1,7 @@
 import { authError, internalError, networkError } from '../errors.js';
 import { HttpClient } from '../http/client.js';
 import { acquireDispatcher } from '../http/dispatcher.js';
+import type { Dispatcher } from 'undici';
 import { RetryPolicy, defaultSleep, parseRetryAfter } from '../http/retry.js';
 import { LIMITS, readPrefix } from '../http/body.js';
 import type { HttpMethod, RegistryResponse, RetryPolicyOptions } from '../http/types.js';
@@ -65,7 +66,7 @@ export class HubTransport {
     this.sleep = options.sleep ?? defaultSleep;
     this.maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
     this.maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
-    let dispatcher = options.dispatcher;
+    let dispatcher: Dispatcher | (() => Dispatcher) | undefined = options.dispatcher;
     let release: () => Promise<void> = async () => undefined;
     if (dispatcher === undefined) {
       const held = acquireDispatcher({
@@ -76,7 +77,7 @@ export class HubTransport {
         bodyTimeoutMs: options.bodyTimeoutMs,
         headersTimeoutMs: options.headersTimeoutMs,
       });
-      dispatcher = held.dispatcher;
+      dispatcher = held.lazyDispatcher;
       release = held.release;
     }
     this.release = release;

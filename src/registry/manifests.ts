@@ -30,6 +30,8 @@ export async function getManifest(
     url: manifestPath(repository, reference),
     headers: { accept: MANIFEST_ACCEPT },
     scopes: [pullScope(repository)],
+    // read whole on a kept raw connection (a larger one is asked again through undici)
+    smallBody: true,
     ...(signal ? { signal } : {}),
   });
   const declared = Number(res.header('content-length'));

@@ -107,6 +107,18 @@ describe('help loads only commander and the command table', () => {
     expect(dist).toContain('cli/commands/images.js');
     expect(dist).not.toContain('cli/commands/pull.js');
   });
+
+  it('a command that sends no request loads neither the HTTP stack nor the credentials code', () => {
+    for (const args of [
+      ['images', '-q'],
+      ['system', 'df'],
+    ]) {
+      const { dist, other } = loadedModules(args);
+      expect(dist).toContain('api/client.js');
+      expect(dist.filter((f) => /^(http\/(?!limits\.js)|auth\/(?!lazy-transport\.js)|credentials\/)/.test(f))).toEqual([]);
+      expect(other.filter((u) => /\/node_modules\/undici\//.test(u))).toEqual([]);
+    }
+  });
 });
 
 describe('help text', () => {

@@ -29,7 +29,7 @@ describe('registries that answer too slowly or never', () => {
     expect(r.stderr).toMatch(/^hint: .*HUBCTL_REQUEST_TIMEOUT/m);
   });
 
-  it('response headers trickled one byte every 200 ms (manifest, through undici): the headers timeout fires, no retry', async () => {
+  it('response headers trickled one byte every 200 ms (manifest, on a kept raw connection): the headers timeout fires, no retry', async () => {
     t.proxy.setRules([{ method: 'GET', path: MANIFEST, times: 10, action: { type: 'trickle-head', everyMs: 200 } }]);
     const r = await pullThrough();
     expect(r.code).toBe(5);
@@ -52,7 +52,7 @@ describe('registries that answer too slowly or never', () => {
     expect(r.stderr).toMatch(/^Error: 127\.0\.0\.1:\d+ sent more than 10 interim \(1xx\) responses instead of an answer$/m);
   });
 
-  it('an endless stream of 100 Continue on the manifest (undici): a network error within the deadline', async () => {
+  it('an endless stream of 100 Continue on the manifest (kept raw connection): a network error within the deadline', async () => {
     t.proxy.setRules([{ method: 'GET', path: MANIFEST, times: 10, action: { type: 'interim-flood', everyMs: 5 } }]);
     const r = await pullThrough();
     expect(r.code).toBe(5);
