@@ -3,7 +3,6 @@
  * The hubctl binary. `--version` answers without loading anything else; every other command line
  * goes to run.ts, where commander parses it and the command module loads what it needs.
  */
-import module from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { VERSION } from '../version.js';
 
@@ -17,9 +16,6 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   // parses the heads and small bodies undici still reads (large blobs go over raw-request.ts). Liftoff
   // alone is plenty for that. Set before undici loads; the library itself never changes V8 flags.
   setFlagsFromString('--liftoff-only');
-  // Node >= 22.1 keeps the compiled code of the modules hubctl loads on disk (in the temp directory,
-  // or $NODE_COMPILE_CACHE): later starts skip compiling them. Node 20 has no such cache.
-  (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
   // Every command releases its client (connections, store lease) itself, so the process ends on its own.
   // If it ends while the command is still pending (a promise nothing will ever settle), that is a bug,
   // never a success: exit 1 instead of Node's 0.
