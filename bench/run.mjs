@@ -5,7 +5,7 @@
 //   node bench/run.mjs [--runs 5] [--only pull-big,pull-small,push-big,push-small,copy-big,copy-small,start,build,rss-4g] [--big-mib 1024]
 // Registry data, stores and skopeo's destinations live on tmpfs (/dev/shm) so the disk does not decide;
 // the 4 GiB RSS check uses the disk (tmpdir) to leave memory alone.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -272,5 +272,10 @@ const text = renderReport({
   notes,
   extraCaCerts: extraCaCerts === undefined ? undefined : { path: extraCaCerts, kept: Boolean(opt['keep-node-extra-ca-certs']) },
 });
-await writeFile(opt.out, text);
+// The hand-written "Before and after" section (changes measured side by side, with their commands) is kept
+// from the file this run replaces: the tables above are this run's, the history is not.
+const HISTORY = '\n## Before and after';
+const previous = await readFile(opt.out, 'utf8').catch(() => '');
+const at = previous.indexOf(HISTORY);
+await writeFile(opt.out, at < 0 ? text : `${text.trimEnd()}\n${previous.slice(at)}`);
 console.log(text);
