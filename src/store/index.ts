@@ -41,5 +41,5 @@ export { validateStore, type ValidateOptions, type ValidationReport } from './va
 export { describeImages, type ImageSummary } from './describe.js';
 export { Lease, readLiveLeases, LEASES_DIR, FOREIGN_LEASE_MAX_AGE_MS } from './lease.js';
 export { listBlobFiles, type BlobFiles } from './usage.js';
-export { createStagingDir, sweepStaging, STAGING_DIR, type StagingDir } from './staging.js';
+export { createOwnedDir, createStagingDir, sweepOwnedDirs, sweepStaging, STAGING_DIR, type StagingDir } from './staging.js';
 export { sweepLeftovers, sweepBlobLocks } from './sweep.js';

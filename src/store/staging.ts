@@ -20,12 +20,20 @@ export interface StagingDir {
 }
 
 /** Creates `<root>/.hubctl/tmp/<prefix><random>`, owned by this process until remove(). */
-export async function createStagingDir(root: string, prefix: string, now: () => number = Date.now): Promise<StagingDir> {
-  const parent = join(root, STAGING_DIR);
+export function createStagingDir(root: string, prefix: string, now: () => number = Date.now): Promise<StagingDir> {
+  return createOwnedDir(join(root, STAGING_DIR), prefix, now);
+}
+
+/**
+ * Creates `<parent>/<prefix><random>` with a lock beside it, owned by this process until remove():
+ * a staging directory, or a directory that must live outside the store (buildah's hand-over layout)
+ * and still be swept by sweepOwnedDirs() once its owner is gone.
+ */
+export async function createOwnedDir(parent: string, prefix: string, now: () => number = Date.now): Promise<StagingDir> {
   await fsp.mkdir(parent, { recursive: true });
   const path = join(parent, `${prefix}${randomBytes(6).toString('hex')}`);
   // the lock first: a directory without a live lock is a leftover to any sweeper
-  const lock = await acquireLock(`${path}${LOCK_SUFFIX}`, { timeoutMs: 0, now, what: `the staging directory ${path}` });
+  const lock = await acquireLock(`${path}${LOCK_SUFFIX}`, { timeoutMs: 0, now, what: `the directory ${path}` });
   try {
     await fsp.mkdir(path);
   } catch (e) {
@@ -51,8 +59,20 @@ export async function createStagingDir(root: string, prefix: string, now: () => 
  * Removes staging directories (and their locks) whose owner is gone. Entries with a live lock are
  * kept, whoever holds them. Returns the names removed.
  */
-export async function sweepStaging(root: string, now: () => number = Date.now, staleMs = DEFAULT_LOCK_STALE_MS): Promise<string[]> {
-  const parent = join(root, STAGING_DIR);
+export function sweepStaging(root: string, now: () => number = Date.now, staleMs = DEFAULT_LOCK_STALE_MS): Promise<string[]> {
+  return sweepOwnedDirs(join(root, STAGING_DIR), 'hubctl-', now, staleMs);
+}
+
+/**
+ * Removes the entries of `parent` named `<prefix>...` (directories made by createOwnedDir, and their
+ * locks) whose owner is gone; nothing else in `parent` is looked at. Returns the names removed.
+ */
+export async function sweepOwnedDirs(
+  parent: string,
+  prefix: string,
+  now: () => number = Date.now,
+  staleMs = DEFAULT_LOCK_STALE_MS,
+): Promise<string[]> {
   let names: string[];
   try {
     names = await fsp.readdir(parent);
@@ -62,7 +82,7 @@ export async function sweepStaging(root: string, now: () => number = Date.now, s
   const removed: string[] = [];
   const present = new Set(names);
   for (const name of names) {
-    if (!name.startsWith('hubctl-')) continue;
+    if (!name.startsWith(prefix)) continue;
     const isLock = name.endsWith(LOCK_SUFFIX);
     const dirName = isLock ? name.slice(0, -LOCK_SUFFIX.length) : name;
     if (isLock && present.has(dirName)) continue; // handled with its directory

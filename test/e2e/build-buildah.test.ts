@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findTool, makeGitRepo, runTool, runUmoci, skopeoCopy, skopeoDigest, startRegistry, type Registry } from '../harness/index.mjs';
 import { BIN, hubctl } from './run-cli.js';
@@ -164,11 +165,24 @@ describe('hubctl build through buildah', () => {
 
   it('a base missing from the store is pulled by hubctl first (hubctl auth, one pull), then handed over', async () => {
     const other = join(root, 'other-store');
-    const ctx = await context('pullbase', `FROM ${base}\nRUN echo pulled > /p\n`);
-    const r = await hubctl(['build', '-t', 'me/pulled:1', ctx], { env: { ...env, HUBCTL_STORE: other } });
-    expect(r.code, r.stderr).toBe(0);
-    const images = (await hubctl(['images', '--format', '{{.Repository}}:{{.Tag}}'], { env: { ...env, HUBCTL_STORE: other } })).stdout;
-    expect(images).toContain(base);
+    // The hand-over layout lives in TMPDIR (a lower-case path: buildah names the image after it). A
+    // layout a killed build left there (its lock names a dead pid) is removed; nothing else is touched.
+    const tmp = join('/tmp', `hubctl-e2e-handover-${randomBytes(4).toString('hex')}`);
+    try {
+      await mkdir(join(tmp, 'hubctl-handover-0123456789ab', 'blobs'), { recursive: true });
+      const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+      const lock = { pid: dead, host: hostname(), time: new Date().toISOString(), token: 'x' };
+      await writeFile(join(tmp, 'hubctl-handover-0123456789ab.lock'), `${JSON.stringify(lock)}\n`);
+      await mkdir(join(tmp, 'hubctl-something-else'));
+      const ctx = await context('pullbase', `FROM ${base}\nRUN echo pulled > /p\n`);
+      const r = await hubctl(['build', '-t', 'me/pulled:1', ctx], { env: { ...env, HUBCTL_STORE: other, TMPDIR: tmp } });
+      expect(r.code, r.stderr).toBe(0);
+      const images = (await hubctl(['images', '--format', '{{.Repository}}:{{.Tag}}'], { env: { ...env, HUBCTL_STORE: other } })).stdout;
+      expect(images).toContain(base);
+      expect(await readdir(tmp)).toEqual(['hubctl-something-else']);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
   });
 
   it('FROM image@digest: pulled by digest, handed over under a tag buildah can find, lines unchanged', async () => {

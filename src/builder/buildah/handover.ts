@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { digestHex } from '../../digest/digest.js';
 import { integrityError } from '../../errors.js';
 import { MediaType } from '../../oci/media-types.js';
+import { createOwnedDir, sweepOwnedDirs } from '../../store/staging.js';
 import type { BaseImage } from '../types.js';
 import { handoverName } from './digest-froms.js';
 import type { Buildah } from './engine.js';
@@ -16,6 +16,12 @@ interface BuildahImage {
 
 /** buildah reads `oci:DIR` as the image name `localhost/DIR`: lower case, docker path components only. */
 const NAMEABLE = /^(\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+$/;
+
+/**
+ * Hand-over layouts live outside the store (its `.hubctl` path is no docker name), each with an owner
+ * lock beside it, so the layout of a build killed mid-hand-over is removed by the next hand-over.
+ */
+const HANDOVER_PREFIX = 'hubctl-handover-';
 
 const bareId = (id: string) => id.trim().replace(/^sha256:/, '');
 
@@ -55,8 +61,9 @@ async function pullFromStore(
   tmpDir: string | undefined,
 ): Promise<void> {
   const parent = [tmpDir, tmpdir(), '/tmp'].find((d): d is string => d !== undefined && NAMEABLE.test(d)) ?? '/tmp';
-  const layout = join(parent, `hubctl-handover-${randomBytes(8).toString('hex')}`);
-  await mkdir(layout);
+  await sweepOwnedDirs(parent, HANDOVER_PREFIX).catch(() => undefined);
+  const owned = await createOwnedDir(parent, HANDOVER_PREFIX);
+  const layout = owned.path;
   try {
     const entry = { ...base.manifestDescriptor, annotations: { 'org.opencontainers.image.ref.name': 'base' } };
     delete (entry as { platform?: unknown }).platform;
@@ -77,6 +84,6 @@ async function pullFromStore(
     // The pull named the image after the layout's path; only the docker name is wanted.
     await b.run(['rmi', `localhost${layout}:latest`]);
   } finally {
-    await rm(layout, { recursive: true, force: true });
+    await owned.remove();
   }
 }
