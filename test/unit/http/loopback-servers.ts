@@ -11,11 +11,8 @@ export interface TestCerts {
   key: Buffer;
 }
 
-/**
- * Servers and server-side sockets a test file registers, all destroyed and closed after each test;
- * and a test CA with a certificate for localhost/127.0.0.1, made once per file (read certs() in tests).
- */
-export function useLoopbackServers(prefix: string): { servers: Server[]; sockets: Set<Socket>; certs: () => TestCerts } {
+/** Servers and server-side sockets a test file registers, all destroyed and closed after each test. */
+export function useServerTeardown(): { servers: Server[]; sockets: Set<Socket> } {
   const servers: Server[] = [];
   const sockets = new Set<Socket>();
   afterEach(async () => {
@@ -23,6 +20,15 @@ export function useLoopbackServers(prefix: string): { servers: Server[]; sockets
     sockets.clear();
     await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
   });
+  return { servers, sockets };
+}
+
+/**
+ * useServerTeardown(), and a test CA with a certificate for localhost/127.0.0.1, made once per file
+ * (read certs() in tests).
+ */
+export function useLoopbackServers(prefix: string): { servers: Server[]; sockets: Set<Socket>; certs: () => TestCerts } {
+  const { servers, sockets } = useServerTeardown();
   let certDir: string | undefined;
   let certs: TestCerts | undefined;
   beforeAll(async () => {

@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type AddressInfo } from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,19 +9,14 @@ import { UPLOAD_SLAB_BYTES } from '../../../src/http/raw-upload.js';
 import { readBytes } from '../../../src/http/body.js';
 import { Readable } from 'node:stream';
 import { RawBody } from '../../../src/http/raw-body.js';
+import { useServerTeardown } from './loopback-servers.js';
 
-const servers: Server[] = [];
-const sockets = new Set<Socket>();
+const { servers, sockets } = useServerTeardown();
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hubctl-raw-upload-'));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
-afterEach(async () => {
-  for (const s of sockets) s.destroy();
-  sockets.clear();
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
-});
 
 interface Received {
   head: string;

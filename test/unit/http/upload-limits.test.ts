@@ -3,8 +3,8 @@
  * the headers timeout to go out (a slow link, a copy streamed from another registry); the limit starts
  * once the body has been sent. Before that, a send that makes no progress for the read timeout fails.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { createServer, type AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent } from 'undici';
@@ -12,14 +12,9 @@ import { createRawClient } from '../../../src/http/raw-request.js';
 import { HttpClient } from '../../../src/http/client.js';
 import { RetryPolicy } from '../../../src/http/retry.js';
 import type { HubctlError } from '../../../src/errors.js';
+import { useServerTeardown } from './loopback-servers.js';
 
-const servers: Server[] = [];
-const sockets = new Set<Socket>();
-afterEach(async () => {
-  for (const s of sockets) s.destroy();
-  sockets.clear();
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
-});
+const { servers, sockets } = useServerTeardown();
 
 /** Reads a request head and Content-Length bytes, then answers 202 (or never, or reads nothing at all). */
 async function serve(mode: 'answer' | 'silent' | 'no-read'): Promise<{ url: URL; bodyBytes: () => number }> {
