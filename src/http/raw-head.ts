@@ -68,18 +68,27 @@ export function bodyFraming(head: ResponseHead): BodyFraming {
 }
 
 /**
+ * The chunk size line at `data[i]`: the size and where the chunk's data starts, or undefined while the
+ * line is incomplete. A malformed size throws (chunk extensions are dropped).
+ */
+function chunkSizeAt(data: Buffer, i: number): { size: number; next: number } | undefined {
+  const eol = data.indexOf('\r\n', i);
+  if (eol < 0) return undefined;
+  const sizeText = data.toString('latin1', i, eol).split(';')[0]!.trim();
+  if (!/^[0-9a-fA-F]{1,8}$/.test(sizeText)) throw malformed(`bad chunk size ${JSON.stringify(sizeText.slice(0, 20))}`);
+  return { size: parseInt(sizeText, 16), next: eol + 2 };
+}
+
+/**
  * Where a chunked body that starts at `data[0]` ends (just past its last CRLF), or -1 while it is
  * incomplete. Trailers are allowed; a malformed size line throws like decodeChunked.
  */
 export function chunkedBodyEnd(data: Buffer): number {
   for (let i = 0; ; ) {
-    const eol = data.indexOf('\r\n', i);
-    if (eol < 0) return -1;
-    const sizeText = data.toString('latin1', i, eol).split(';')[0]!.trim();
-    if (!/^[0-9a-fA-F]{1,8}$/.test(sizeText)) throw malformed(`bad chunk size ${JSON.stringify(sizeText.slice(0, 20))}`);
-    const size = parseInt(sizeText, 16);
-    i = eol + 2;
-    if (size === 0) {
+    const line = chunkSizeAt(data, i);
+    if (line === undefined) return -1;
+    i = line.next;
+    if (line.size === 0) {
       // the trailer section: header lines up to an empty one
       for (;;) {
         const end = data.indexOf('\r\n', i);
@@ -88,8 +97,8 @@ export function chunkedBodyEnd(data: Buffer): number {
         i = end + 2;
       }
     }
-    if (i + size + 2 > data.length) return -1;
-    i += size + 2;
+    if (i + line.size + 2 > data.length) return -1;
+    i += line.size + 2;
   }
 }
 
@@ -97,12 +106,10 @@ export function chunkedBodyEnd(data: Buffer): number {
 export function decodeChunked(data: Buffer): Buffer {
   const out: Buffer[] = [];
   for (let i = 0; ; ) {
-    const eol = data.indexOf('\r\n', i);
-    if (eol < 0) throw malformed('a chunked body ended inside a chunk size line');
-    const sizeText = data.toString('latin1', i, eol).split(';')[0]!.trim();
-    if (!/^[0-9a-fA-F]{1,8}$/.test(sizeText)) throw malformed(`bad chunk size ${JSON.stringify(sizeText.slice(0, 20))}`);
-    const size = parseInt(sizeText, 16);
-    i = eol + 2;
+    const line = chunkSizeAt(data, i);
+    if (line === undefined) throw malformed('a chunked body ended inside a chunk size line');
+    const size = line.size;
+    i = line.next;
     if (size === 0) return Buffer.concat(out);
     if (i + size + 2 > data.length || data.toString('latin1', i + size, i + size + 2) !== '\r\n')
       throw malformed('a chunked body ended inside a chunk');
